@@ -1,0 +1,49 @@
+#pragma once
+
+/// @file
+/// What a forecast request asks for and what a forecast returns.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include <quickstock/config.hpp>
+#include <quickstock/core/frequency.hpp>
+#include <quickstock/detail/xtensor.hpp>
+
+namespace quickstock {
+
+/// A forecast request: horizon and quantile levels.
+struct ForecastOptions {
+  std::int64_t h = 1;              ///< steps ahead, >= 1
+  std::vector<double> quantiles;   ///< levels in (0, 1), distinct, any order
+  bool nonnegative = true;         ///< censor the predictive distribution at 0 (demand)
+  friend bool operator==(const ForecastOptions& a, const ForecastOptions& b) noexcept {
+    return a.h == b.h && a.quantiles == b.quantiles && a.nonnegative == b.nonnegative;
+  }
+};
+
+/// Checks `h >= 1` and every quantile finite, in (0, 1) and distinct.
+/// @throws invalid_input naming field "h" or "quantiles".
+QUICKSTOCK_API void validate(const ForecastOptions& options);
+
+/// One series' forecast: the mean path and the quantile paths.
+struct SeriesForecast {
+  Eigen::VectorXd mean;       ///< length h
+  Eigen::MatrixXd quantiles;  ///< h × number of quantile levels, columns in request order
+};
+
+/// A panel's forecast from one model. Step `j` (0-based) of series `i` is at grid ordinal
+/// `first[i] + j`, i.e. at timestamp `freq.timestamp(first[i] + j)`.
+struct PanelForecast {
+  std::vector<std::string> ids;     ///< series, in panel order
+  std::vector<std::int64_t> first;  ///< ordinal of the first forecast step of each series
+  Frequency freq;                   ///< the panel's grid
+  std::vector<double> levels;       ///< quantile levels, as requested
+  xt::xtensor<double, 2> mean;      ///< series × h
+  xt::xtensor<double, 3> quantiles; ///< series × h × levels
+};
+
+}  // namespace quickstock

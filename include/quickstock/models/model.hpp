@@ -1,0 +1,129 @@
+#pragma once
+
+/// @file
+/// Any model of the library as one value type, and fitting it to a whole panel in parallel.
+
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <quickstock/config.hpp>
+#include <quickstock/core/parallel.hpp>
+#include <quickstock/data/panel.hpp>
+#include <quickstock/error.hpp>
+#include <quickstock/models/baselines.hpp>
+#include <quickstock/models/forecast.hpp>
+
+namespace quickstock {
+
+/// Every model spec of the library.
+using Model = std::variant<Naive,
+                           SeasonalNaive,
+                           HistoricAverage,
+                           WindowAverage,
+                           SeasonalWindowAverage,
+                           RandomWalkWithDrift>;
+
+/// The class name of a spec (`"SeasonalNaive"`), the default alias in outputs.
+QUICKSTOCK_API std::string model_name(const Model& spec);
+
+/// A spec as text, e.g. `SeasonalNaive(season_length=7)`.
+QUICKSTOCK_API std::string to_string(const Model& spec);
+
+/// A spec fitted to every series of a panel, one fitted value per series.
+template <class Spec>
+class FittedPanel {
+ public:
+  using Fitted = typename Spec::Fitted;
+
+  FittedPanel(Spec spec, const Panel& panel, std::vector<Fitted> fitted)
+      : spec_(std::move(spec)),
+        ids_(panel.ids()),
+        next_(panel.n_series()),
+        freq_(panel.frequency()),
+        fitted_(std::move(fitted)) {
+    for (std::size_t i = 0; i < panel.n_series(); ++i) next_[i] = panel.end(i) + 1;
+  }
+
+  [[nodiscard]] const Spec& spec() const noexcept { return spec_; }
+  [[nodiscard]] const std::vector<Fitted>& fitted() const noexcept { return fitted_; }
+  [[nodiscard]] const std::vector<std::string>& ids() const noexcept { return ids_; }
+
+  /// Forecasts every series, in parallel over series (bit-identical for any `n_threads`).
+  /// @throws invalid_input for a bad `h` or quantile level.
+  [[nodiscard]] PanelForecast forecast(const ForecastOptions& options, int n_threads = 1) const {
+    validate(options);
+    const std::size_t n = fitted_.size();
+    const auto h = static_cast<std::size_t>(options.h);
+    const std::size_t nq = options.quantiles.size();
+    PanelForecast out;
+    out.ids = ids_;
+    out.first = next_;
+    out.freq = freq_;
+    out.levels = options.quantiles;
+    out.mean = xt::xtensor<double, 2>::from_shape({n, h});
+    out.quantiles = xt::xtensor<double, 3>::from_shape({n, h, nq});
+    detail::parallel_for_series(n, n_threads, [&](std::size_t i) {
+      const SeriesForecast f = fitted_[i].forecast(options);
+      for (std::size_t j = 0; j < h; ++j) {
+        const auto jj = static_cast<Eigen::Index>(j);
+        out.mean(i, j) = f.mean[jj];
+        for (std::size_t q = 0; q < nq; ++q) {
+          out.quantiles(i, j, q) = f.quantiles(jj, static_cast<Eigen::Index>(q));
+        }
+      }
+    });
+    return out;
+  }
+
+ private:
+  Spec spec_;
+  std::vector<std::string> ids_;
+  std::vector<std::int64_t> next_;
+  Frequency freq_;
+  std::vector<Fitted> fitted_;
+};
+
+/// Fits `spec` to every series of `panel`, in parallel over series. A series that cannot be fitted
+/// raises `invalid_input` naming it (the lowest such series, for any thread count).
+///
+/// **Example**
+/// ```cpp
+/// auto fitted = quickstock::fit_panel(quickstock::SeasonalNaive{7}, panel, 4);
+/// auto fc = fitted.forecast({14, {0.1, 0.5, 0.9}});
+/// ```
+template <class Spec>
+[[nodiscard]] FittedPanel<Spec> fit_panel(const Spec& spec, const Panel& panel, int n_threads = 1) {
+  validate(spec);
+  std::vector<typename Spec::Fitted> fitted(panel.n_series());
+  detail::parallel_for_series(panel.n_series(), n_threads,
+                              [&](std::size_t i) { fitted[i] = spec.fit(panel.series(i)); });
+  return FittedPanel<Spec>(spec, panel, std::move(fitted));
+}
+
+/// Any spec fitted to a panel: the type-erased `FittedPanel` the Python layer holds.
+class QUICKSTOCK_API FittedModel {
+ public:
+  /// Fits `spec` to `panel` (see `fit_panel`).
+  FittedModel(const Model& spec, const Panel& panel, int n_threads = 1);
+
+  /// Forecasts every series (see `FittedPanel::forecast`).
+  [[nodiscard]] PanelForecast forecast(const ForecastOptions& options, int n_threads = 1) const;
+  /// The spec this was fitted from.
+  [[nodiscard]] const Model& spec() const noexcept { return spec_; }
+  /// Per series, the fallback rule used ("" when none).
+  [[nodiscard]] std::vector<std::string> fallbacks() const;
+
+ private:
+  using Impl = std::variant<FittedPanel<Naive>,
+                            FittedPanel<SeasonalNaive>,
+                            FittedPanel<HistoricAverage>,
+                            FittedPanel<WindowAverage>,
+                            FittedPanel<SeasonalWindowAverage>,
+                            FittedPanel<RandomWalkWithDrift>>;
+  Model spec_;
+  std::shared_ptr<const Impl> impl_;
+};
+
+}  // namespace quickstock

@@ -1,0 +1,14 @@
+#pragma once
+
+/// @file
+/// Umbrella header: everything public in quickstock.
+
+#include <quickstock/config.hpp>
+#include <quickstock/core/frequency.hpp>
+#include <quickstock/core/parallel.hpp>
+#include <quickstock/data/panel.hpp>
+#include <quickstock/error.hpp>
+#include <quickstock/models/baselines.hpp>
+#include <quickstock/models/forecast.hpp>
+#include <quickstock/models/model.hpp>
+#include <quickstock/version.hpp>

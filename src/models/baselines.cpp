@@ -1,0 +1,180 @@
+#include <algorithm>
+#include <cmath>
+
+#include <quickstock/detail/math.hpp>
+#include <quickstock/error.hpp>
+#include <quickstock/models/baselines.hpp>
+
+namespace quickstock {
+namespace {
+
+void require_positive(std::int64_t v, const char* name) {
+  if (v < 1) {
+    detail::raise_argument(name, std::string(name) + " must be >= 1 (got " + std::to_string(v) + ")");
+  }
+}
+
+void require_nonempty(const SeriesView& s) {
+  if (s.y.size() == 0) {
+    detail::raise_invalid("series has no observations", s.id, std::nullopt, "y");
+  }
+}
+
+// Mean squared lag-`lag` change of y (R lagwalk without drift); 0 when there is none.
+double mean_squared_change(const Eigen::Ref<const Eigen::VectorXd>& y, Eigen::Index lag) {
+  const Eigen::Index n = y.size();
+  if (n <= lag) return 0.0;
+  const auto d = y.tail(n - lag) - y.head(n - lag);
+  return d.squaredNorm() / static_cast<double>(n - lag);
+}
+
+// Mean squared error of predicting y[t] by the mean of up to k earlier values spaced `lag` apart
+// (y[t - lag], y[t - 2·lag], …); t runs over every index with at least one such value.
+double window_rule_mse(const Eigen::Ref<const Eigen::VectorXd>& y, Eigen::Index lag, Eigen::Index k) {
+  const Eigen::Index n = y.size();
+  if (n <= lag) return 0.0;
+  double sse = 0.0;
+  for (Eigen::Index t = lag; t < n; ++t) {
+    const Eigen::Index avail = std::min<Eigen::Index>(k, t / lag);
+    double sum = 0.0;
+    for (Eigen::Index j = 1; j <= avail; ++j) sum += y[t - j * lag];
+    const double e = y[t] - sum / static_cast<double>(avail);
+    sse += e * e;
+  }
+  return sse / static_cast<double>(n - lag);
+}
+
+}  // namespace
+
+SeriesForecast BaselineFitted::forecast(const ForecastOptions& options) const {
+  const std::int64_t h = options.h;
+  const auto nq = static_cast<Eigen::Index>(options.quantiles.size());
+  SeriesForecast out{Eigen::VectorXd(h), Eigen::MatrixXd(h, nq)};
+  std::vector<double> z(options.quantiles.size());
+  for (std::size_t q = 0; q < z.size(); ++q) {
+    z[q] = detail::student_t_quantile(options.quantiles[q], df);
+  }
+  const Eigen::Index m = cycle.size();
+  for (Eigen::Index j = 0; j < h; ++j) {
+    const auto steps_ahead = static_cast<double>(j + 1);
+    const double mu = cycle[j % m] + drift * steps_ahead;
+    double var = var_const + drift_var * steps_ahead * steps_ahead;
+    if (step_period > 0) var += var_step * static_cast<double>(j / step_period + 1);
+    const double sd = std::sqrt(std::max(var, 0.0));
+    out.mean[j] = options.nonnegative ? std::max(mu, 0.0) : mu;
+    for (Eigen::Index q = 0; q < nq; ++q) {
+      const double v = mu + sd * z[static_cast<std::size_t>(q)];
+      out.quantiles(j, q) = options.nonnegative ? std::max(v, 0.0) : v;
+    }
+  }
+  return out;
+}
+
+bool operator==(const BaselineFitted& a, const BaselineFitted& b) noexcept {
+  return a.cycle == b.cycle && a.drift == b.drift && a.var_step == b.var_step &&
+         a.step_period == b.step_period && a.drift_var == b.drift_var &&
+         a.var_const == b.var_const && a.df == b.df && a.fallback == b.fallback;
+}
+
+void validate(const Naive& /*spec*/) {}
+void validate(const HistoricAverage& /*spec*/) {}
+void validate(const RandomWalkWithDrift& /*spec*/) {}
+void validate(const SeasonalNaive& spec) { require_positive(spec.season_length, "season_length"); }
+void validate(const WindowAverage& spec) { require_positive(spec.window_size, "window_size"); }
+void validate(const SeasonalWindowAverage& spec) {
+  require_positive(spec.season_length, "season_length");
+  require_positive(spec.window_size, "window_size");
+}
+
+BaselineFitted Naive::fit(const SeriesView& s) const {
+  require_nonempty(s);
+  BaselineFitted f;
+  f.cycle = s.y.tail(1);
+  f.var_step = mean_squared_change(s.y, 1);
+  f.step_period = 1;
+  return f;
+}
+
+BaselineFitted SeasonalNaive::fit(const SeriesView& s) const {
+  validate(*this);
+  require_nonempty(s);
+  if (s.y.size() < season_length) {
+    BaselineFitted f = Naive{}.fit(s);
+    f.fallback = "Naive: series shorter than season_length " + std::to_string(season_length);
+    return f;
+  }
+  BaselineFitted f;
+  f.cycle = s.y.tail(season_length);
+  f.var_step = mean_squared_change(s.y, season_length);
+  f.step_period = season_length;
+  return f;
+}
+
+BaselineFitted HistoricAverage::fit(const SeriesView& s) const {
+  require_nonempty(s);
+  const Eigen::Index n = s.y.size();
+  const double mean = s.y.mean();
+  BaselineFitted f;
+  f.cycle = Eigen::VectorXd::Constant(1, mean);
+  if (n >= 2) {
+    const double var = (s.y.array() - mean).square().sum() / static_cast<double>(n - 1);
+    f.var_const = var * (1.0 + 1.0 / static_cast<double>(n));
+    f.df = static_cast<double>(n - 1);
+  }
+  return f;
+}
+
+BaselineFitted WindowAverage::fit(const SeriesView& s) const {
+  validate(*this);
+  require_nonempty(s);
+  const Eigen::Index n = s.y.size();
+  const Eigen::Index k = std::min<Eigen::Index>(window_size, n);
+  BaselineFitted f;
+  f.cycle = Eigen::VectorXd::Constant(1, s.y.tail(k).mean());
+  f.var_const = window_rule_mse(s.y, 1, window_size);
+  return f;
+}
+
+BaselineFitted SeasonalWindowAverage::fit(const SeriesView& s) const {
+  validate(*this);
+  require_nonempty(s);
+  const Eigen::Index n = s.y.size();
+  const Eigen::Index m = season_length;
+  if (n < m) {
+    BaselineFitted f = WindowAverage{window_size}.fit(s);
+    f.fallback = "WindowAverage: series shorter than season_length " + std::to_string(m);
+    return f;
+  }
+  const Eigen::Index k = std::min<Eigen::Index>(window_size, n / m);
+  BaselineFitted f;
+  f.cycle = Eigen::VectorXd::Zero(m);
+  // Position p of the next cycle averages y[n - m + p - j·m] for j = 0..k-1.
+  for (Eigen::Index p = 0; p < m; ++p) {
+    double sum = 0.0;
+    for (Eigen::Index j = 0; j < k; ++j) sum += s.y[n - m + p - j * m];
+    f.cycle[p] = sum / static_cast<double>(k);
+  }
+  f.var_const = window_rule_mse(s.y, m, window_size);
+  return f;
+}
+
+BaselineFitted RandomWalkWithDrift::fit(const SeriesView& s) const {
+  require_nonempty(s);
+  const Eigen::Index n = s.y.size();
+  BaselineFitted f;
+  f.cycle = s.y.tail(1);
+  f.step_period = 1;
+  if (n < 2) return f;
+  const auto d = (s.y.tail(n - 1) - s.y.head(n - 1)).eval();
+  const double b = d.mean();
+  const double sse = (d.array() - b).square().sum();
+  const auto n_res = static_cast<double>(n - 1);
+  f.drift = b;
+  // R forecast.lagwalk: mse = SSE / (n_res - [drift != 0]); se(b) from lm's sigma (df n - 2).
+  const double denom = n_res - (b != 0.0 ? 1.0 : 0.0);
+  f.var_step = denom > 0.0 ? sse / denom : 0.0;
+  if (n >= 3) f.drift_var = sse / (n_res - 1.0) / n_res;
+  return f;
+}
+
+}  // namespace quickstock

@@ -1,0 +1,85 @@
+#include <quickstock/models/model.hpp>
+
+#include <cmath>
+#include <set>
+
+namespace quickstock {
+namespace {
+
+template <class>
+constexpr bool always_false = false;
+
+}  // namespace
+
+void validate(const ForecastOptions& options) {
+  if (options.h < 1) {
+    detail::raise_argument("h", "the horizon h must be >= 1 (got " + std::to_string(options.h) + ")");
+  }
+  std::set<double> seen;
+  for (const double q : options.quantiles) {
+    if (!std::isfinite(q) || q <= 0.0 || q >= 1.0) {
+      detail::raise_argument("quantiles", "every quantile level must be strictly between 0 and 1 (got " +
+                                              std::to_string(q) + ")");
+    }
+    if (!seen.insert(q).second) {
+      detail::raise_argument("quantiles", "quantile level " + std::to_string(q) + " is repeated");
+    }
+  }
+}
+
+std::string model_name(const Model& spec) {
+  return std::visit(
+      [](const auto& s) -> std::string {
+        using T = std::decay_t<decltype(s)>;
+        if constexpr (std::is_same_v<T, Naive>) return "Naive";
+        else if constexpr (std::is_same_v<T, SeasonalNaive>) return "SeasonalNaive";
+        else if constexpr (std::is_same_v<T, HistoricAverage>) return "HistoricAverage";
+        else if constexpr (std::is_same_v<T, WindowAverage>) return "WindowAverage";
+        else if constexpr (std::is_same_v<T, SeasonalWindowAverage>) return "SeasonalWindowAverage";
+        else if constexpr (std::is_same_v<T, RandomWalkWithDrift>) return "RandomWalkWithDrift";
+        else static_assert(always_false<T>, "model_name: unhandled model");
+      },
+      spec);
+}
+
+std::string to_string(const Model& spec) {
+  const std::string name = model_name(spec);
+  return std::visit(
+      [&](const auto& s) -> std::string {
+        using T = std::decay_t<decltype(s)>;
+        if constexpr (std::is_same_v<T, SeasonalNaive>) {
+          return name + "(season_length=" + std::to_string(s.season_length) + ")";
+        } else if constexpr (std::is_same_v<T, WindowAverage>) {
+          return name + "(window_size=" + std::to_string(s.window_size) + ")";
+        } else if constexpr (std::is_same_v<T, SeasonalWindowAverage>) {
+          return name + "(season_length=" + std::to_string(s.season_length) +
+                 ", window_size=" + std::to_string(s.window_size) + ")";
+        } else {
+          return name + "()";
+        }
+      },
+      spec);
+}
+
+FittedModel::FittedModel(const Model& spec, const Panel& panel, int n_threads) : spec_(spec) {
+  impl_ = std::visit(
+      [&](const auto& s) { return std::make_shared<const Impl>(fit_panel(s, panel, n_threads)); },
+      spec);
+}
+
+PanelForecast FittedModel::forecast(const ForecastOptions& options, int n_threads) const {
+  return std::visit([&](const auto& f) { return f.forecast(options, n_threads); }, *impl_);
+}
+
+std::vector<std::string> FittedModel::fallbacks() const {
+  return std::visit(
+      [](const auto& f) {
+        std::vector<std::string> out;
+        out.reserve(f.fitted().size());
+        for (const auto& x : f.fitted()) out.push_back(x.fallback);
+        return out;
+      },
+      *impl_);
+}
+
+}  // namespace quickstock
