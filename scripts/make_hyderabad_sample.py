@@ -204,7 +204,7 @@ DOW = {k: np.asarray(v) / np.mean(v) for k, v in DOW.items()}
 
 def sku(name, category, base, price, k, dow="staple", payday=0.05, elast=-0.6, promo_rate=2.5,
         uplift=0.25, season=None, rain=0.0, temp=0.0, fest=None, price_vol=0.0, min_stock=3,
-        safety=1.10, storable=False, plan_fest=0.6):
+        safety=1.10, storable=False, plan_fest=0.4):
     """One catalogue entry. base: mean units/day in a size-1.0 store, 2024-01, no effects.
     k: negative-binomial dispersion (small = lumpy). rain/temp: log-effects (see weather).
     fest: {key: (amp, lead_days, lag_days, peak_offset)} with multiplier 1 + amp * w(t)."""
@@ -266,7 +266,7 @@ CATALOGUE = [
         season=("winter_peak", 0.25),
         fest={"ramzan_month": (0.35, 0, 0, 0), "shivaratri": (0.6, 1, 0, 0)}),
     sku("dates-khajoor-250g", "dry-fruits", 0.35, 150.0, 1.5, payday=0.06, elast=-0.7,
-        promo_rate=2.0, min_stock=2, storable=True, plan_fest=0.85,
+        promo_rate=2.0, min_stock=2, storable=True, plan_fest=0.75,
         fest={"ramzan_month": (5.0, 0, 0, 0), "ramzan_start": (3.0, 3, 0, -1),
               "eid_fitr": (1.0, 1, 0, -1)}),
     # ---------------- snacks ----------------
@@ -302,20 +302,20 @@ CATALOGUE = [
         elast=-0.6, promo_rate=2.0, season=("monsoon", 1.6), min_stock=3),
     # ---------------- puja / festival ----------------
     sku("diya-puja-kit", "puja", 0.06, 149.0, 0.8, dow="puja", payday=0.0, elast=-0.5,
-        promo_rate=0.0, min_stock=2, safety=1.3, plan_fest=0.85,
+        promo_rate=0.0, min_stock=2, safety=1.3, plan_fest=0.75,
         fest={"diwali": (45.0, 7, 1, -1), "dhanteras": (8.0, 1, 0, 0),
               "dussehra": (5.0, 3, 0, -1), "sankranti": (3.0, 3, 0, -1),
               "ganesh": (6.0, 3, 0, -1), "ugadi": (3.0, 2, 0, -1),
               "bonalu": (3.0, 2, 0, -1), "shivaratri": (3.0, 2, 0, -1)}),
     sku("agarbatti-100g", "puja", 0.8, 60.0, 2.5, dow="puja", payday=0.03, elast=-0.3,
-        promo_rate=1.5, storable=True, plan_fest=0.8,
+        promo_rate=1.5, storable=True, plan_fest=0.7,
         fest={"diwali": (2.0, 5, 0, -1), "ganesh": (2.0, 3, 0, -1),
               "ganesh_window": (0.5, 0, 0, 0), "dussehra": (1.5, 3, 0, -1),
               "ugadi": (1.2, 2, 0, -1), "sankranti": (1.0, 3, 0, -1),
               "bonalu": (1.2, 2, 0, -1), "shivaratri": (1.5, 1, 0, -1),
               "bathukamma_window": (0.4, 0, 0, 0)}),
     sku("marigold-flowers-250g", "puja", 0.5, 40.0, 1.5, dow="puja", payday=0.0, elast=-0.4,
-        promo_rate=0.0, min_stock=2, price_vol=0.05, plan_fest=0.8,
+        promo_rate=0.0, min_stock=2, price_vol=0.05, plan_fest=0.7,
         fest={"diwali": (8.0, 3, 0, -1), "dussehra": (8.0, 2, 0, -1),
               "bathukamma_window": (2.5, 0, 0, 0), "bathukamma": (3.0, 1, 0, 0),
               "ganesh": (5.0, 2, 0, -1), "ganesh_window": (0.6, 0, 0, 0),
@@ -326,7 +326,7 @@ CATALOGUE = [
         fest={"ganesh": (600.0, 7, 0, -1)}),
     # ---------------- sweets ----------------
     sku("kaju-katli-250g", "sweets", 0.5, 280.0, 1.5, payday=0.08, elast=-0.8, promo_rate=2.0,
-        min_stock=2, safety=1.3, plan_fest=0.8,
+        min_stock=2, safety=1.3, plan_fest=0.7,
         fest={"diwali": (10.0, 5, 1, -1), "dhanteras": (2.0, 1, 0, 0),
               "sankranti": (3.0, 3, 0, -1), "dussehra": (3.0, 2, 0, -1),
               "ganesh": (2.0, 2, 0, -1), "holi": (2.0, 1, 0, 0), "eid_fitr": (2.5, 2, 0, -1),

@@ -1,0 +1,92 @@
+#include "common.hpp"
+
+namespace quickstock::bindings {
+
+namespace {
+
+// Binds a spec class: constructor validates, equality, repr; picklable for Spark/Dask transport.
+template <class Spec, class... Extra>
+py::class_<Spec> bind_spec(py::module_& m, const char* name) {
+  py::class_<Spec> cls(m, name);
+  cls.def("__eq__", [](const Spec& a, const Spec& b) { return a == b; })
+      .def("__repr__", [](const Spec& s) { return to_string(Model{s}); });
+  return cls;
+}
+
+}  // namespace
+
+void register_models(py::module_& m) {
+  bind_spec<Naive>(m, "Naive")
+      .def(py::init([] { return Naive{}; }))
+      .def(py::pickle([](const Naive&) { return py::tuple(); }, [](const py::tuple&) { return Naive{}; }));
+  bind_spec<HistoricAverage>(m, "HistoricAverage")
+      .def(py::init([] { return HistoricAverage{}; }))
+      .def(py::pickle([](const HistoricAverage&) { return py::tuple(); },
+                      [](const py::tuple&) { return HistoricAverage{}; }));
+  bind_spec<RandomWalkWithDrift>(m, "RandomWalkWithDrift")
+      .def(py::init([] { return RandomWalkWithDrift{}; }))
+      .def(py::pickle([](const RandomWalkWithDrift&) { return py::tuple(); },
+                      [](const py::tuple&) { return RandomWalkWithDrift{}; }));
+  bind_spec<SeasonalNaive>(m, "SeasonalNaive")
+      .def(py::init([](std::int64_t season_length) {
+             SeasonalNaive s{season_length};
+             validate(s);
+             return s;
+           }),
+           "season_length"_a)
+      .def_readonly("season_length", &SeasonalNaive::season_length)
+      .def(py::pickle([](const SeasonalNaive& s) { return py::make_tuple(s.season_length); },
+                      [](const py::tuple& t) { return SeasonalNaive{t[0].cast<std::int64_t>()}; }));
+  bind_spec<WindowAverage>(m, "WindowAverage")
+      .def(py::init([](std::int64_t window_size) {
+             WindowAverage s{window_size};
+             validate(s);
+             return s;
+           }),
+           "window_size"_a)
+      .def_readonly("window_size", &WindowAverage::window_size)
+      .def(py::pickle([](const WindowAverage& s) { return py::make_tuple(s.window_size); },
+                      [](const py::tuple& t) { return WindowAverage{t[0].cast<std::int64_t>()}; }));
+  bind_spec<SeasonalWindowAverage>(m, "SeasonalWindowAverage")
+      .def(py::init([](std::int64_t season_length, std::int64_t window_size) {
+             SeasonalWindowAverage s{season_length, window_size};
+             validate(s);
+             return s;
+           }),
+           "season_length"_a, "window_size"_a)
+      .def_readonly("season_length", &SeasonalWindowAverage::season_length)
+      .def_readonly("window_size", &SeasonalWindowAverage::window_size)
+      .def(py::pickle(
+          [](const SeasonalWindowAverage& s) { return py::make_tuple(s.season_length, s.window_size); },
+          [](const py::tuple& t) {
+            return SeasonalWindowAverage{t[0].cast<std::int64_t>(), t[1].cast<std::int64_t>()};
+          }));
+
+  m.def("model_name", &model_name, "spec"_a);
+
+  py::class_<FittedModel>(m, "FittedModel")
+      .def(py::init([](const Model& spec, const Panel& panel, int n_threads) {
+             py::gil_scoped_release release;
+             return FittedModel(spec, panel, n_threads);
+           }),
+           "spec"_a, "panel"_a, "n_threads"_a = 1)
+      .def(
+          "forecast",
+          [](const FittedModel& f, std::int64_t h, std::vector<double> quantiles, bool nonnegative,
+             int n_threads) {
+            ForecastOptions opts{h, std::move(quantiles), nonnegative};
+            PanelForecast out;
+            {
+              py::gil_scoped_release release;
+              out = f.forecast(opts, n_threads);
+            }
+            return py::make_tuple(to_numpy_i64(out.first), to_numpy(std::move(out.mean)),
+                                  to_numpy(std::move(out.quantiles)));
+          },
+          "h"_a, "quantiles"_a, "nonnegative"_a = true, "n_threads"_a = 1,
+          "Returns (first ordinal per series, mean [series × h], quantiles [series × h × q]).")
+      .def_property_readonly("spec", &FittedModel::spec)
+      .def("fallbacks", &FittedModel::fallbacks);
+}
+
+}  // namespace quickstock::bindings

@@ -1,0 +1,51 @@
+"""quickstock: probabilistic demand forecasting for quick-commerce dark stores.
+
+A C++ core with a pandas front end::
+
+    import quickstock as qs
+    fc = qs.Forecaster([qs.SeasonalNaive(season_length=7)], freq="D", n_jobs=-1).fit(df)
+    fcst = fc.predict(h=14, quantiles=[0.1, 0.5, 0.9])
+"""
+
+from __future__ import annotations
+
+try:
+    from . import _core
+except ImportError as _exc:  # pragma: no cover - depends on the installation
+    raise ImportError(
+        "quickstock's compiled core (quickstock._core) is missing. Install the package with "
+        "`pip install .` from the source tree, or build it with CMake "
+        "(-DQUICKSTOCK_BUILD_PYTHON=ON) and put build/python on PYTHONPATH."
+    ) from _exc
+
+from . import datasets, io
+from ._core import InvalidInputError, QuickstockError
+from .forecaster import DEFAULT_QUANTILES, Forecaster
+from .models import (
+    HistoricAverage,
+    Model,
+    Naive,
+    RandomWalkWithDrift,
+    SeasonalNaive,
+    SeasonalWindowAverage,
+    WindowAverage,
+)
+
+__version__: str = _core.__version__
+
+__all__ = [
+    "__version__",
+    "QuickstockError",
+    "InvalidInputError",
+    "Forecaster",
+    "DEFAULT_QUANTILES",
+    "Model",
+    "Naive",
+    "SeasonalNaive",
+    "HistoricAverage",
+    "WindowAverage",
+    "SeasonalWindowAverage",
+    "RandomWalkWithDrift",
+    "datasets",
+    "io",
+]

@@ -1,0 +1,281 @@
+"""``Forecaster``: fit many models to every series of a long frame and forecast quantiles."""
+
+from __future__ import annotations
+
+import numbers
+import os
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._errors import invalid
+from ._frame import (
+    PreparedFrame,
+    check_horizon,
+    check_quantiles,
+    future_covariates,
+    prepare,
+    quantile_column,
+)
+from .models import Model
+
+__all__ = ["Forecaster", "DEFAULT_QUANTILES"]
+
+#: Quantiles returned when ``quantiles`` is not given: P10, P50, P90.
+DEFAULT_QUANTILES = (0.1, 0.5, 0.9)
+
+
+def _resolve_jobs(n_jobs: Any) -> int:
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral):
+        invalid(f"n_jobs must be an integer (got {n_jobs!r})", field="n_jobs")
+    n = int(n_jobs)
+    if n == 0 or n < -1:
+        invalid(f"n_jobs must be -1 (all cores) or >= 1 (got {n})", field="n_jobs")
+    return n if n > 0 else (os.cpu_count() or 1)
+
+
+class Forecaster:
+    """Fits models to every series of a panel and forecasts their quantiles.
+
+    The input is a long table with ``unique_id``, ``ds`` and ``y`` (demand, >= 0); extra columns
+    constant within each series are *series attributes* (carried to every output row), other
+    extra columns must be numeric and are *covariates*. The C++ core validates the panel, fits
+    each model in parallel over series with the GIL released, and gives the same output for any
+    ``n_jobs``.
+
+    Args:
+        models: model specs, e.g. ``[qs.SeasonalNaive(season_length=7), qs.Naive()]``; their
+            aliases must be distinct.
+        freq: the data's frequency: a pandas alias (``"D"``, ``"h"``, ``"W-SUN"``, ``"MS"``…) or
+            an integer step for an integer time index. It is checked against the data.
+        n_jobs: threads; ``-1`` for all cores.
+        id_col, time_col, target_col: column names of the series id, timestamp and demand.
+
+    Example:
+        >>> import quickstock as qs
+        >>> df = qs.datasets.load_hyderabad()
+        >>> fc = qs.Forecaster([qs.SeasonalNaive(season_length=7)], freq="D").fit(df)
+        >>> fc.predict(h=7, quantiles=[0.1, 0.5, 0.9]).columns[:7].tolist()
+        ['unique_id', 'ds', 'model', 'mean', 'p10', 'p50', 'p90']
+    """
+
+    def __init__(
+        self,
+        models: Sequence[Model],
+        freq: Any,
+        n_jobs: int = 1,
+        id_col: str = "unique_id",
+        time_col: str = "ds",
+        target_col: str = "y",
+    ) -> None:
+        if isinstance(models, Model):
+            models = [models]
+        if isinstance(models, (str, bytes)) or not isinstance(models, Sequence) or not models:
+            invalid("models must be a non-empty list of quickstock models", field="models")
+        for m in models:
+            if not isinstance(m, Model):
+                invalid(f"{m!r} is not a quickstock model", field="models")
+        aliases = [m.alias for m in models]
+        dup = sorted({a for a in aliases if aliases.count(a) > 1})
+        if dup:
+            invalid(f"model aliases must be distinct; repeated: {dup} (set alias=)", field="models")
+        self.models = list(models)
+        self.freq = freq
+        self.n_jobs = n_jobs
+        self._threads = _resolve_jobs(n_jobs)
+        self.id_col, self.time_col, self.target_col = id_col, time_col, target_col
+        from ._frame import parse_freq
+
+        parse_freq(freq)  # fail early on a bad alias
+
+    def __repr__(self) -> str:
+        return f"Forecaster(models={self.models!r}, freq={self.freq!r}, n_jobs={self.n_jobs!r})"
+
+    # -- fitting ---------------------------------------------------------------------------
+    def _prepare(self, df: Any) -> PreparedFrame:
+        return prepare(df, self.freq, self.id_col, self.time_col, self.target_col)
+
+    def _fit_prepared(self, prepared: PreparedFrame) -> list[Any]:
+        return [_core.FittedModel(m.spec, prepared.panel, self._threads) for m in self.models]
+
+    def fit(self, df: Any) -> "Forecaster":
+        """Validate ``df`` and fit every model to every series.
+
+        Args:
+            df: long frame (pandas, polars or pyarrow) with ``unique_id``, ``ds``, ``y``.
+
+        Returns:
+            self, fitted (``prepared_``, ``fitted_`` set).
+
+        Raises:
+            QuickstockError: naming the series, row and field of invalid input.
+        """
+        prepared = self._prepare(df)
+        self.fitted_ = self._fit_prepared(prepared)
+        self.prepared_ = prepared
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "fitted_"):
+            invalid("call fit(df) before predict()", field="Forecaster")
+
+    # -- forecasting -----------------------------------------------------------------------
+    def predict(
+        self,
+        h: int,
+        quantiles: Sequence[float] | None = None,
+        X_df: Any = None,
+    ) -> pd.DataFrame:
+        """Forecast ``h`` periods past the end of each series.
+
+        Args:
+            h: horizon, >= 1.
+            quantiles: levels in (0, 1); default ``[0.1, 0.5, 0.9]``. Each becomes a column named
+                ``p`` + 100·q (``p10``, ``p2.5``).
+            X_df: future covariates: ``unique_id``, ``ds`` and the covariate columns for every
+                series and each of the ``h`` periods. Checked when given.
+
+        Returns:
+            Long frame ``unique_id, ds, model, mean, p…`` followed by the series attributes,
+            sorted by series, then timestamp, then model (in the order given).
+
+        Raises:
+            QuickstockError: for a bad ``h``, quantile, or ``X_df``, naming the fault.
+        """
+        self._check_fitted()
+        return self._predict(self.prepared_, self.fitted_, h, quantiles, X_df)
+
+    def _predict(
+        self,
+        prepared: PreparedFrame,
+        fitted: list[Any],
+        h: Any,
+        quantiles: Sequence[float] | None,
+        X_df: Any,
+    ) -> pd.DataFrame:
+        h = check_horizon(h)
+        levels = check_quantiles(DEFAULT_QUANTILES if quantiles is None else quantiles)
+        first = None
+        blocks = []
+        for model, f in zip(self.models, fitted):
+            first, mean, quant = f.forecast(h, levels, True, self._threads)
+            blocks.append((model.alias, mean, quant))
+        assert first is not None
+        if X_df is not None:
+            future_covariates(X_df, prepared, h, first, [])
+        return self._assemble(prepared, first, h, levels, blocks)
+
+    def _assemble(
+        self,
+        prepared: PreparedFrame,
+        first: np.ndarray,
+        h: int,
+        levels: list[float],
+        blocks: list[tuple[str, np.ndarray, np.ndarray]],
+        extra: dict[str, np.ndarray] | None = None,
+    ) -> pd.DataFrame:
+        n = len(prepared.ids)
+        n_models = len(blocks)
+        # Row order: series, then step, then model.
+        series = np.repeat(np.arange(n), h * n_models)
+        step = np.tile(np.repeat(np.arange(h), n_models), n)
+        ordinals = first[series] + step
+        ds = prepared.codec.decode(prepared.panel.frequency.timestamps(ordinals))
+        model_col = np.tile(np.array([b[0] for b in blocks], dtype=object), n * h)
+        mean = np.stack([b[1] for b in blocks], axis=2).reshape(-1)  # n × h × models
+        quant = np.stack([b[2] for b in blocks], axis=2).reshape(-1, len(levels))
+        cols: dict[str, Any] = {
+            prepared.id_col: prepared.ids[series],
+            prepared.time_col: ds,
+        }
+        if extra:
+            cols.update({k: v for k, v in extra.items()})
+        cols["model"] = model_col
+        cols["mean"] = mean
+        for j, q in enumerate(levels):
+            cols[quantile_column(q)] = quant[:, j]
+        out = pd.DataFrame(cols)
+        if len(prepared.attributes.columns):
+            attrs = prepared.attributes.iloc[series].reset_index(drop=True)
+            out = pd.concat([out, attrs], axis=1)
+        return out
+
+    def forecast(
+        self,
+        df: Any,
+        h: int,
+        quantiles: Sequence[float] | None = None,
+        X_df: Any = None,
+    ) -> pd.DataFrame:
+        """Fit to ``df`` and forecast ``h`` periods in one call (see ``fit`` and ``predict``)."""
+        return self.fit(df).predict(h=h, quantiles=quantiles, X_df=X_df)
+
+    # -- backtesting -----------------------------------------------------------------------
+    def cross_validation(
+        self,
+        df: Any,
+        h: int,
+        n_windows: int = 1,
+        step_size: int | None = None,
+        quantiles: Sequence[float] | None = None,
+    ) -> pd.DataFrame:
+        """Rolling-origin backtest: refit at ``n_windows`` cutoffs and forecast ``h`` periods.
+
+        Window ``w`` (0 = oldest) holds out the last ``h + (n_windows - 1 - w) · step_size``
+        observations of every series, fits on the rest and forecasts ``h`` periods, which are
+        compared with the held-out actuals.
+
+        Args:
+            df: long frame, as for ``fit``.
+            h: horizon of each window, >= 1.
+            n_windows: number of cutoffs, >= 1.
+            step_size: periods between cutoffs; default ``h``.
+            quantiles: as for ``predict``.
+
+        Returns:
+            ``unique_id, ds, cutoff, y, model, mean, p…`` and the series attributes.
+
+        Raises:
+            QuickstockError: for bad arguments, or a series too short for the windows (named).
+        """
+        h = check_horizon(h)
+        if isinstance(n_windows, bool) or not isinstance(n_windows, numbers.Integral) or n_windows < 1:
+            invalid(f"n_windows must be an integer >= 1 (got {n_windows!r})", field="n_windows")
+        if step_size is None:
+            step_size = h
+        if isinstance(step_size, bool) or not isinstance(step_size, numbers.Integral) or step_size < 1:
+            invalid(f"step_size must be an integer >= 1 (got {step_size!r})", field="step_size")
+        levels = check_quantiles(DEFAULT_QUANTILES if quantiles is None else quantiles)
+        prepared = self._prepare(df)
+        panel = prepared.panel
+        n = panel.n_series
+        offsets = panel.offsets
+        values = panel.values
+        frames = []
+        for w in range(int(n_windows)):
+            hold = h + (int(n_windows) - 1 - w) * int(step_size)
+            train = panel.drop_last([hold] * n, 1)
+            fitted = [_core.FittedModel(m.spec, train, self._threads) for m in self.models]
+            blocks = []
+            first = None
+            for model, f in zip(self.models, fitted):
+                first, mean, quant = f.forecast(h, levels, True, self._threads)
+                blocks.append((model.alias, mean, quant))
+            assert first is not None
+            # Actuals: position of step j of series i in the full panel's values.
+            lengths = np.diff(offsets)
+            idx = offsets[:-1, None] + (lengths - hold)[:, None] + np.arange(h)[None, :]
+            y = values[idx]  # n × h
+            cutoff = prepared.codec.decode(panel.frequency.timestamps(first - 1))
+            n_models = len(blocks)
+            extra = {
+                "cutoff": np.asarray(cutoff)[np.repeat(np.arange(n), h * n_models)],
+                prepared.target_col: np.repeat(y.reshape(-1), n_models),
+            }
+            frames.append(self._assemble(prepared, first, h, levels, blocks, extra))
+        out = pd.concat(frames, ignore_index=True)
+        return out.sort_values(
+            [prepared.id_col, "cutoff", prepared.time_col], kind="stable"
+        ).reset_index(drop=True)
