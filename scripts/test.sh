@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Sets up (scripts/setup.sh) and runs every test: C++ (Catch2 via ctest, with warnings as errors),
+# Python (pytest via ctest, on the build tree), the CMake find_package consumer and the example
+# against the installed library, pytest on the pip-installed package, the contract check and
+# the demo. This is the command CI runs (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+JOBS=${JOBS:-$(nproc)}
+BUILD=${BUILD:-build/ci}
+PREFIX="$PWD/$BUILD/install"
+
+bash scripts/setup.sh
+
+echo "== C++ build (Release, -Werror) with tests, examples and the Python module"
+cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DQUICKSTOCK_WERROR=ON \
+  -DQUICKSTOCK_BUILD_TESTS=ON -DQUICKSTOCK_BUILD_EXAMPLES=ON -DQUICKSTOCK_BUILD_PYTHON=ON \
+  -DPython_EXECUTABLE="$(command -v "$PYTHON")" -DCMAKE_INSTALL_PREFIX="$PREFIX" >/dev/null
+cmake --build "$BUILD" -j "$JOBS"
+
+echo "== ctest: Catch2 tests, add_subdirectory consumer, pytest on the build tree"
+ctest --test-dir "$BUILD" -j "$JOBS" --output-on-failure
+
+echo "== install, then a fresh find_package(quickstock) project and the example against it"
+cmake --install "$BUILD" >/dev/null
+cmake -S tests/cmake/find_package -B "$BUILD/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
+cmake --build "$BUILD/consumer" >/dev/null
+"$BUILD/consumer/consumer"
+cmake -S examples/cpp -B "$BUILD/example" -G Ninja -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
+cmake --build "$BUILD/example" >/dev/null
+"$BUILD/example/quickstock_example_forecast" >/dev/null && echo "example: ok"
+
+echo "== pytest on the installed package"
+"$PYTHON" -m pytest -q -p no:cacheprovider tests/python
+
+if [ -f ../shared/tools/contract_check.py ]; then
+  echo "== contract check (../shared/tools/contract_check.py)"
+  root=$PWD
+  (cd /tmp && "$PYTHON" "$root/../shared/tools/contract_check.py" | tail -n 1)
+fi
+
+echo "== quickstock demo"
+quickstock demo --store 500081 | head -n 20
+echo "scripts/test.sh: all passed"
