@@ -28,7 +28,8 @@ cmake --build "$BUILD/consumer" >/dev/null
 "$BUILD/consumer/consumer"
 cmake -S examples/cpp -B "$BUILD/example" -G Ninja -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
 cmake --build "$BUILD/example" >/dev/null
-"$BUILD/example/quickstock_example_forecast" >/dev/null && echo "example: ok"
+"$BUILD/example/quickstock_example_forecast" >/dev/null && echo "C++ example: ok"
+"$PYTHON" examples/python/forecast_store_panel.py >/dev/null && echo "Python example: ok"
 
 echo "== pytest on the installed package"
 "$PYTHON" -m pytest -q -p no:cacheprovider tests/python
