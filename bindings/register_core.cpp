@@ -29,11 +29,12 @@ void register_core(py::module_& m) {
       .def_property_readonly("alias", &Frequency::alias)
       .def_property_readonly("step", &Frequency::step)
       .def_property_readonly("phase", &Frequency::phase)
-      .def_property_readonly("is_integer",
-                             [](const Frequency& f) { return f.unit() == Frequency::Unit::integer; })
+      .def_property_readonly(
+          "is_integer", [](const Frequency& f) { return f.unit() == Frequency::Unit::integer; })
       .def(
           "timestamps",
-          [](const Frequency& f, py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> k) {
+          [](const Frequency& f,
+             py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> k) {
             const auto n = k.size();
             py::array_t<std::int64_t> out(n);
             const std::int64_t* in = k.data();
@@ -44,8 +45,10 @@ void register_core(py::module_& m) {
           "ordinals"_a, "Timestamps (ns, or integers) of grid ordinals.")
       .def(
           "ordinals",
-          [](const Frequency& f, py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> t,
-             const std::vector<std::string>& ids, py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> codes,
+          [](const Frequency& f,
+             py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> t,
+             const std::vector<std::string>& ids,
+             py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> codes,
              py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> rows) {
             py::array_t<std::int64_t> out(t.size());
             const std::int64_t* in = t.data();

@@ -15,7 +15,8 @@ void register_data(py::module_& m) {
              const f64_array& y, const std::optional<f64_array>& covariates,
              std::vector<std::string> covariate_names, const Frequency& freq, bool allow_negative) {
             const auto n = static_cast<std::size_t>(y.size());
-            if (static_cast<std::size_t>(codes.size()) != n || static_cast<std::size_t>(ds.size()) != n) {
+            if (static_cast<std::size_t>(codes.size()) != n ||
+                static_cast<std::size_t>(ds.size()) != n) {
               detail::raise_argument("df", "codes, ds and y must have the same length");
             }
             LongInput in;
@@ -29,7 +30,8 @@ void register_data(py::module_& m) {
               const auto& x = *covariates;
               if (x.ndim() != 2 || static_cast<std::size_t>(x.shape(0)) != n ||
                   static_cast<std::size_t>(x.shape(1)) != in.covariate_names.size()) {
-                detail::raise_argument("covariates", "covariates must be an n_rows × n_names matrix");
+                detail::raise_argument("covariates",
+                                       "covariates must be an n_rows × n_names matrix");
               }
               in.covariates = x.data();
             } else if (!in.covariate_names.empty()) {
@@ -50,7 +52,8 @@ void register_data(py::module_& m) {
       .def_property_readonly("frequency", &Panel::frequency)
       .def_property_readonly("offsets", [](const Panel& p) { return to_numpy_i64(p.offsets()); })
       .def_property_readonly("starts", [](const Panel& p) { return to_numpy_i64(p.starts()); })
-      .def_property_readonly("source_rows", [](const Panel& p) { return to_numpy_i64(p.source_rows()); })
+      .def_property_readonly("source_rows",
+                             [](const Panel& p) { return to_numpy_i64(p.source_rows()); })
       .def_property_readonly("ends",
                              [](const Panel& p) {
                                std::vector<std::int64_t> e(p.n_series());
@@ -63,13 +66,14 @@ void register_data(py::module_& m) {
                                std::copy(p.values().begin(), p.values().end(), out.mutable_data());
                                return out;
                              })
-      .def_property_readonly("covariates",
-                             [](const Panel& p) {
-                               py::array_t<double> out({static_cast<py::ssize_t>(p.n_obs()),
-                                                        static_cast<py::ssize_t>(p.n_covariates())});
-                               std::copy(p.covariates().begin(), p.covariates().end(), out.mutable_data());
-                               return out;
-                             })
+      .def_property_readonly(
+          "covariates",
+          [](const Panel& p) {
+            py::array_t<double> out(
+                {static_cast<py::ssize_t>(p.n_obs()), static_cast<py::ssize_t>(p.n_covariates())});
+            std::copy(p.covariates().begin(), p.covariates().end(), out.mutable_data());
+            return out;
+          })
       .def(
           "drop_last",
           [](const Panel& p, const std::vector<std::int64_t>& k, std::int64_t min_keep) {

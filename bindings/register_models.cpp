@@ -18,7 +18,8 @@ py::class_<Spec> bind_spec(py::module_& m, const char* name) {
 void register_models(py::module_& m) {
   bind_spec<Naive>(m, "Naive")
       .def(py::init([] { return Naive{}; }))
-      .def(py::pickle([](const Naive&) { return py::tuple(); }, [](const py::tuple&) { return Naive{}; }));
+      .def(py::pickle([](const Naive&) { return py::tuple(); },
+                      [](const py::tuple&) { return Naive{}; }));
   bind_spec<HistoricAverage>(m, "HistoricAverage")
       .def(py::init([] { return HistoricAverage{}; }))
       .def(py::pickle([](const HistoricAverage&) { return py::tuple(); },
@@ -57,7 +58,9 @@ void register_models(py::module_& m) {
       .def_readonly("season_length", &SeasonalWindowAverage::season_length)
       .def_readonly("window_size", &SeasonalWindowAverage::window_size)
       .def(py::pickle(
-          [](const SeasonalWindowAverage& s) { return py::make_tuple(s.season_length, s.window_size); },
+          [](const SeasonalWindowAverage& s) {
+            return py::make_tuple(s.season_length, s.window_size);
+          },
           [](const py::tuple& t) {
             return SeasonalWindowAverage{t[0].cast<std::int64_t>(), t[1].cast<std::int64_t>()};
           }));

@@ -12,9 +12,10 @@ PREFIX="$PWD/$BUILD/install"
 
 bash scripts/setup.sh
 
-echo "== C++ build (Release, -Werror) with tests, examples and the Python module"
+echo "== C++ build (Release, -Werror) with tests, examples, benchmarks (built, not run) and the Python module"
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DQUICKSTOCK_WERROR=ON \
   -DQUICKSTOCK_BUILD_TESTS=ON -DQUICKSTOCK_BUILD_EXAMPLES=ON -DQUICKSTOCK_BUILD_PYTHON=ON \
+  -DQUICKSTOCK_BUILD_BENCHMARKS=ON \
   -DPython_EXECUTABLE="$(command -v "$PYTHON")" -DCMAKE_INSTALL_PREFIX="$PREFIX" >/dev/null
 cmake --build "$BUILD" -j "$JOBS"
 

@@ -27,13 +27,16 @@ int main() {
   try {
     const auto panel = qs::Panel::from_long(ids, ds, y, qs::Frequency::parse("D"));
     const qs::ForecastOptions request{7, {0.1, 0.5, 0.9}};
-    for (const qs::Model& spec : {qs::Model{qs::SeasonalNaive{7}}, qs::Model{qs::WindowAverage{14}}}) {
+    for (const qs::Model& spec :
+         {qs::Model{qs::SeasonalNaive{7}}, qs::Model{qs::WindowAverage{14}}}) {
       const qs::FittedModel fitted(spec, panel, /*n_threads=*/2);
       const auto fc = fitted.forecast(request, 2);
       std::cout << qs::to_string(spec) << "\n";
       for (std::size_t i = 0; i < fc.ids.size(); ++i) {
         for (std::size_t j = 0; j < 3; ++j) {
-          std::cout << "  " << fc.ids[i] << "  " << qs::format_timestamp(fc.freq.timestamp(fc.first[i] + static_cast<std::int64_t>(j)))
+          std::cout << "  " << fc.ids[i] << "  "
+                    << qs::format_timestamp(
+                           fc.freq.timestamp(fc.first[i] + static_cast<std::int64_t>(j)))
                     << std::fixed << std::setprecision(1) << "  P10 " << fc.quantiles(i, j, 0)
                     << "  P50 " << fc.quantiles(i, j, 1) << "  P90 " << fc.quantiles(i, j, 2)
                     << "\n";

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import warnings
 from typing import Sequence
 
 import numpy as np
@@ -57,7 +58,12 @@ def infer_freq(df: pd.DataFrame, id_col: str = "unique_id", time_col: str = "ds"
     longest = df[id_col].value_counts().index[0]
     ds = pd.to_datetime(df.loc[df[id_col] == longest, time_col], errors="coerce").dropna()
     ds = pd.DatetimeIndex(ds.sort_values().unique())
-    freq = pd.infer_freq(ds) if len(ds) >= 3 else None
+    freq = None
+    if len(ds) >= 3:
+        with warnings.catch_warnings():  # pandas 3 warns that infer_freq will return an offset
+            warnings.simplefilter("ignore")
+            freq = pd.infer_freq(ds)
+        freq = getattr(freq, "freqstr", freq)
     if freq is None:
         invalid(
             f"cannot infer the frequency from series {longest!r}; pass --freq (e.g. D, h, W-SUN, MS)",

@@ -1,6 +1,6 @@
-#include <quickstock/error.hpp>
-
 #include <utility>
+
+#include <quickstock/error.hpp>
 
 namespace quickstock {
 namespace {

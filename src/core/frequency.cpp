@@ -86,11 +86,10 @@ std::string format_timestamp(std::int64_t t) {
   } else {
     const std::int64_t secs = rem / ns_second;
     const std::int64_t frac = rem % ns_second;
-    const int n = std::snprintf(buf.data(), buf.size(), "%04lld-%02u-%02u %02lld:%02lld:%02lld",
-                                static_cast<long long>(c.year), c.month, c.day,
-                                static_cast<long long>(secs / 3600),
-                                static_cast<long long>((secs / 60) % 60),
-                                static_cast<long long>(secs % 60));
+    const int n = std::snprintf(
+        buf.data(), buf.size(), "%04lld-%02u-%02u %02lld:%02lld:%02lld",
+        static_cast<long long>(c.year), c.month, c.day, static_cast<long long>(secs / 3600),
+        static_cast<long long>((secs / 60) % 60), static_cast<long long>(secs % 60));
     if (frac != 0 && n > 0) {
       std::snprintf(buf.data() + n, buf.size() - static_cast<std::size_t>(n), ".%09lld",
                     static_cast<long long>(frac));
@@ -101,8 +100,8 @@ std::string format_timestamp(std::int64_t t) {
 
 Frequency Frequency::integer(std::int64_t step) {
   if (step <= 0) {
-    detail::raise_argument("freq", "an integer frequency must be >= 1 (got " +
-                                       std::to_string(step) + ")");
+    detail::raise_argument("freq",
+                           "an integer frequency must be >= 1 (got " + std::to_string(step) + ")");
   }
   Frequency f;
   f.unit_ = Unit::integer;
@@ -202,10 +201,10 @@ Frequency Frequency::anchored_at(std::int64_t t) const {
             static_cast<std::size_t>(index_of(weekday_names, alias_.substr(alias_.size() - 3)));
         const auto got = static_cast<std::size_t>(weekday_of_day(day));
         if (got != want) {
-          detail::raise_argument(
-              "freq", "freq '" + alias_ + "' expects weeks on " + weekday_names[want] +
-                          " but ds " + format_timestamp(t) + " is a " + weekday_names[got] +
-                          " (use freq='W-" + weekday_names[got] + "')");
+          detail::raise_argument("freq", "freq '" + alias_ + "' expects weeks on " +
+                                             weekday_names[want] + " but ds " +
+                                             format_timestamp(t) + " is a " + weekday_names[got] +
+                                             " (use freq='W-" + weekday_names[got] + "')");
         }
       }
       f.phase_ = detail::floor_mod(t, step_);
@@ -232,13 +231,15 @@ bool Frequency::on_grid(std::int64_t t) const noexcept {
   return detail::floor_mod(m - phase_, step_) == 0;
 }
 
-std::int64_t Frequency::ordinal(std::int64_t t, const std::string& series_id,
+std::int64_t Frequency::ordinal(std::int64_t t,
+                                const std::string& series_id,
                                 std::int64_t row) const {
   if (!on_grid(t)) {
     std::string what = unit_ == Unit::integer ? std::to_string(t) : format_timestamp(t);
     std::string expect;
     if (unit_ == Unit::month) {
-      expect = period_end_ ? "the last day of a period at 00:00" : "the first day of a period at 00:00";
+      expect =
+          period_end_ ? "the last day of a period at 00:00" : "the first day of a period at 00:00";
     } else if (unit_ == Unit::integer) {
       expect = "a multiple of " + std::to_string(step_) + " from " + std::to_string(phase_);
     } else {

@@ -27,9 +27,11 @@ Panel Panel::from_long(const LongInput& in, const Frequency& freq, const PanelOp
   const std::size_t n_ids = in.ids.size();
   const std::size_t k = in.covariate_names.size();
   if (n_rows == 0) {
-    detail::raise_argument("df", "the frame is empty: it needs at least one row of unique_id, ds, y");
+    detail::raise_argument("df",
+                           "the frame is empty: it needs at least one row of unique_id, ds, y");
   }
-  if (in.codes == nullptr || in.ds == nullptr || in.y == nullptr || (k > 0 && in.covariates == nullptr)) {
+  if (in.codes == nullptr || in.ds == nullptr || in.y == nullptr ||
+      (k > 0 && in.covariates == nullptr)) {
     detail::raise_argument("df", "missing column data (null pointer in LongInput)");
   }
   // Counting sort by series code (stable: ties keep input order).
@@ -37,9 +39,9 @@ Panel Panel::from_long(const LongInput& in, const Frequency& freq, const PanelOp
   for (std::size_t r = 0; r < n_rows; ++r) {
     const std::int64_t c = in.codes[r];
     if (c < 0 || static_cast<std::size_t>(c) >= n_ids) {
-      detail::raise_invalid("series code " + std::to_string(c) + " is outside [0, " +
-                                std::to_string(n_ids) + ")",
-                            {}, static_cast<std::int64_t>(r), "unique_id");
+      detail::raise_invalid(
+          "series code " + std::to_string(c) + " is outside [0, " + std::to_string(n_ids) + ")", {},
+          static_cast<std::int64_t>(r), "unique_id");
     }
     ++counts[static_cast<std::size_t>(c) + 1];
   }
@@ -61,7 +63,8 @@ Panel Panel::from_long(const LongInput& in, const Frequency& freq, const PanelOp
           static_cast<std::int64_t>(r);
     }
   }
-  // The grid is anchored at the earliest timestamp of the frame, so ordinals are shared by all series.
+  // The grid is anchored at the earliest timestamp of the frame, so ordinals are shared by all
+  // series.
   const std::int64_t t_min = *std::min_element(in.ds, in.ds + n_rows);
   p.freq_ = freq.anchored_at(t_min);
 
@@ -72,11 +75,11 @@ Panel Panel::from_long(const LongInput& in, const Frequency& freq, const PanelOp
   for (std::size_t i = 0; i < n_ids; ++i) {
     const auto lo = static_cast<std::size_t>(p.offsets_[i]);
     const auto hi = static_cast<std::size_t>(p.offsets_[i + 1]);
-    std::stable_sort(order.begin() + static_cast<std::ptrdiff_t>(lo),
-                     order.begin() + static_cast<std::ptrdiff_t>(hi),
-                     [&](std::int64_t a, std::int64_t b) {
-                       return in.ds[static_cast<std::size_t>(a)] < in.ds[static_cast<std::size_t>(b)];
-                     });
+    std::stable_sort(
+        order.begin() + static_cast<std::ptrdiff_t>(lo),
+        order.begin() + static_cast<std::ptrdiff_t>(hi), [&](std::int64_t a, std::int64_t b) {
+          return in.ds[static_cast<std::size_t>(a)] < in.ds[static_cast<std::size_t>(b)];
+        });
     const std::string& id = in.ids[i];
     std::int64_t prev_ord = 0;
     for (std::size_t j = lo; j < hi; ++j) {

@@ -10,7 +10,8 @@ namespace {
 
 void require_positive(std::int64_t v, const char* name) {
   if (v < 1) {
-    detail::raise_argument(name, std::string(name) + " must be >= 1 (got " + std::to_string(v) + ")");
+    detail::raise_argument(name,
+                           std::string(name) + " must be >= 1 (got " + std::to_string(v) + ")");
   }
 }
 
@@ -29,16 +30,23 @@ double mean_squared_change(const Eigen::Ref<const Eigen::VectorXd>& y, Eigen::In
 }
 
 // Mean squared error of predicting y[t] by the mean of up to k earlier values spaced `lag` apart
-// (y[t - lag], y[t - 2·lag], …); t runs over every index with at least one such value.
-double window_rule_mse(const Eigen::Ref<const Eigen::VectorXd>& y, Eigen::Index lag, Eigen::Index k) {
+// (y[t - lag], y[t - 2·lag], …); t runs over every index with at least one such value. O(n): the
+// window sums are updated as the window slides.
+double window_rule_mse(const Eigen::Ref<const Eigen::VectorXd>& y,
+                       Eigen::Index lag,
+                       Eigen::Index k) {
   const Eigen::Index n = y.size();
   if (n <= lag) return 0.0;
+  // sums[t] = y[t - lag] + … + y[t - avail·lag], avail = min(k, t / lag).
+  Eigen::VectorXd sums = Eigen::VectorXd::Zero(n);
   double sse = 0.0;
   for (Eigen::Index t = lag; t < n; ++t) {
+    double s = sums[t - lag] + y[t - lag];
+    const Eigen::Index drop = t - (k + 1) * lag;
+    if (drop >= 0) s -= y[drop];
+    sums[t] = s;
     const Eigen::Index avail = std::min<Eigen::Index>(k, t / lag);
-    double sum = 0.0;
-    for (Eigen::Index j = 1; j <= avail; ++j) sum += y[t - j * lag];
-    const double e = y[t] - sum / static_cast<double>(avail);
+    const double e = y[t] - s / static_cast<double>(avail);
     sse += e * e;
   }
   return sse / static_cast<double>(n - lag);
@@ -170,9 +178,11 @@ BaselineFitted RandomWalkWithDrift::fit(const SeriesView& s) const {
   const double sse = (d.array() - b).square().sum();
   const auto n_res = static_cast<double>(n - 1);
   f.drift = b;
-  // R forecast.lagwalk: mse = SSE / (n_res - [drift != 0]); se(b) from lm's sigma (df n - 2).
-  const double denom = n_res - (b != 0.0 ? 1.0 : 0.0);
-  f.var_step = denom > 0.0 ? sse / denom : 0.0;
+  // R forecast.lagwalk: mse = SSE / (n_res - 1) as one drift parameter is estimated (R tests
+  // `drift != 0`, which its lm estimate practically always is; ours can be exactly 0 when the
+  // first and last values are equal, so the parameter count is used instead); se(b) from lm's
+  // sigma with n - 2 degrees of freedom.
+  f.var_step = n >= 3 ? sse / (n_res - 1.0) : 0.0;
   if (n >= 3) f.drift_var = sse / (n_res - 1.0) / n_res;
   return f;
 }

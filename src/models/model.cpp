@@ -1,7 +1,7 @@
-#include <quickstock/models/model.hpp>
-
 #include <cmath>
 #include <set>
+
+#include <quickstock/models/model.hpp>
 
 namespace quickstock {
 namespace {
@@ -13,13 +13,15 @@ constexpr bool always_false = false;
 
 void validate(const ForecastOptions& options) {
   if (options.h < 1) {
-    detail::raise_argument("h", "the horizon h must be >= 1 (got " + std::to_string(options.h) + ")");
+    detail::raise_argument("h",
+                           "the horizon h must be >= 1 (got " + std::to_string(options.h) + ")");
   }
   std::set<double> seen;
   for (const double q : options.quantiles) {
     if (!std::isfinite(q) || q <= 0.0 || q >= 1.0) {
-      detail::raise_argument("quantiles", "every quantile level must be strictly between 0 and 1 (got " +
-                                              std::to_string(q) + ")");
+      detail::raise_argument(
+          "quantiles",
+          "every quantile level must be strictly between 0 and 1 (got " + std::to_string(q) + ")");
     }
     if (!seen.insert(q).second) {
       detail::raise_argument("quantiles", "quantile level " + std::to_string(q) + " is repeated");
@@ -31,13 +33,20 @@ std::string model_name(const Model& spec) {
   return std::visit(
       [](const auto& s) -> std::string {
         using T = std::decay_t<decltype(s)>;
-        if constexpr (std::is_same_v<T, Naive>) return "Naive";
-        else if constexpr (std::is_same_v<T, SeasonalNaive>) return "SeasonalNaive";
-        else if constexpr (std::is_same_v<T, HistoricAverage>) return "HistoricAverage";
-        else if constexpr (std::is_same_v<T, WindowAverage>) return "WindowAverage";
-        else if constexpr (std::is_same_v<T, SeasonalWindowAverage>) return "SeasonalWindowAverage";
-        else if constexpr (std::is_same_v<T, RandomWalkWithDrift>) return "RandomWalkWithDrift";
-        else static_assert(always_false<T>, "model_name: unhandled model");
+        if constexpr (std::is_same_v<T, Naive>)
+          return "Naive";
+        else if constexpr (std::is_same_v<T, SeasonalNaive>)
+          return "SeasonalNaive";
+        else if constexpr (std::is_same_v<T, HistoricAverage>)
+          return "HistoricAverage";
+        else if constexpr (std::is_same_v<T, WindowAverage>)
+          return "WindowAverage";
+        else if constexpr (std::is_same_v<T, SeasonalWindowAverage>)
+          return "SeasonalWindowAverage";
+        else if constexpr (std::is_same_v<T, RandomWalkWithDrift>)
+          return "RandomWalkWithDrift";
+        else
+          static_assert(always_false<T>, "model_name: unhandled model");
       },
       spec);
 }

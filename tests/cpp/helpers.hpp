@@ -38,7 +38,8 @@ inline std::map<std::string, std::vector<std::string>> read_csv(const std::strin
     std::stringstream ss(line);
     std::string cell;
     std::size_t c = 0;
-    while (std::getline(ss, cell, ',') && c < header.size()) cols[header[c++]].push_back(unquote(cell));
+    while (std::getline(ss, cell, ',') && c < header.size())
+      cols[header[c++]].push_back(unquote(cell));
   }
   return cols;
 }

@@ -9,10 +9,10 @@
 
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
-using quickstock::Frequency;
-using quickstock::Panel;
 using qs_test::day;
 using qs_test::t2024;
+using quickstock::Frequency;
+using quickstock::Panel;
 
 namespace {
 
@@ -23,8 +23,11 @@ Panel one_series(const std::vector<double>& y) {
   return Panel::from_long(ids, ds, y, Frequency::parse("D"));
 }
 
-quickstock::SeriesForecast run(const quickstock::Model& spec, const std::vector<double>& y,
-                               std::int64_t h, std::vector<double> q, bool nonneg = false) {
+quickstock::SeriesForecast run(const quickstock::Model& spec,
+                               const std::vector<double>& y,
+                               std::int64_t h,
+                               std::vector<double> q,
+                               bool nonneg = false) {
   const auto p = one_series(y);
   const auto f = quickstock::FittedModel(spec, p, 1).forecast({h, q, nonneg}, 1);
   quickstock::SeriesForecast out{Eigen::VectorXd(h),
@@ -42,13 +45,12 @@ quickstock::SeriesForecast run(const quickstock::Model& spec, const std::vector<
 }  // namespace
 
 TEST_CASE("every baseline passes the model contract", "[models][baselines][contract]") {
-  const std::vector<quickstock::Model> specs{
-      quickstock::Naive{},
-      quickstock::SeasonalNaive{7},
-      quickstock::HistoricAverage{},
-      quickstock::WindowAverage{5},
-      quickstock::SeasonalWindowAverage{7, 3},
-      quickstock::RandomWalkWithDrift{}};
+  const std::vector<quickstock::Model> specs{quickstock::Naive{},
+                                             quickstock::SeasonalNaive{7},
+                                             quickstock::HistoricAverage{},
+                                             quickstock::WindowAverage{5},
+                                             quickstock::SeasonalWindowAverage{7, 3},
+                                             quickstock::RandomWalkWithDrift{}};
   for (const auto& s : specs) qs_test::check_model_contract(s);
 }
 
@@ -93,6 +95,35 @@ TEST_CASE("closed forms", "[models][baselines]") {
     const auto f = run(quickstock::RandomWalkWithDrift{}, y, 3, {0.5});
     for (Eigen::Index j = 0; j < 3; ++j) {
       CHECK_THAT(f.mean[j], WithinRel(5.0 + static_cast<double>(j + 1) * 2.0 / 7.0, 1e-13));
+    }
+  }
+  SECTION("RandomWalkWithDrift with zero drift still estimates one parameter") {
+    // First and last values equal: drift exactly 0; sigma^2 = SSE / (n - 2) as R's lm.
+    const std::vector<double> z{4, 6, 3, 7, 4};
+    const auto f = run(quickstock::RandomWalkWithDrift{}, z, 1, {0.975});
+    const double sse = 4 + 9 + 16 + 9;  // changes 2, -3, 4, -3 around mean 0
+    const double sd = std::sqrt(sse / 3.0 + sse / 3.0 / 4.0);
+    CHECK_THAT(f.quantiles(0, 0), WithinRel(4.0 + 1.959963984540054 * sd, 1e-12));
+  }
+  SECTION("window averages: interval from the in-sample errors of the same rule") {
+    // Brute force: e_t = y_t - mean(y[t-j*m] for j = 1..min(k, t/m)), t >= m.
+    for (const auto& [m, k] : std::vector<std::pair<int, int>>{{1, 3}, {2, 2}, {3, 1}}) {
+      double sse = 0;
+      int count = 0;
+      for (int t = m; t < static_cast<int>(y.size()); ++t) {
+        const int avail = std::min(k, t / m);
+        double sum = 0;
+        for (int j = 1; j <= avail; ++j) sum += y[static_cast<std::size_t>(t - j * m)];
+        const double e = y[static_cast<std::size_t>(t)] - sum / avail;
+        sse += e * e;
+        ++count;
+      }
+      const quickstock::Model spec =
+          m == 1 ? quickstock::Model{quickstock::WindowAverage{k}}
+                 : quickstock::Model{quickstock::SeasonalWindowAverage{m, k}};
+      const auto f = run(spec, y, 1, {0.5, 0.9});
+      CHECK_THAT(f.quantiles(0, 1) - f.quantiles(0, 0),
+                 WithinRel(1.2815515655446004 * std::sqrt(sse / count), 1e-12));
     }
   }
   SECTION("constant series: zero-width intervals") {

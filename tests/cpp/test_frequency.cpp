@@ -6,9 +6,9 @@
 #include "catch.hpp"
 #include "helpers.hpp"
 
-using quickstock::Frequency;
 using qs_test::day;
 using qs_test::t2024;
+using quickstock::Frequency;
 
 namespace {
 std::int64_t ts(std::int64_t y, unsigned m, unsigned d, std::int64_t hour = 0) {

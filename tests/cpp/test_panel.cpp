@@ -8,10 +8,10 @@
 #include "catch.hpp"
 #include "helpers.hpp"
 
-using quickstock::Frequency;
-using quickstock::Panel;
 using qs_test::day;
 using qs_test::t2024;
+using quickstock::Frequency;
+using quickstock::Panel;
 
 namespace {
 const Frequency daily = Frequency::parse("D");
@@ -47,8 +47,8 @@ TEST_CASE("unsorted rows are sorted by series then time", "[data][panel]") {
 }
 
 TEST_CASE("series of different lengths and starts share one grid", "[data][panel]") {
-  const auto p = Panel::from_long({"a", "a", "b"}, {t2024, t2024 + day, t2024 + 5 * day}, {1, 2, 3},
-                                  daily);
+  const auto p =
+      Panel::from_long({"a", "a", "b"}, {t2024, t2024 + day, t2024 + 5 * day}, {1, 2, 3}, daily);
   CHECK(p.starts()[1] - p.starts()[0] == 5);
   CHECK(p.length(0) == 2);
   CHECK(p.length(1) == 1);
@@ -56,8 +56,9 @@ TEST_CASE("series of different lengths and starts share one grid", "[data][panel
 
 TEST_CASE("validation names the series, the row and the field", "[data][panel][errors]") {
   SECTION("duplicate (unique_id, ds)") {
-    const auto e = expect_invalid(
-        [] { (void)Panel::from_long({"a", "x", "x"}, {t2024, t2024, t2024}, {1, 2, 3}, daily); });
+    const auto e = expect_invalid([] {
+      (void)Panel::from_long({"a", "x", "x"}, {t2024, t2024, t2024}, {1, 2, 3}, daily);
+    });
     CHECK(e.series_id() == "x");
     CHECK(e.row() == 2);
     CHECK(e.field() == "ds");
@@ -76,8 +77,9 @@ TEST_CASE("validation names the series, the row and the field", "[data][panel][e
   }
   SECTION("NaN and infinite demand") {
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    auto e = expect_invalid(
-        [&] { (void)Panel::from_long({"a", "a"}, {t2024, t2024 + day}, {1, nan}, daily); });
+    auto e = expect_invalid([&] {
+      (void)Panel::from_long({"a", "a"}, {t2024, t2024 + day}, {1, nan}, daily);
+    });
     CHECK(e.row() == 1);
     CHECK(e.field() == "y");
     CHECK(std::string(e.what()).find("nan") != std::string::npos);
@@ -87,8 +89,9 @@ TEST_CASE("validation names the series, the row and the field", "[data][panel][e
     CHECK(e.field() == "y");
   }
   SECTION("negative demand, unless allowed") {
-    const auto e = expect_invalid(
-        [] { (void)Panel::from_long({"z", "z"}, {t2024, t2024 + day}, {1, -3}, daily); });
+    const auto e = expect_invalid([] {
+      (void)Panel::from_long({"z", "z"}, {t2024, t2024 + day}, {1, -3}, daily);
+    });
     CHECK(std::string(e.what()) ==
           "invalid_input: series \"z\" row 1 field \"y\": demand must be >= 0 (got -3)");
     quickstock::PanelOptions allow;
@@ -100,8 +103,9 @@ TEST_CASE("validation names the series, the row and the field", "[data][panel][e
     CHECK(e.field() == "df");
   }
   SECTION("off the grid") {
-    const auto e = expect_invalid(
-        [] { (void)Panel::from_long({"a", "a"}, {t2024, t2024 + day + 1}, {1, 2}, daily); });
+    const auto e = expect_invalid([] {
+      (void)Panel::from_long({"a", "a"}, {t2024, t2024 + day + 1}, {1, 2}, daily);
+    });
     CHECK(e.field() == "ds");
     CHECK(e.row() == 1);
   }

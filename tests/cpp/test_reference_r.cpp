@@ -13,7 +13,8 @@
 
 using Catch::Matchers::WithinRel;
 
-TEST_CASE("baselines equal R forecast's naive, snaive, rwf(drift) and meanf", "[models][reference]") {
+TEST_CASE("baselines equal R forecast's naive, snaive, rwf(drift) and meanf",
+          "[models][reference]") {
   const std::string dir = std::string(QUICKSTOCK_REFERENCE_DIR) + "/r_forecast/";
   const auto series = qs_test::read_csv(dir + "series.csv");
   const auto ref = qs_test::read_csv(dir + "baselines.csv");

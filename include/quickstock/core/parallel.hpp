@@ -20,7 +20,8 @@ inline int resolve_threads(int n_threads, std::size_t n_items) noexcept {
     const unsigned hw = std::thread::hardware_concurrency();
     n = hw == 0 ? 1 : static_cast<int>(hw);
   }
-  if (n_items < static_cast<std::size_t>(n)) n = static_cast<int>(std::max<std::size_t>(n_items, 1));
+  if (n_items < static_cast<std::size_t>(n))
+    n = static_cast<int>(std::max<std::size_t>(n_items, 1));
   return n;
 }
 

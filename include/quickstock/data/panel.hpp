@@ -68,7 +68,8 @@ class QUICKSTOCK_API Panel {
   /// @throws invalid_input on an empty frame, an unknown code, a timestamp off the grid, a
   /// duplicate `(unique_id, ds)`, missing periods inside a series, non-finite or negative `y`, or
   /// non-finite covariates.
-  static Panel from_long(const LongInput& input, const Frequency& freq,
+  static Panel from_long(const LongInput& input,
+                         const Frequency& freq,
                          const PanelOptions& options = {});
 
   /// Convenience overload with string ids (series are ordered by id) and no covariates.
@@ -108,13 +109,12 @@ class QUICKSTOCK_API Panel {
   /// Index of series `id`, or `n_series()` when absent.
   [[nodiscard]] std::size_t find(const std::string& id) const;
   /// Timestamp of ordinal `k` on this panel's grid.
-  [[nodiscard]] std::int64_t timestamp(std::int64_t k) const noexcept {
-    return freq_.timestamp(k);
-  }
+  [[nodiscard]] std::int64_t timestamp(std::int64_t k) const noexcept { return freq_.timestamp(k); }
 
   /// The panel without the last `k[i]` observations of each series `i` (for rolling origins).
   /// @throws invalid_input naming the series when fewer than `min_keep` observations would remain.
-  [[nodiscard]] Panel drop_last(const std::vector<std::int64_t>& k, std::int64_t min_keep = 1) const;
+  [[nodiscard]] Panel drop_last(const std::vector<std::int64_t>& k,
+                                std::int64_t min_keep = 1) const;
 
   friend bool operator==(const Panel& a, const Panel& b) noexcept;
 

@@ -23,14 +23,14 @@ namespace quickstock {
 /// `var_step * ceil(h / step_period) + drift_var * h² + var_const`; quantiles are
 /// Normal, or Student t with `df` degrees of freedom when `df` is finite.
 struct BaselineFitted {
-  Eigen::VectorXd cycle;     ///< last values repeated by the point forecast (length >= 1)
-  double drift = 0.0;        ///< added per step ahead
-  double var_step = 0.0;     ///< variance added per completed cycle of `step_period` steps
+  Eigen::VectorXd cycle;         ///< last values repeated by the point forecast (length >= 1)
+  double drift = 0.0;            ///< added per step ahead
+  double var_step = 0.0;         ///< variance added per completed cycle of `step_period` steps
   std::int64_t step_period = 0;  ///< 0: the variance does not grow with h
-  double drift_var = 0.0;    ///< variance of the drift estimate
-  double var_const = 0.0;    ///< variance present at every step
+  double drift_var = 0.0;        ///< variance of the drift estimate
+  double var_const = 0.0;        ///< variance present at every step
   double df = std::numeric_limits<double>::infinity();  ///< Student t degrees of freedom
-  std::string fallback;      ///< non-empty when a documented fallback rule was used (says which)
+  std::string fallback;  ///< non-empty when a documented fallback rule was used (says which)
 
   /// Forecast `options.h` steps with `options.quantiles`.
   [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options) const;

@@ -17,9 +17,9 @@ namespace quickstock {
 
 /// A forecast request: horizon and quantile levels.
 struct ForecastOptions {
-  std::int64_t h = 1;              ///< steps ahead, >= 1
-  std::vector<double> quantiles;   ///< levels in (0, 1), distinct, any order
-  bool nonnegative = true;         ///< censor the predictive distribution at 0 (demand)
+  std::int64_t h = 1;             ///< steps ahead, >= 1
+  std::vector<double> quantiles;  ///< levels in (0, 1), distinct, any order
+  bool nonnegative = true;        ///< censor the predictive distribution at 0 (demand)
   friend bool operator==(const ForecastOptions& a, const ForecastOptions& b) noexcept {
     return a.h == b.h && a.quantiles == b.quantiles && a.nonnegative == b.nonnegative;
   }
@@ -38,12 +38,12 @@ struct SeriesForecast {
 /// A panel's forecast from one model. Step `j` (0-based) of series `i` is at grid ordinal
 /// `first[i] + j`, i.e. at timestamp `freq.timestamp(first[i] + j)`.
 struct PanelForecast {
-  std::vector<std::string> ids;     ///< series, in panel order
-  std::vector<std::int64_t> first;  ///< ordinal of the first forecast step of each series
-  Frequency freq;                   ///< the panel's grid
-  std::vector<double> levels;       ///< quantile levels, as requested
-  xt::xtensor<double, 2> mean;      ///< series × h
-  xt::xtensor<double, 3> quantiles; ///< series × h × levels
+  std::vector<std::string> ids;      ///< series, in panel order
+  std::vector<std::int64_t> first;   ///< ordinal of the first forecast step of each series
+  Frequency freq;                    ///< the panel's grid
+  std::vector<double> levels;        ///< quantile levels, as requested
+  xt::xtensor<double, 2> mean;       ///< series × h
+  xt::xtensor<double, 3> quantiles;  ///< series × h × levels
 };
 
 }  // namespace quickstock
