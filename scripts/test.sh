@@ -42,5 +42,6 @@ if [ -f ../shared/tools/contract_check.py ]; then
 fi
 
 echo "== quickstock demo"
-quickstock demo --store 500081 | head -n 20
+quickstock demo --store 500081 > "$BUILD/demo.txt"
+head -n 20 "$BUILD/demo.txt"
 echo "scripts/test.sh: all passed"

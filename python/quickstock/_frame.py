@@ -93,12 +93,18 @@ def check_quantiles(quantiles: Any) -> list[float]:
     return out
 
 
+#: Largest horizon accepted (a million periods: over a century of hours).
+MAX_HORIZON = 1_000_000
+
+
 def check_horizon(h: Any) -> int:
-    """Validate a horizon: an integer >= 1."""
+    """Validate a horizon: an integer in [1, MAX_HORIZON]."""
     if isinstance(h, bool) or not isinstance(h, numbers.Integral):
         invalid(f"the horizon h must be an integer >= 1 (got {h!r})", field="h")
     if int(h) < 1:
         invalid(f"the horizon h must be >= 1 (got {int(h)})", field="h")
+    if int(h) > MAX_HORIZON:
+        invalid(f"the horizon h must be <= {MAX_HORIZON:,} (got {int(h)})", field="h")
     return int(h)
 
 
@@ -164,6 +170,11 @@ def _encode_time(
                 field=field,
             )
         raw = values.astype(object)
+        is_number = raw.map(lambda v: isinstance(v, (numbers.Number, np.number)) and not isinstance(v, bool))
+        is_number = is_number.to_numpy(dtype=bool) & raw.notna().to_numpy()
+        if is_number.any():
+            r = _first_bad_row(is_number)
+            invalid(f"ds value {raw.iloc[r]!r} is a number, not a timestamp", **where(r))
         try:
             parsed = pd.to_datetime(raw, errors="coerce", format="mixed")
         except (TypeError, ValueError) as exc:  # mixed time zones and the like
@@ -206,12 +217,23 @@ def _factorize_ids(col: pd.Series, id_col: str) -> tuple[np.ndarray, np.ndarray]
     missing = col.isna().to_numpy()
     if missing.any():
         invalid(f"{id_col} is missing", row=_first_bad_row(missing), field=id_col)
-    codes, uniques = pd.factorize(col, sort=True)
-    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+    try:
+        codes, uniques = pd.factorize(col, sort=True)
+    except TypeError:  # values of mixed types that cannot be ordered
+        codes, uniques = pd.factorize(col, sort=False)
+    uniques = np.asarray(uniques, dtype=object)
+    text = pd.Series([str(v) for v in uniques])
+    clash = text.duplicated(keep=False).to_numpy()
+    if clash.any():
+        same = [repr(v) for v in uniques[clash][:2]]
+        invalid(f"{' and '.join(same)} are different ids that print the same; use one type", field=id_col)
+    return codes.astype(np.int64), uniques
 
 
 def _numeric_target(col: pd.Series, ids: np.ndarray, codes: np.ndarray, target_col: str) -> np.ndarray:
-    if pd.api.types.is_bool_dtype(col.dtype) or not pd.api.types.is_numeric_dtype(col.dtype):
+    if pd.api.types.is_bool_dtype(col.dtype):
+        invalid(f"demand must be a number, not a boolean column ({col.dtype})", field=target_col)
+    if not pd.api.types.is_numeric_dtype(col.dtype):
         converted = pd.to_numeric(col.astype(object).where(col.notna(), np.nan), errors="coerce")
         bad = converted.isna().to_numpy() & col.notna().to_numpy()
         if bad.any():

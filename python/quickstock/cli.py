@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import warnings
 from typing import Sequence
@@ -15,7 +16,7 @@ from . import models as _models
 from ._core import QuickstockError
 from ._frame import default_season_length, parse_freq
 from .forecaster import Forecaster
-from .io import read_table, write_table
+from .io import read_table, table_kind, write_table
 
 __all__ = ["main", "build_models", "infer_freq"]
 
@@ -73,18 +74,26 @@ def infer_freq(df: pd.DataFrame, id_col: str = "unique_id", time_col: str = "ds"
 
 
 def _parse_quantiles(text: str) -> list[float]:
-    try:
-        return [float(x) for x in text.split(",") if x.strip()]
-    except ValueError:
-        from ._errors import invalid
+    from ._errors import invalid
 
+    try:
+        levels = [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
         invalid(f"--quantiles must be comma-separated numbers (got {text!r})", field="quantiles")
+    if not levels:
+        invalid("--quantiles needs at least one level, e.g. 0.1,0.5,0.9", field="quantiles")
+    return levels
 
 
 def _cmd_forecast(args: argparse.Namespace) -> int:
+    table_kind(args.output)  # an unusable output name fails before any work
+    if args.season_length is not None and args.season_length < 1:
+        from ._errors import invalid
+
+        invalid(f"--season-length must be >= 1 (got {args.season_length})", field="season_length")
     df = read_table(args.input)
     freq = args.freq or infer_freq(df, args.id_col, args.time_col)
-    m = args.season_length or default_season_length(parse_freq(freq))
+    m = args.season_length if args.season_length is not None else default_season_length(parse_freq(freq))
     names = args.models or ("SeasonalNaive" if m > 1 else "Naive")
     fc = Forecaster(
         build_models(names, m, args.window_size),
@@ -236,6 +245,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QuickstockError as exc:
         print(f"quickstock: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `quickstock demo | head`: the reader left, which is fine
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -164,7 +164,7 @@ class Forecaster:
             blocks.append((model.alias, mean, quant))
         assert first is not None
         if X_df is not None:
-            future_covariates(X_df, prepared, h, first, [])
+            future_covariates(X_df, prepared, h, first, prepared.covariates)
         return self._assemble(prepared, first, h, levels, blocks)
 
     def _assemble(
@@ -185,7 +185,8 @@ class Forecaster:
         ds = prepared.codec.decode(prepared.panel.frequency.timestamps(ordinals))
         model_col = np.tile(np.array([b[0] for b in blocks], dtype=object), n * h)
         mean = np.stack([b[1] for b in blocks], axis=2).reshape(-1)  # n × h × models
-        quant = np.stack([b[2] for b in blocks], axis=2).reshape(-1, len(levels))
+        # n × h × models × q, explicit shape so that an empty quantile list works too
+        quant = np.stack([b[2] for b in blocks], axis=2).reshape(n * h * n_models, len(levels))
         cols: dict[str, Any] = {
             prepared.id_col: prepared.ids[series],
             prepared.time_col: ds,

@@ -9,14 +9,19 @@ import pandas as pd
 
 from ._errors import invalid
 
-__all__ = ["read_table", "write_table"]
+__all__ = ["read_table", "write_table", "table_kind"]
 
 _CSV = (".csv", ".csv.gz", ".txt", ".tsv")
 _PARQUET = (".parquet", ".pq")
 _EXCEL = (".xlsx", ".xlsm", ".xls")
 
 
-def _kind(path: str) -> str:
+def table_kind(path: str) -> str:
+    """The table format of ``path`` by extension: ``"csv"``, ``"parquet"`` or ``"excel"``.
+
+    Raises:
+        QuickstockError: for an extension quickstock cannot read or write.
+    """
     p = path.lower()
     if p.endswith(_CSV):
         return "csv"
@@ -41,7 +46,7 @@ def read_table(path: str, **kwargs: Any) -> pd.DataFrame:
     """
     if not os.path.exists(path):
         invalid(f"no such file: {path!r}", field="path")
-    kind = _kind(path)
+    kind = table_kind(path)
     try:
         if kind == "csv":
             sep = "\t" if path.lower().endswith(".tsv") else ","
@@ -71,7 +76,7 @@ def write_table(df: pd.DataFrame, path: str) -> None:
     Raises:
         QuickstockError: for an unknown extension or a missing optional package.
     """
-    kind = _kind(path)
+    kind = table_kind(path)
     try:
         if kind == "csv":
             df.to_csv(path, index=False)

@@ -190,6 +190,7 @@ Frequency Frequency::parse(std::string_view alias) {
 
 Frequency Frequency::anchored_at(std::int64_t t) const {
   Frequency f = *this;
+  f.anchor_ = t;
   switch (unit_) {
     case Unit::integer:
       f.phase_ = detail::floor_mod(t, step_);
@@ -241,9 +242,9 @@ std::int64_t Frequency::ordinal(std::int64_t t,
       expect =
           period_end_ ? "the last day of a period at 00:00" : "the first day of a period at 00:00";
     } else if (unit_ == Unit::integer) {
-      expect = "a multiple of " + std::to_string(step_) + " from " + std::to_string(phase_);
+      expect = "steps of " + std::to_string(step_) + " from " + std::to_string(anchor_);
     } else {
-      expect = "the grid through " + format_timestamp(timestamp(0));
+      expect = "the grid through " + format_timestamp(anchor_) + ", the earliest ds";
     }
     detail::raise_invalid("ds " + what + " is not on the '" + alias_ + "' grid (expected " +
                               expect + "); check freq= or resample the data",

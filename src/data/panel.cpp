@@ -65,8 +65,13 @@ Panel Panel::from_long(const LongInput& in, const Frequency& freq, const PanelOp
   }
   // The grid is anchored at the earliest timestamp of the frame, so ordinals are shared by all
   // series.
-  const std::int64_t t_min = *std::min_element(in.ds, in.ds + n_rows);
-  p.freq_ = freq.anchored_at(t_min);
+  const auto first_row = static_cast<std::size_t>(std::min_element(in.ds, in.ds + n_rows) - in.ds);
+  try {
+    p.freq_ = freq.anchored_at(in.ds[first_row]);
+  } catch (const invalid_input& e) {  // e.g. a Monday on W-SUN: name where it was found
+    detail::raise_invalid(e.reason(), in.ids[static_cast<std::size_t>(in.codes[first_row])],
+                          static_cast<std::int64_t>(first_row), "ds");
+  }
 
   p.values_.resize(n_rows);
   p.source_rows_.resize(n_rows);

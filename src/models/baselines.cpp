@@ -52,6 +52,29 @@ double window_rule_mse(const Eigen::Ref<const Eigen::VectorXd>& y,
   return sse / static_cast<double>(n - lag);
 }
 
+// A power of two near max|y| (1 when y is all zero): fitting on y / scale is exact in binary
+// floating point, so results equal the unscaled ones bit for bit, yet squares of huge values
+// (1e300) stay finite.
+double pow2_scale(const Eigen::Ref<const Eigen::VectorXd>& y) {
+  const double m = y.cwiseAbs().maxCoeff();
+  if (!(m > 0.0) || !std::isfinite(m)) return 1.0;
+  return std::ldexp(1.0, std::ilogb(m));
+}
+
+// Fits `fn` on the scaled series and rescales the location parts of the result.
+template <class Fn>
+BaselineFitted on_scaled(const SeriesView& s, Fn&& fn) {
+  const double sc = pow2_scale(s.y);
+  const Eigen::VectorXd z = s.y / sc;
+  BaselineFitted f = fn(z);
+  f.cycle *= sc;
+  f.drift *= sc;
+  f.scale = sc;
+  return f;
+}
+
+BaselineFitted fit_drift(const Eigen::VectorXd& z);
+
 }  // namespace
 
 SeriesForecast BaselineFitted::forecast(const ForecastOptions& options) const {
@@ -68,7 +91,7 @@ SeriesForecast BaselineFitted::forecast(const ForecastOptions& options) const {
     const double mu = cycle[j % m] + drift * steps_ahead;
     double var = var_const + drift_var * steps_ahead * steps_ahead;
     if (step_period > 0) var += var_step * static_cast<double>(j / step_period + 1);
-    const double sd = std::sqrt(std::max(var, 0.0));
+    const double sd = scale * std::sqrt(std::max(var, 0.0));
     out.mean[j] = options.nonnegative ? std::max(mu, 0.0) : mu;
     for (Eigen::Index q = 0; q < nq; ++q) {
       const double v = mu + sd * z[static_cast<std::size_t>(q)];
@@ -81,7 +104,8 @@ SeriesForecast BaselineFitted::forecast(const ForecastOptions& options) const {
 bool operator==(const BaselineFitted& a, const BaselineFitted& b) noexcept {
   return a.cycle == b.cycle && a.drift == b.drift && a.var_step == b.var_step &&
          a.step_period == b.step_period && a.drift_var == b.drift_var &&
-         a.var_const == b.var_const && a.df == b.df && a.fallback == b.fallback;
+         a.var_const == b.var_const && a.df == b.df && a.scale == b.scale &&
+         a.fallback == b.fallback;
 }
 
 void validate(const Naive& /*spec*/) {}
@@ -96,11 +120,13 @@ void validate(const SeasonalWindowAverage& spec) {
 
 BaselineFitted Naive::fit(const SeriesView& s) const {
   require_nonempty(s);
-  BaselineFitted f;
-  f.cycle = s.y.tail(1);
-  f.var_step = mean_squared_change(s.y, 1);
-  f.step_period = 1;
-  return f;
+  return on_scaled(s, [](const Eigen::VectorXd& z) {
+    BaselineFitted f;
+    f.cycle = z.tail(1);
+    f.var_step = mean_squared_change(z, 1);
+    f.step_period = 1;
+    return f;
+  });
 }
 
 BaselineFitted SeasonalNaive::fit(const SeriesView& s) const {
@@ -111,36 +137,41 @@ BaselineFitted SeasonalNaive::fit(const SeriesView& s) const {
     f.fallback = "Naive: series shorter than season_length " + std::to_string(season_length);
     return f;
   }
-  BaselineFitted f;
-  f.cycle = s.y.tail(season_length);
-  f.var_step = mean_squared_change(s.y, season_length);
-  f.step_period = season_length;
-  return f;
+  return on_scaled(s, [this](const Eigen::VectorXd& z) {
+    BaselineFitted f;
+    f.cycle = z.tail(season_length);
+    f.var_step = mean_squared_change(z, season_length);
+    f.step_period = season_length;
+    return f;
+  });
 }
 
 BaselineFitted HistoricAverage::fit(const SeriesView& s) const {
   require_nonempty(s);
-  const Eigen::Index n = s.y.size();
-  const double mean = s.y.mean();
-  BaselineFitted f;
-  f.cycle = Eigen::VectorXd::Constant(1, mean);
-  if (n >= 2) {
-    const double var = (s.y.array() - mean).square().sum() / static_cast<double>(n - 1);
-    f.var_const = var * (1.0 + 1.0 / static_cast<double>(n));
-    f.df = static_cast<double>(n - 1);
-  }
-  return f;
+  return on_scaled(s, [](const Eigen::VectorXd& z) {
+    const Eigen::Index n = z.size();
+    const double mean = z.mean();
+    BaselineFitted f;
+    f.cycle = Eigen::VectorXd::Constant(1, mean);
+    if (n >= 2) {
+      const double var = (z.array() - mean).square().sum() / static_cast<double>(n - 1);
+      f.var_const = var * (1.0 + 1.0 / static_cast<double>(n));
+      f.df = static_cast<double>(n - 1);
+    }
+    return f;
+  });
 }
 
 BaselineFitted WindowAverage::fit(const SeriesView& s) const {
   validate(*this);
   require_nonempty(s);
-  const Eigen::Index n = s.y.size();
-  const Eigen::Index k = std::min<Eigen::Index>(window_size, n);
-  BaselineFitted f;
-  f.cycle = Eigen::VectorXd::Constant(1, s.y.tail(k).mean());
-  f.var_const = window_rule_mse(s.y, 1, window_size);
-  return f;
+  return on_scaled(s, [this](const Eigen::VectorXd& z) {
+    const Eigen::Index k = std::min<Eigen::Index>(window_size, z.size());
+    BaselineFitted f;
+    f.cycle = Eigen::VectorXd::Constant(1, z.tail(k).mean());
+    f.var_const = window_rule_mse(z, 1, window_size);
+    return f;
+  });
 }
 
 BaselineFitted SeasonalWindowAverage::fit(const SeriesView& s) const {
@@ -153,27 +184,35 @@ BaselineFitted SeasonalWindowAverage::fit(const SeriesView& s) const {
     f.fallback = "WindowAverage: series shorter than season_length " + std::to_string(m);
     return f;
   }
-  const Eigen::Index k = std::min<Eigen::Index>(window_size, n / m);
-  BaselineFitted f;
-  f.cycle = Eigen::VectorXd::Zero(m);
-  // Position p of the next cycle averages y[n - m + p - j·m] for j = 0..k-1.
-  for (Eigen::Index p = 0; p < m; ++p) {
-    double sum = 0.0;
-    for (Eigen::Index j = 0; j < k; ++j) sum += s.y[n - m + p - j * m];
-    f.cycle[p] = sum / static_cast<double>(k);
-  }
-  f.var_const = window_rule_mse(s.y, m, window_size);
-  return f;
+  return on_scaled(s, [&](const Eigen::VectorXd& z) {
+    const Eigen::Index k = std::min<Eigen::Index>(window_size, n / m);
+    BaselineFitted f;
+    f.cycle = Eigen::VectorXd::Zero(m);
+    // Position p of the next cycle averages z[n - m + p - j·m] for j = 0..k-1.
+    for (Eigen::Index p = 0; p < m; ++p) {
+      double sum = 0.0;
+      for (Eigen::Index j = 0; j < k; ++j) sum += z[n - m + p - j * m];
+      f.cycle[p] = sum / static_cast<double>(k);
+    }
+    f.var_const = window_rule_mse(z, m, window_size);
+    return f;
+  });
 }
 
 BaselineFitted RandomWalkWithDrift::fit(const SeriesView& s) const {
   require_nonempty(s);
-  const Eigen::Index n = s.y.size();
+  return on_scaled(s, [](const Eigen::VectorXd& z) { return fit_drift(z); });
+}
+
+namespace {
+
+BaselineFitted fit_drift(const Eigen::VectorXd& z) {
+  const Eigen::Index n = z.size();
   BaselineFitted f;
-  f.cycle = s.y.tail(1);
+  f.cycle = z.tail(1);
   f.step_period = 1;
   if (n < 2) return f;
-  const auto d = (s.y.tail(n - 1) - s.y.head(n - 1)).eval();
+  const auto d = (z.tail(n - 1) - z.head(n - 1)).eval();
   const double b = d.mean();
   const double sse = (d.array() - b).square().sum();
   const auto n_res = static_cast<double>(n - 1);
@@ -186,5 +225,7 @@ BaselineFitted RandomWalkWithDrift::fit(const SeriesView& s) const {
   if (n >= 3) f.drift_var = sse / (n_res - 1.0) / n_res;
   return f;
 }
+
+}  // namespace
 
 }  // namespace quickstock

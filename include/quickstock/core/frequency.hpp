@@ -84,6 +84,7 @@ class QUICKSTOCK_API Frequency {
   std::int64_t phase_{0};
   bool period_end_{false};
   bool fixed_phase_{false};  // the alias fixes the phase (W-SUN, QS-JAN, YE-DEC)
+  std::int64_t anchor_{0};   // the timestamp anchored_at() was given (for messages)
   std::string alias_{"D"};
 };
 

@@ -20,7 +20,8 @@ namespace quickstock {
 
 /// A location-scale forecast rule shared by the baselines: the mean repeats `cycle` and adds
 /// `drift` per step; the variance at step h is
-/// `var_step * ceil(h / step_period) + drift_var * h² + var_const`; quantiles are
+/// `scale² · (var_step * ceil(h / step_period) + drift_var * h² + var_const)` (`scale` is a
+/// power of two, so that huge data do not overflow the squares); quantiles are
 /// Normal, or Student t with `df` degrees of freedom when `df` is finite.
 struct BaselineFitted {
   Eigen::VectorXd cycle;         ///< last values repeated by the point forecast (length >= 1)
@@ -29,6 +30,7 @@ struct BaselineFitted {
   std::int64_t step_period = 0;  ///< 0: the variance does not grow with h
   double drift_var = 0.0;        ///< variance of the drift estimate
   double var_const = 0.0;        ///< variance present at every step
+  double scale = 1.0;            ///< unit of the variances: variance in data units = var × scale²
   double df = std::numeric_limits<double>::infinity();  ///< Student t degrees of freedom
   std::string fallback;  ///< non-empty when a documented fallback rule was used (says which)
 

@@ -66,6 +66,10 @@ class FittedPanel {
     out.quantiles = xt::xtensor<double, 3>::from_shape({n, h, nq});
     detail::parallel_for_series(n, n_threads, [&](std::size_t i) {
       const SeriesForecast f = fitted_[i].forecast(options);
+      if (!f.mean.allFinite() || !f.quantiles.allFinite()) {
+        detail::raise_invalid("the forecast is not finite: the values are too large", ids_[i],
+                              std::nullopt, "y");
+      }
       for (std::size_t j = 0; j < h; ++j) {
         const auto jj = static_cast<Eigen::Index>(j);
         out.mean(i, j) = f.mean[jj];
