@@ -213,6 +213,29 @@ class Forecaster:
         """Fit to ``df`` and forecast ``h`` periods in one call (see ``fit`` and ``predict``)."""
         return self.fit(df).predict(h=h, quantiles=quantiles, X_df=X_df)
 
+    # -- persistence -----------------------------------------------------------------------
+    def save(self, path: str) -> None:
+        """Save the fitted forecaster to ``path`` in quickstock's versioned format (a zip of
+        JSON and ``.npy`` arrays; never pickle). See ``quickstock.persistence``.
+
+        Raises:
+            QuickstockError: if not fitted, or the file cannot be written.
+        """
+        from .persistence import save
+
+        save(self, path)
+
+    @classmethod
+    def load(cls, path: str) -> "Forecaster":
+        """Load a forecaster saved by ``save``; it predicts exactly what the saved one did.
+
+        Raises:
+            QuickstockError: for a missing, damaged, foreign or newer-version file.
+        """
+        from .persistence import load
+
+        return load(path)
+
     # -- backtesting -----------------------------------------------------------------------
     def cross_validation(
         self,

@@ -1,0 +1,158 @@
+"""quickstock's own file format for fitted forecasters (never pickle).
+
+A ``.qs`` file is a zip archive holding ``quickstock.json`` (format name and version, the
+forecaster's settings, the model specs, the series ids and attributes) and the training panel
+as ``.npy`` arrays (read with ``allow_pickle=False``). Loading rebuilds the panel through the
+same validation as ``fit`` and refits the models, which is deterministic, so the loaded
+forecaster predicts exactly what the saved one did.
+"""
+
+from __future__ import annotations
+
+import io as _io
+import json
+import zipfile
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._errors import invalid
+
+__all__ = ["FORMAT", "VERSION", "save", "load"]
+
+FORMAT = "quickstock.Forecaster"
+VERSION = 1
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _array(zf: zipfile.ZipFile, name: str) -> np.ndarray:
+    with zf.open(name + ".npy") as fh:
+        return np.load(_io.BytesIO(fh.read()), allow_pickle=False)
+
+
+def save(forecaster: Any, path: str) -> None:
+    """Write a fitted ``Forecaster`` to ``path``.
+
+    Raises:
+        QuickstockError: if the forecaster is not fitted or the file cannot be written.
+    """
+    forecaster._check_fitted()
+    p = forecaster.prepared_
+    panel = p.panel
+    ids = [_json_value(v) for v in p.ids]
+    if not all(isinstance(v, (str, int, float)) for v in ids):
+        invalid("only str, int and float unique_id values can be saved", field=p.id_col)
+    meta = {
+        "format": FORMAT,
+        "version": VERSION,
+        "quickstock": _core.__version__,
+        "freq": forecaster.freq if not isinstance(forecaster.freq, pd.DateOffset) else forecaster.freq.freqstr,
+        "n_jobs": forecaster.n_jobs,
+        "columns": [p.id_col, p.time_col, p.target_col],
+        "models": [
+            {"class": type(m).__name__, "params": m._params(), "alias": m.alias} for m in forecaster.models
+        ],
+        "ids": ids,
+        "covariates": list(p.covariates),
+        "time": {"kind": p.codec.kind, "tz": None if p.codec.tz is None else str(p.codec.tz)},
+        "attributes": json.loads(p.attributes.to_json(orient="split", index=False, date_format="iso")),
+        "attribute_dtypes": {c: str(t) for c, t in p.attributes.dtypes.items()},
+    }
+    lengths = np.diff(panel.offsets)
+    ordinals = np.repeat(panel.starts, lengths) + (
+        np.arange(panel.n_obs) - np.repeat(panel.offsets[:-1], lengths)
+    )
+    arrays = {
+        "lengths": lengths.astype(np.int64),
+        "ds": panel.frequency.timestamps(ordinals).astype(np.int64),
+        "y": panel.values,
+        "covariates": panel.covariates,
+    }
+    try:
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("quickstock.json", json.dumps(meta))
+            for name, arr in arrays.items():
+                buf = _io.BytesIO()
+                np.save(buf, np.ascontiguousarray(arr), allow_pickle=False)
+                zf.writestr(name + ".npy", buf.getvalue())
+    except OSError as exc:
+        invalid(f"cannot write {path!r}: {exc}", field="path")
+
+
+def load(path: str) -> Any:
+    """Read a forecaster written by ``save``.
+
+    Raises:
+        QuickstockError: for a missing, damaged, foreign or newer-version file.
+    """
+    from . import models as _models
+    from ._frame import prepare
+    from .forecaster import Forecaster
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            meta = json.loads(zf.read("quickstock.json"))
+            if meta.get("format") != FORMAT:
+                invalid(f"{path!r} is not a saved quickstock forecaster", field="path")
+            if not isinstance(meta.get("version"), int) or meta["version"] > VERSION:
+                invalid(
+                    f"{path!r} has format version {meta.get('version')!r}; this quickstock reads "
+                    f"up to {VERSION}: upgrade quickstock",
+                    field="path",
+                )
+            arrays = {n: _array(zf, n) for n in ("lengths", "ds", "y", "covariates")}
+    except FileNotFoundError:
+        invalid(f"no such file: {path!r}", field="path")
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError, UnicodeDecodeError) as exc:
+        if isinstance(exc, _core.QuickstockError):
+            raise
+        invalid(f"{path!r} is damaged or not a quickstock file ({type(exc).__name__}: {exc})", field="path")
+    try:
+        specs = []
+        for m in meta["models"]:
+            cls = getattr(_models, m["class"], None)
+            if not (isinstance(cls, type) and issubclass(cls, _models.Model)):
+                invalid(f"{path!r} names an unknown model {m['class']!r}", field="path")
+            specs.append(cls(**m["params"], alias=m["alias"]))
+        id_col, time_col, target_col = meta["columns"]
+        ids = np.asarray(meta["ids"], dtype=object)
+        lengths = arrays["lengths"]
+        if lengths.sum() != len(arrays["y"]) or len(lengths) != len(ids):
+            invalid(f"{path!r} is damaged: array lengths disagree", field="path")
+        frame = pd.DataFrame({id_col: np.repeat(ids, lengths)})
+        ds = arrays["ds"]
+        if meta["time"]["kind"] == "integer":
+            frame[time_col] = ds
+        else:
+            t = pd.to_datetime(ds.astype("datetime64[ns]"))
+            if meta["time"]["tz"] is not None:
+                t = t.tz_localize(meta["time"]["tz"], ambiguous="NaT", nonexistent="shift_forward")
+            frame[time_col] = t
+        frame[target_col] = arrays["y"]
+        cov = arrays["covariates"].reshape(len(frame), len(meta["covariates"]))
+        for j, name in enumerate(meta["covariates"]):
+            frame[name] = cov[:, j]
+        fc = Forecaster(specs, freq=meta["freq"], n_jobs=meta["n_jobs"], id_col=id_col, time_col=time_col, target_col=target_col)
+        prepared = prepare(frame, fc.freq, id_col, time_col, target_col)
+        att = meta["attributes"]
+        attrs = pd.DataFrame(att["data"], columns=att["columns"])
+        for c, dtype in meta["attribute_dtypes"].items():
+            attrs[c] = attrs[c].astype(dtype)
+        if len(attrs.columns) and len(attrs) != len(ids):
+            invalid(f"{path!r} is damaged: attribute rows disagree with the series", field="path")
+        prepared.attributes = attrs if len(attrs.columns) else prepared.attributes
+        prepared.ids = ids
+        fc.fitted_ = fc._fit_prepared(prepared)
+        fc.prepared_ = prepared
+        return fc
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, _core.QuickstockError):
+            raise
+        invalid(f"{path!r} is damaged ({type(exc).__name__}: {exc})", field="path")
