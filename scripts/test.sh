@@ -12,6 +12,9 @@ PREFIX="$PWD/$BUILD/install"
 
 bash scripts/setup.sh
 
+echo "== format gate: clang-format --dry-run --Werror on all C++"
+git ls-files '*.hpp' '*.cpp' | xargs clang-format --dry-run --Werror
+
 echo "== C++ build (Release, -Werror) with tests, examples, benchmarks (built, not run) and the Python module"
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DQUICKSTOCK_WERROR=ON \
   -DQUICKSTOCK_BUILD_TESTS=ON -DQUICKSTOCK_BUILD_EXAMPLES=ON -DQUICKSTOCK_BUILD_PYTHON=ON \
@@ -21,6 +24,12 @@ cmake --build "$BUILD" -j "$JOBS"
 
 echo "== ctest: Catch2 tests, add_subdirectory consumer, pytest on the build tree"
 ctest --test-dir "$BUILD" -j "$JOBS" --output-on-failure
+
+echo "== C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer (Debug: Eigen and xtensor asserts on)"
+cmake --preset asan -B "$BUILD-asan" >/dev/null
+cmake --build "$BUILD-asan" -j "$JOBS"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir "$BUILD-asan" -j "$JOBS" -E "cmake_" --output-on-failure
 
 echo "== install, then a fresh find_package(quickstock) project and the example against it"
 cmake --install "$BUILD" >/dev/null
