@@ -19,29 +19,15 @@
 
 #include <quickstock/quickstock.hpp>
 
+#include "bench_common.hpp"
+
 namespace {
 
 // --- deterministic synthetic data --------------------------------------------------------------
 
-/// splitmix64: a tiny, portable generator, so every platform builds the same panel.
-class SplitMix64 {
- public:
-  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31U);
-  }
-  /// Uniform in [0, 1).
-  double uniform() { return static_cast<double>(next() >> 11U) * 0x1.0p-53; }
-
- private:
-  std::uint64_t state_;
-};
-
-constexpr std::int64_t ns_per_hour = 3'600'000'000'000LL;
-constexpr std::int64_t t0 = 1'704'067'200LL * 1'000'000'000LL;  // 2024-01-01 00:00
+using quickstock_bench::ns_per_hour;
+using quickstock_bench::SplitMix64;
+using quickstock_bench::t0;
 
 /// A ragged hourly demand panel: series i has between ~3/4·length and length observations and
 /// all series end at the same hour (shops that opened at different times). Demand is a daily
