@@ -20,6 +20,7 @@ except ImportError as _exc:  # pragma: no cover - depends on the installation
 
 from . import datasets, io
 from ._core import InvalidInputError, QuickstockError
+from .calendar import festivals
 from .forecaster import DEFAULT_QUANTILES, Forecaster
 from .models import (
     HistoricAverage,
@@ -48,4 +49,5 @@ __all__ = [
     "RandomWalkWithDrift",
     "datasets",
     "io",
+    "festivals",
 ]
