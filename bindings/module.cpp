@@ -13,4 +13,5 @@ PYBIND11_MODULE(_core, m) {
   quickstock::bindings::register_core(m);
   quickstock::bindings::register_data(m);
   quickstock::bindings::register_models(m);
+  quickstock::bindings::register_eval(m);
 }

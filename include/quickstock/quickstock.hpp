@@ -8,6 +8,7 @@
 #include <quickstock/core/parallel.hpp>
 #include <quickstock/data/panel.hpp>
 #include <quickstock/error.hpp>
+#include <quickstock/eval/metrics.hpp>
 #include <quickstock/models/baselines.hpp>
 #include <quickstock/models/forecast.hpp>
 #include <quickstock/models/model.hpp>

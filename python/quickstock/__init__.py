@@ -18,9 +18,10 @@ except ImportError as _exc:  # pragma: no cover - depends on the installation
         "(-DQUICKSTOCK_BUILD_PYTHON=ON) and put build/python on PYTHONPATH."
     ) from _exc
 
-from . import datasets, io
+from . import datasets, io, metrics
 from ._core import InvalidInputError, QuickstockError
 from .calendar import festivals
+from .evaluation import evaluate
 from .forecaster import DEFAULT_QUANTILES, Forecaster
 from .models import (
     HistoricAverage,
@@ -50,4 +51,6 @@ __all__ = [
     "datasets",
     "io",
     "festivals",
+    "metrics",
+    "evaluate",
 ]

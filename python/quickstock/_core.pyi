@@ -112,3 +112,109 @@ class FittedModel:
     @property
     def spec(self) -> Any: ...
     def fallbacks(self) -> list[str]: ...
+
+# -- eval (metrics) --------------------------------------------------------------------------------
+
+class RaggedSeries:
+    def __init__(
+        self,
+        values: npt.ArrayLike,
+        offsets: npt.ArrayLike,
+        ids: Sequence[str] = ...,
+        rows: Optional[npt.ArrayLike] = None,
+        field: str = "y",
+    ) -> None: ...
+    @property
+    def n_series(self) -> int: ...
+    @property
+    def field(self) -> str: ...
+
+def mean_absolute_scale(
+    train: RaggedSeries, seasonality: int = 1, skip_leading_zeros: bool = False, n_threads: int = 1
+) -> npt.NDArray[np.float64]: ...
+def root_mean_squared_scale(
+    train: RaggedSeries, seasonality: int = 1, skip_leading_zeros: bool = False, n_threads: int = 1
+) -> npt.NDArray[np.float64]: ...
+def mae(
+    actual: RaggedSeries, forecast: npt.ArrayLike, forecast_field: str = "forecast", n_threads: int = 1
+) -> npt.NDArray[np.float64]: ...
+def rmse(
+    actual: RaggedSeries, forecast: npt.ArrayLike, forecast_field: str = "forecast", n_threads: int = 1
+) -> npt.NDArray[np.float64]: ...
+def smape(
+    actual: RaggedSeries, forecast: npt.ArrayLike, forecast_field: str = "forecast", n_threads: int = 1
+) -> npt.NDArray[np.float64]: ...
+def wape(
+    actual: RaggedSeries, forecast: npt.ArrayLike, forecast_field: str = "forecast", n_threads: int = 1
+) -> npt.NDArray[np.float64]: ...
+def mase(
+    actual: RaggedSeries,
+    forecast: npt.ArrayLike,
+    scale: Sequence[float],
+    forecast_field: str = "forecast",
+    n_threads: int = 1,
+) -> npt.NDArray[np.float64]: ...
+def rmsse(
+    actual: RaggedSeries,
+    forecast: npt.ArrayLike,
+    scale: Sequence[float],
+    forecast_field: str = "forecast",
+    n_threads: int = 1,
+) -> npt.NDArray[np.float64]: ...
+def pinball(
+    actual: RaggedSeries,
+    forecast: npt.ArrayLike,
+    level: float,
+    forecast_field: str = "forecast",
+    n_threads: int = 1,
+) -> npt.NDArray[np.float64]: ...
+def scaled_pinball(
+    actual: RaggedSeries,
+    forecast: npt.ArrayLike,
+    level: float,
+    scale: Sequence[float],
+    forecast_field: str = "forecast",
+    n_threads: int = 1,
+) -> npt.NDArray[np.float64]: ...
+def crps(
+    actual: RaggedSeries,
+    quantiles: npt.ArrayLike,
+    levels: Sequence[float],
+    fields: Sequence[str] = ...,
+    n_threads: int = 1,
+) -> npt.NDArray[np.float64]: ...
+def coverage(
+    actual: RaggedSeries,
+    lower: npt.ArrayLike,
+    upper: npt.ArrayLike,
+    lower_field: str = "lower",
+    upper_field: str = "upper",
+    n_threads: int = 1,
+) -> npt.NDArray[np.float64]: ...
+def msis(
+    actual: RaggedSeries,
+    lower: npt.ArrayLike,
+    upper: npt.ArrayLike,
+    alpha: float,
+    scale: Sequence[float],
+    lower_field: str = "lower",
+    upper_field: str = "upper",
+    n_threads: int = 1,
+) -> npt.NDArray[np.float64]: ...
+def wrmsse(
+    actual: RaggedSeries,
+    forecast: npt.ArrayLike,
+    scale: Sequence[float],
+    weights: Sequence[float],
+    forecast_field: str = "forecast",
+    n_threads: int = 1,
+) -> float: ...
+def wspl(
+    actual: RaggedSeries,
+    quantiles: npt.ArrayLike,
+    levels: Sequence[float],
+    scale: Sequence[float],
+    weights: Sequence[float],
+    fields: Sequence[str] = ...,
+    n_threads: int = 1,
+) -> float: ...
