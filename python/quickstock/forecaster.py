@@ -210,7 +210,16 @@ class Forecaster:
         quantiles: Sequence[float] | None = None,
         X_df: Any = None,
     ) -> pd.DataFrame:
-        """Fit to ``df`` and forecast ``h`` periods in one call (see ``fit`` and ``predict``)."""
+        """Fit to ``df`` and forecast ``h`` periods in one call (see ``fit`` and ``predict``).
+
+        ``df`` may also be a Dask DataFrame: it is partitioned by series, each partition is
+        forecast by the same code, and a Dask DataFrame is returned whose computed rows equal the
+        pandas result (see ``quickstock.distributed``). ``self`` stays unfitted in that case.
+        """
+        from .distributed import forecast_dask, is_dask
+
+        if is_dask(df):
+            return forecast_dask(self, df, check_horizon(h), quantiles, X_df)
         return self.fit(df).predict(h=h, quantiles=quantiles, X_df=X_df)
 
     # -- persistence -----------------------------------------------------------------------

@@ -1,0 +1,65 @@
+"""Running a ``Forecaster`` past one machine on an existing engine (Dask).
+
+The frame is partitioned by series (every row of a series lands in one partition), each
+partition is forecast by the same pandas/C++ code as on one machine, and the results are
+concatenated. Each series' forecast depends only on its own rows, so the result equals the
+pandas result row for row (up to row order).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import pandas as pd
+
+from ._errors import invalid
+
+__all__ = ["is_dask", "forecast_dask"]
+
+
+def is_dask(df: Any) -> bool:
+    """Whether ``df`` is a Dask DataFrame."""
+    return type(df).__module__.split(".")[0] == "dask" and hasattr(df, "map_partitions")
+
+
+def forecast_dask(
+    forecaster: Any, ddf: Any, h: int, quantiles: Sequence[float] | None, X_df: Any
+) -> Any:
+    """Forecast a Dask DataFrame series by series; returns a Dask DataFrame.
+
+    Raises:
+        QuickstockError: for ``X_df`` (not supported on Dask yet), a missing id column, or
+            the first invalid series (raised when the result is computed).
+    """
+    from .forecaster import Forecaster
+
+    if X_df is not None:
+        invalid("X_df is not supported with a Dask DataFrame yet; use pandas", field="X_df")
+    id_col = forecaster.id_col
+    if id_col not in ddf.columns:
+        invalid(f"missing column {id_col!r}", field=id_col)
+    settings = dict(
+        models=forecaster.models,
+        freq=forecaster.freq,
+        n_jobs=forecaster.n_jobs,
+        id_col=forecaster.id_col,
+        time_col=forecaster.time_col,
+        target_col=forecaster.target_col,
+    )
+
+    def run(part: pd.DataFrame) -> pd.DataFrame:
+        return Forecaster(**settings).forecast(part, h=h, quantiles=quantiles)
+
+    # The output schema, from one whole series (validated like any other).
+    head = ddf[[id_col]].head(1, npartitions=-1)
+    if len(head) == 0:
+        invalid("the frame is empty: it needs at least one row of unique_id, ds, y", field="df")
+    first_id = head[id_col].iloc[0]
+    meta = run(ddf[ddf[id_col] == first_id].compute()).iloc[:0]
+
+    def run_partition(part: pd.DataFrame) -> pd.DataFrame:
+        if len(part) == 0:
+            return meta
+        return run(part)[list(meta.columns)].astype(meta.dtypes.to_dict())
+
+    return ddf.shuffle(on=id_col).map_partitions(run_partition, meta=meta)
