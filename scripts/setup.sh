@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 
 APT_PACKAGES=(build-essential cmake ninja-build libeigen3-dev libboost-dev xtensor-dev xtl-dev
-  catch2 libbenchmark-dev pybind11-dev clang-format git)
+  catch2 libbenchmark-dev pybind11-dev clang-format clang libclang-rt-14-dev git)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

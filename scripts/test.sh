@@ -31,6 +31,15 @@ cmake --build "$BUILD-asan" -j "$JOBS"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir "$BUILD-asan" -j "$JOBS" -E "cmake_" --output-on-failure
 
+echo "== libFuzzer (clang, ASan+UBSan): panel validation and every baseline, 30 s"
+CXX=clang++ cmake -S . -B "$BUILD-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DQUICKSTOCK_BUILD_FUZZERS=ON -DQUICKSTOCK_BUILD_TESTS=OFF -DQUICKSTOCK_BUILD_EXAMPLES=OFF \
+  -DQUICKSTOCK_INSTALL=OFF -DQUICKSTOCK_SANITIZE=address,undefined >/dev/null
+cmake --build "$BUILD-fuzz" -j "$JOBS" --target quickstock_fuzz_panel
+mkdir -p "$BUILD-fuzz/corpus"
+"$BUILD-fuzz/tests/fuzz/quickstock_fuzz_panel" -max_total_time=30 -print_final_stats=1 \
+  "$BUILD-fuzz/corpus" tests/fuzz/corpus 2>&1 | grep -E "^(Done|stat::number_of_executed_units)"
+
 echo "== install, then a fresh find_package(quickstock) project and the example against it"
 cmake --install "$BUILD" >/dev/null
 cmake -S tests/cmake/find_package -B "$BUILD/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
