@@ -222,6 +222,15 @@ class Forecaster:
             return forecast_dask(self, df, check_horizon(h), quantiles, X_df)
         return self.fit(df).predict(h=h, quantiles=quantiles, X_df=X_df)
 
+    def plot(self, fcst: pd.DataFrame, df: Any = None, **kwargs: Any) -> Any:
+        """Fan chart of ``fcst`` (from ``predict``) with the history ``df``; see
+        ``quickstock.plotting.plot_forecast`` for the options. Returns the matplotlib Figure."""
+        from .plotting import plot_forecast
+
+        return plot_forecast(
+            fcst, df, id_col=self.id_col, time_col=self.time_col, target_col=self.target_col, **kwargs
+        )
+
     # -- persistence -----------------------------------------------------------------------
     def save(self, path: str) -> None:
         """Save the fitted forecaster to ``path`` in quickstock's versioned format (a zip of
