@@ -212,14 +212,16 @@ class Forecaster:
     ) -> pd.DataFrame:
         """Fit to ``df`` and forecast ``h`` periods in one call (see ``fit`` and ``predict``).
 
-        ``df`` may also be a Dask DataFrame: it is partitioned by series, each partition is
-        forecast by the same code, and a Dask DataFrame is returned whose computed rows equal the
-        pandas result (see ``quickstock.distributed``). ``self`` stays unfitted in that case.
+        ``df`` may also be a Dask or Spark DataFrame: it is partitioned by series, each partition
+        is forecast by the same code, and a frame of the same kind is returned whose rows equal
+        the pandas result (see ``quickstock.distributed``). ``self`` stays unfitted then.
         """
-        from .distributed import forecast_dask, is_dask
+        from .distributed import forecast_dask, forecast_spark, is_dask, is_spark
 
         if is_dask(df):
             return forecast_dask(self, df, check_horizon(h), quantiles, X_df)
+        if is_spark(df):
+            return forecast_spark(self, df, check_horizon(h), quantiles, X_df)
         return self.fit(df).predict(h=h, quantiles=quantiles, X_df=X_df)
 
     def plot(self, fcst: pd.DataFrame, df: Any = None, **kwargs: Any) -> Any:
