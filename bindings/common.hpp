@@ -31,6 +31,7 @@ inline py::array_t<std::int64_t> to_numpy_i64(const std::vector<std::int64_t>& v
 
 void register_core(py::module_& m);
 void register_data(py::module_& m);
+void register_features(py::module_& m);
 void register_models(py::module_& m);
 void register_eval(py::module_& m);
 

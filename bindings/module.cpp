@@ -12,6 +12,7 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = QUICKSTOCK_TO_STRING(QUICKSTOCK_VERSION_INFO);
   quickstock::bindings::register_core(m);
   quickstock::bindings::register_data(m);
+  quickstock::bindings::register_features(m);
   quickstock::bindings::register_models(m);
   quickstock::bindings::register_eval(m);
 }

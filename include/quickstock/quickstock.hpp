@@ -9,6 +9,7 @@
 #include <quickstock/data/panel.hpp>
 #include <quickstock/error.hpp>
 #include <quickstock/eval/metrics.hpp>
+#include <quickstock/features/window.hpp>
 #include <quickstock/models/baselines.hpp>
 #include <quickstock/models/forecast.hpp>
 #include <quickstock/models/model.hpp>

@@ -218,3 +218,47 @@ def wspl(
     fields: Sequence[str] = ...,
     n_threads: int = 1,
 ) -> float: ...
+
+# Lag and window features (bindings/register_features.cpp): CSR values + offsets in, one
+# float64 array aligned with values out.
+def window_lag(
+    values: npt.NDArray[np.float64], offsets: npt.NDArray[np.int64], k: int, n_threads: int = 1
+) -> npt.NDArray[np.float64]: ...
+def window_rolling(
+    values: npt.NDArray[np.float64],
+    offsets: npt.NDArray[np.int64],
+    stat: str,
+    window: int,
+    min_periods: int,
+    lag: int = 0,
+    q: float = 0.5,
+    n_threads: int = 1,
+) -> npt.NDArray[np.float64]: ...
+def window_seasonal_rolling(
+    values: npt.NDArray[np.float64],
+    offsets: npt.NDArray[np.int64],
+    stat: str,
+    season_length: int,
+    window: int,
+    min_periods: int,
+    lag: int = 0,
+    q: float = 0.5,
+    n_threads: int = 1,
+) -> npt.NDArray[np.float64]: ...
+def window_expanding(
+    values: npt.NDArray[np.float64],
+    offsets: npt.NDArray[np.int64],
+    stat: str,
+    min_periods: int,
+    lag: int = 0,
+    q: float = 0.5,
+    n_threads: int = 1,
+) -> npt.NDArray[np.float64]: ...
+def window_ewm_mean(
+    values: npt.NDArray[np.float64],
+    offsets: npt.NDArray[np.int64],
+    alpha: float,
+    min_periods: int = 1,
+    lag: int = 0,
+    n_threads: int = 1,
+) -> npt.NDArray[np.float64]: ...
