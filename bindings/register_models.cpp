@@ -65,6 +65,48 @@ void register_models(py::module_& m) {
             return SeasonalWindowAverage{t[0].cast<std::int64_t>(), t[1].cast<std::int64_t>()};
           }));
 
+  bind_spec<ETS>(m, "ETS")
+      .def(py::init([](const std::string& model, std::int64_t season_length, bool damped) {
+             return make_ets(model, season_length, damped);
+           }),
+           "model"_a, "season_length"_a = 1, "damped"_a = false)
+      .def_property_readonly("model",
+                             [](const ETS& s) {
+                               std::string code = model_code(s);
+                               if (s.damped) code.erase(2, 1);
+                               return code;
+                             })
+      .def_readonly("season_length", &ETS::season_length)
+      .def_readonly("damped", &ETS::damped)
+      .def(py::pickle(
+          [](const ETS& s) {
+            std::string code = model_code(s);
+            if (s.damped) code.erase(2, 1);
+            return py::make_tuple(code, s.season_length, s.damped);
+          },
+          [](const py::tuple& t) {
+            return make_ets(t[0].cast<std::string>(), t[1].cast<std::int64_t>(), t[2].cast<bool>());
+          }));
+  bind_spec<AutoETS>(m, "AutoETS")
+      .def(py::init([](std::int64_t season_length, const std::string& model,
+                       std::optional<bool> damped) {
+             AutoETS s{season_length, model, damped};
+             validate(s);
+             return s;
+           }),
+           "season_length"_a = 1, "model"_a = "ZZZ", "damped"_a = py::none())
+      .def_readonly("season_length", &AutoETS::season_length)
+      .def_readonly("model", &AutoETS::model)
+      .def_readonly("damped", &AutoETS::damped)
+      .def(py::pickle(
+          [](const AutoETS& s) { return py::make_tuple(s.season_length, s.model, s.damped); },
+          [](const py::tuple& t) {
+            AutoETS s{t[0].cast<std::int64_t>(), t[1].cast<std::string>(),
+                      t[2].cast<std::optional<bool>>()};
+            validate(s);
+            return s;
+          }));
+
   m.def("model_name", &model_name, "spec"_a);
 
   py::class_<FittedModel>(m, "FittedModel")

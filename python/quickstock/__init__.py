@@ -24,6 +24,8 @@ from .calendar import festivals
 from .evaluation import evaluate
 from .forecaster import DEFAULT_QUANTILES, Forecaster
 from .models import (
+    ETS,
+    AutoETS,
     HistoricAverage,
     Model,
     Naive,
@@ -48,11 +50,13 @@ __all__ = [
     "WindowAverage",
     "SeasonalWindowAverage",
     "RandomWalkWithDrift",
+    "ETS",
+    "AutoETS",
     "datasets",
     "io",
     "features",
-    "festivals",
     "metrics",
     "evaluate",
     "plotting",
+    "festivals",
 ]

@@ -78,6 +78,50 @@ class Panel:
     def drop_last(self, k: Sequence[int], min_keep: int = 1) -> Panel: ...
     def __eq__(self, other: object) -> bool: ...
 
+# Lag and window features (bindings/register_features.cpp): CSR values + offsets in, one
+# float64 array aligned with values out.
+def window_lag(
+    values: npt.NDArray[np.float64], offsets: npt.NDArray[np.int64], k: int, n_threads: int = 1
+) -> npt.NDArray[np.float64]: ...
+def window_rolling(
+    values: npt.NDArray[np.float64],
+    offsets: npt.NDArray[np.int64],
+    stat: str,
+    window: int,
+    min_periods: int,
+    lag: int = 0,
+    q: float = 0.5,
+    n_threads: int = 1,
+) -> npt.NDArray[np.float64]: ...
+def window_seasonal_rolling(
+    values: npt.NDArray[np.float64],
+    offsets: npt.NDArray[np.int64],
+    stat: str,
+    season_length: int,
+    window: int,
+    min_periods: int,
+    lag: int = 0,
+    q: float = 0.5,
+    n_threads: int = 1,
+) -> npt.NDArray[np.float64]: ...
+def window_expanding(
+    values: npt.NDArray[np.float64],
+    offsets: npt.NDArray[np.int64],
+    stat: str,
+    min_periods: int,
+    lag: int = 0,
+    q: float = 0.5,
+    n_threads: int = 1,
+) -> npt.NDArray[np.float64]: ...
+def window_ewm_mean(
+    values: npt.NDArray[np.float64],
+    offsets: npt.NDArray[np.int64],
+    alpha: float,
+    min_periods: int = 1,
+    lag: int = 0,
+    n_threads: int = 1,
+) -> npt.NDArray[np.float64]: ...
+
 class Naive:
     def __init__(self) -> None: ...
 
@@ -100,7 +144,30 @@ class SeasonalWindowAverage:
     window_size: int
     def __init__(self, season_length: int, window_size: int) -> None: ...
 
-_Spec = Union[Naive, SeasonalNaive, HistoricAverage, WindowAverage, SeasonalWindowAverage, RandomWalkWithDrift]
+class ETS:
+    model: str
+    season_length: int
+    damped: bool
+    def __init__(self, model: str, season_length: int = 1, damped: bool = False) -> None: ...
+
+class AutoETS:
+    season_length: int
+    model: str
+    damped: bool | None
+    def __init__(
+        self, season_length: int = 1, model: str = "ZZZ", damped: bool | None = None
+    ) -> None: ...
+
+_Spec = Union[
+    Naive,
+    SeasonalNaive,
+    HistoricAverage,
+    WindowAverage,
+    SeasonalWindowAverage,
+    RandomWalkWithDrift,
+    ETS,
+    AutoETS,
+]
 
 def model_name(spec: _Spec) -> str: ...
 
@@ -218,47 +285,3 @@ def wspl(
     fields: Sequence[str] = ...,
     n_threads: int = 1,
 ) -> float: ...
-
-# Lag and window features (bindings/register_features.cpp): CSR values + offsets in, one
-# float64 array aligned with values out.
-def window_lag(
-    values: npt.NDArray[np.float64], offsets: npt.NDArray[np.int64], k: int, n_threads: int = 1
-) -> npt.NDArray[np.float64]: ...
-def window_rolling(
-    values: npt.NDArray[np.float64],
-    offsets: npt.NDArray[np.int64],
-    stat: str,
-    window: int,
-    min_periods: int,
-    lag: int = 0,
-    q: float = 0.5,
-    n_threads: int = 1,
-) -> npt.NDArray[np.float64]: ...
-def window_seasonal_rolling(
-    values: npt.NDArray[np.float64],
-    offsets: npt.NDArray[np.int64],
-    stat: str,
-    season_length: int,
-    window: int,
-    min_periods: int,
-    lag: int = 0,
-    q: float = 0.5,
-    n_threads: int = 1,
-) -> npt.NDArray[np.float64]: ...
-def window_expanding(
-    values: npt.NDArray[np.float64],
-    offsets: npt.NDArray[np.int64],
-    stat: str,
-    min_periods: int,
-    lag: int = 0,
-    q: float = 0.5,
-    n_threads: int = 1,
-) -> npt.NDArray[np.float64]: ...
-def window_ewm_mean(
-    values: npt.NDArray[np.float64],
-    offsets: npt.NDArray[np.int64],
-    alpha: float,
-    min_periods: int = 1,
-    lag: int = 0,
-    n_threads: int = 1,
-) -> npt.NDArray[np.float64]: ...

@@ -27,6 +27,7 @@ _BY_NAME = {
     "WindowAverage": lambda m, k: _models.WindowAverage(window_size=k),
     "SeasonalWindowAverage": lambda m, k: _models.SeasonalWindowAverage(season_length=m, window_size=k),
     "RandomWalkWithDrift": lambda m, k: _models.RandomWalkWithDrift(),
+    "AutoETS": lambda m, k: _models.AutoETS(season_length=m),
 }
 
 

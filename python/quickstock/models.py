@@ -21,6 +21,8 @@ __all__ = [
     "WindowAverage",
     "SeasonalWindowAverage",
     "RandomWalkWithDrift",
+    "ETS",
+    "AutoETS",
 ]
 
 
@@ -179,3 +181,107 @@ class RandomWalkWithDrift(Model):
     def __init__(self, alias: str | None = None) -> None:
         super().__init__(alias)
         self._spec = _core.RandomWalkWithDrift()
+
+
+def _season_length(value: Any) -> int:
+    return _positive_int(value, "season_length")
+
+
+class ETS(Model):
+    """A fixed exponential smoothing state space model, ETS(error, trend, season).
+
+    Smoothing parameters (alpha, beta, gamma, phi) and initial states are estimated by
+    maximum likelihood as R ``forecast::ets(y, model=..., damped=...)`` does: R's
+    parameterisation and bounds, heuristic initial states, a Nelder–Mead search, the same
+    objective. Quantiles are Normal with the analytic variance of Hyndman et al. (2008) for
+    every model R treats analytically (additive or multiplicative error, no/additive trend,
+    no/additive season, and multiplicative error with multiplicative season), else empirical
+    quantiles of 5000 simulated sample paths with a seed taken from the data (deterministic).
+
+    Fallbacks, never an error: a constant series gets ETS(A,N,N) with alpha = 0.99999 (a flat
+    forecast of zero width); multiplicative components on data that are not strictly positive
+    become additive; a series too short for the model gets ETS(A,A,N) or ETS(A,N,N), or for
+    fewer than 7 points ETS(A,N,N) with alpha = 0.99999 and the first value as level.
+
+    Args:
+        model: three letters, error (``A``/``M``), trend (``N``/``A``/``M``) and season
+            (``N``/``A``/``M``), e.g. ``"MAM"``.
+        season_length: m, observations per cycle; 2 to 24 for a seasonal model.
+        damped: damp the trend (ETS(A,Ad,N) is ``ETS("AAN", damped=True)``).
+        alias: name in outputs (default ``"ETS"``).
+
+    Raises:
+        QuickstockError: for an unknown letter, a bad season length or damping without trend.
+
+    References:
+        Hyndman, Koehler, Ord & Snyder, *Forecasting with Exponential Smoothing: the State
+        Space Approach*, Springer 2008; R ``forecast::ets``.
+    """
+
+    def __init__(
+        self,
+        model: str = "ANN",
+        season_length: int = 1,
+        damped: bool = False,
+        alias: str | None = None,
+    ) -> None:
+        super().__init__(alias)
+        if not isinstance(model, str):
+            invalid(f"model must be a string of three letters (got {model!r})", field="model")
+        if not isinstance(damped, bool):
+            invalid(f"damped must be True or False (got {damped!r})", field="damped")
+        self.model = model
+        self.season_length = _season_length(season_length)
+        self.damped = damped
+        self._spec = _core.ETS(model=model, season_length=self.season_length, damped=damped)
+
+    def _params(self) -> dict[str, Any]:
+        return {"model": self.model, "season_length": self.season_length, "damped": self.damped}
+
+
+class AutoETS(Model):
+    """Exponential smoothing with automatic model selection by AICc, as R ``forecast::ets(y)``.
+
+    Every allowed candidate ETS(error, trend, season) is fitted (see ``ETS``) and the smallest
+    AICc wins. Candidates follow R: multiplicative error only for strictly positive data; no
+    season when ``season_length`` is 1 or above 24 or the series is not longer than one
+    season; unstable combinations excluded (additive error with multiplicative season or
+    trend, ETS(M,M,A)); ``Z`` trend means none or additive. Same quantiles and fallbacks as
+    ``ETS``.
+
+    Args:
+        season_length: m, observations per cycle (7 for daily data with a weekly pattern).
+        model: three letters error/trend/season, each fixed (``A``, ``M``, ``N``) or ``Z`` to
+            select; default ``"ZZZ"``.
+        damped: ``None`` tries damped and undamped trends; ``True``/``False`` fixes it.
+        alias: name in outputs (default ``"AutoETS"``).
+
+    Raises:
+        QuickstockError: for a bad ``model`` string or ``season_length``.
+
+    References:
+        Hyndman, Koehler, Snyder & Grose (2002), *A state space framework for automatic
+        forecasting using exponential smoothing methods*, IJF 18(3); R ``forecast::ets``.
+    """
+
+    def __init__(
+        self,
+        season_length: int = 1,
+        model: str = "ZZZ",
+        damped: bool | None = None,
+        alias: str | None = None,
+    ) -> None:
+        super().__init__(alias)
+        if not isinstance(model, str):
+            invalid(f"model must be a string of three letters (got {model!r})", field="model")
+        if damped is not None and not isinstance(damped, bool):
+            invalid(f"damped must be None, True or False (got {damped!r})", field="damped")
+        self.season_length = _season_length(season_length)
+        self.model = model
+        self.damped = damped
+        self._spec = _core.AutoETS(
+            season_length=self.season_length, model=model, damped=damped
+        )
+
+    def _params(self) -> dict[str, Any]:
+        return {"season_length": self.season_length, "model": self.model, "damped": self.damped}

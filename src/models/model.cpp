@@ -45,6 +45,10 @@ std::string model_name(const Model& spec) {
           return "SeasonalWindowAverage";
         else if constexpr (std::is_same_v<T, RandomWalkWithDrift>)
           return "RandomWalkWithDrift";
+        else if constexpr (std::is_same_v<T, ETS>)
+          return "ETS";
+        else if constexpr (std::is_same_v<T, AutoETS>)
+          return "AutoETS";
         else
           static_assert(always_false<T>, "model_name: unhandled model");
       },
@@ -63,6 +67,16 @@ std::string to_string(const Model& spec) {
         } else if constexpr (std::is_same_v<T, SeasonalWindowAverage>) {
           return name + "(season_length=" + std::to_string(s.season_length) +
                  ", window_size=" + std::to_string(s.window_size) + ")";
+        } else if constexpr (std::is_same_v<T, ETS>) {
+          std::string code = model_code(s);
+          if (s.damped) code.erase(2, 1);  // "AAdN" -> "AAN"; damping is its own argument
+          return name + "(model='" + code + "', season_length=" + std::to_string(s.season_length) +
+                 ", damped=" + (s.damped ? "True" : "False") + ")";
+        } else if constexpr (std::is_same_v<T, AutoETS>) {
+          return name + "(season_length=" + std::to_string(s.season_length) + ", model='" +
+                 s.model +
+                 "', damped=" + (s.damped.has_value() ? (*s.damped ? "True" : "False") : "None") +
+                 ")";
         } else {
           return name + "()";
         }

@@ -13,6 +13,7 @@
 #include <quickstock/data/panel.hpp>
 #include <quickstock/error.hpp>
 #include <quickstock/models/baselines.hpp>
+#include <quickstock/models/ets.hpp>
 #include <quickstock/models/forecast.hpp>
 
 namespace quickstock {
@@ -23,7 +24,9 @@ using Model = std::variant<Naive,
                            HistoricAverage,
                            WindowAverage,
                            SeasonalWindowAverage,
-                           RandomWalkWithDrift>;
+                           RandomWalkWithDrift,
+                           ETS,
+                           AutoETS>;
 
 /// The class name of a spec (`"SeasonalNaive"`), the default alias in outputs.
 QUICKSTOCK_API std::string model_name(const Model& spec);
@@ -125,7 +128,9 @@ class QUICKSTOCK_API FittedModel {
                             FittedPanel<HistoricAverage>,
                             FittedPanel<WindowAverage>,
                             FittedPanel<SeasonalWindowAverage>,
-                            FittedPanel<RandomWalkWithDrift>>;
+                            FittedPanel<RandomWalkWithDrift>,
+                            FittedPanel<ETS>,
+                            FittedPanel<AutoETS>>;
   Model spec_;
   std::shared_ptr<const Impl> impl_;
 };

@@ -1,0 +1,1359 @@
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include <Eigen/QR>
+
+#include <quickstock/detail/math.hpp>
+#include <quickstock/error.hpp>
+#include <quickstock/models/ets.hpp>
+
+namespace quickstock {
+namespace {
+
+constexpr double kTol = 1e-10;         // R etscalc: |x| below this is treated as zero
+constexpr double kHuge = 1e10;         // R etscalc: value of a ratio with a zero denominator
+constexpr double kBig = 1e35;          // objective of an infeasible point inside the simplex
+constexpr double kLowerSmooth = 1e-4;  // R's "usual" bounds
+constexpr double kUpperSmooth = 0.9999;
+constexpr double kLowerPhi = 0.8;
+constexpr double kUpperPhi = 0.98;
+constexpr int kMaxEvaluations = 2000;  // R etsmodel(maxit = 2000)
+constexpr int kPaths = 5000;           // simulated sample paths (R forecast.ets: npaths = 5000)
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kPi = 3.14159265358979323846;
+
+// Model structure used by the recursion; `m` is 1 without season.
+struct Components {
+  ErrorType error = ErrorType::additive;
+  TrendType trend = TrendType::none;
+  SeasonType season = SeasonType::none;
+  bool damped = false;
+  int m = 1;
+  [[nodiscard]] int n_states() const {  // l, [b], m seasonal states
+    return 1 + (trend != TrendType::none ? 1 : 0) + (season != SeasonType::none ? m : 0);
+  }
+};
+
+// Level/trend part of the one-step forecast at one time step.
+struct Step {
+  double q = 0.0;     // l + phi·b (additive trend) or l·b^phi (multiplicative), l without trend
+  double phib = 0.0;  // phi·b or b^phi
+  double f = 0.0;     // the one-step forecast
+};
+
+// One-step forecast from the states; false where R's recursion fails (negative multiplicative
+// growth).
+inline bool one_step(const Components& c, double l, double b, double s_old, double phi, Step& st) {
+  switch (c.trend) {
+    case TrendType::none:
+      st.phib = 0.0;
+      st.q = l;
+      break;
+    case TrendType::additive:
+      st.phib = phi * b;
+      st.q = l + st.phib;
+      break;
+    case TrendType::multiplicative:
+      if (b < 0.0) return false;
+      st.phib = phi == 1.0 ? b : std::pow(b, phi);
+      st.q = l * st.phib;
+      break;
+  }
+  switch (c.season) {
+    case SeasonType::none:
+      st.f = st.q;
+      break;
+    case SeasonType::additive:
+      st.f = st.q + s_old;
+      break;
+    case SeasonType::multiplicative:
+      st.f = st.q * s_old;
+      break;
+  }
+  return true;
+}
+
+// State update after observing y (the same for both error types, as R's `update`).
+inline void update(const Components& c,
+                   const ETSParams& p,
+                   double y,
+                   double s_old,
+                   const Step& st,
+                   double& l,
+                   double& b,
+                   double& s_new) {
+  double level_obs = y;
+  if (c.season == SeasonType::additive) {
+    level_obs = y - s_old;
+  } else if (c.season == SeasonType::multiplicative) {
+    level_obs = std::fabs(s_old) < kTol ? kHuge : y / s_old;
+  }
+  const double l_new = st.q + p.alpha * (level_obs - st.q);
+  if (c.trend != TrendType::none) {
+    double r = 0.0;
+    if (c.trend == TrendType::additive) {
+      r = l_new - l;
+    } else {
+      r = std::fabs(l) < kTol ? kHuge : l_new / l;
+    }
+    b = st.phib + (p.beta / p.alpha) * (r - st.phib);
+  }
+  if (c.season != SeasonType::none) {
+    double t = 0.0;
+    if (c.season == SeasonType::additive) {
+      t = y - st.q;
+    } else {
+      t = std::fabs(st.q) < kTol ? kHuge : y / st.q;
+    }
+    s_new = s_old + p.gamma * (t - s_old);
+  }
+  l = l_new;
+}
+
+// Instantiated per component combination so that the per-observation switches fold away.
+template <ErrorType E, TrendType T, SeasonType S>
+double recursion_t(const double* y,
+                   Eigen::Index n,
+                   const Components& c_in,
+                   const ETSParams& p,
+                   const double* init,
+                   double* ring,
+                   double* resid,
+                   double* last) {
+  Components c = c_in;
+  c.error = E;
+  c.trend = T;
+  c.season = S;
+  const bool has_trend = c.trend != TrendType::none;
+  const bool has_season = c.season != SeasonType::none;
+  const int m = c.m;
+  const int off = has_trend ? 2 : 1;
+  double l = init[0];
+  double b = has_trend ? init[1] : 0.0;
+  // ring[k] is the seasonal state used by observations t ≡ k (mod m).
+  if (has_season) {
+    for (int k = 0; k < m; ++k) ring[k] = init[off + m - 1 - k];
+  }
+  double sse = 0.0;
+  double prod = 1.0;
+  long prod_exp = 0;
+  int k = 0;
+  for (Eigen::Index t = 0; t < n; ++t) {
+    const double s_old = has_season ? ring[k] : 0.0;
+    Step st;
+    if (!one_step(c, l, b, s_old, p.phi, st)) return kInf;
+    const double e = c.error == ErrorType::additive ? y[t] - st.f : (y[t] - st.f) / st.f;
+    if (resid != nullptr) resid[t] = e;
+    sse += e * e;
+    if (c.error == ErrorType::multiplicative) {
+      // Σ log|f| as log of a product kept as mantissa × 2^exponent (one log per series
+      // instead of one per observation; never overflows).
+      int ex = 0;
+      prod = std::frexp(prod * std::fabs(st.f), &ex);
+      prod_exp += ex;
+    }
+    double s_new = 0.0;
+    update(c, p, y[t], s_old, st, l, b, s_new);
+    if (has_season) {
+      ring[k] = s_new;
+      if (++k == m) k = 0;
+    }
+  }
+  if (last != nullptr) {
+    last[0] = l;
+    if (has_trend) last[1] = b;
+    if (has_season) {
+      // Most recent first: s1 was written at t = n − 1.
+      for (int j = 0; j < m; ++j) {
+        const auto idx = static_cast<int>(((n - 1 - j) % m + m) % m);
+        last[off + j] = ring[idx];
+      }
+    }
+  }
+  double lik = static_cast<double>(n) * std::log(sse);
+  if (c.error == ErrorType::multiplicative) {
+    lik += 2.0 * (std::log(prod) + static_cast<double>(prod_exp) * std::log(2.0));
+  }
+  if (std::isnan(lik)) return kInf;
+  return std::max(lik, -1e10);
+}
+
+template <ErrorType E, TrendType T>
+double recursion_s(const double* y,
+                   Eigen::Index n,
+                   const Components& c,
+                   const ETSParams& p,
+                   const double* init,
+                   double* ring,
+                   double* resid,
+                   double* last) {
+  switch (c.season) {
+    case SeasonType::none:
+      return recursion_t<E, T, SeasonType::none>(y, n, c, p, init, ring, resid, last);
+    case SeasonType::additive:
+      return recursion_t<E, T, SeasonType::additive>(y, n, c, p, init, ring, resid, last);
+    case SeasonType::multiplicative:
+      return recursion_t<E, T, SeasonType::multiplicative>(y, n, c, p, init, ring, resid, last);
+  }
+  return kInf;
+}
+
+template <ErrorType E>
+double recursion_e(const double* y,
+                   Eigen::Index n,
+                   const Components& c,
+                   const ETSParams& p,
+                   const double* init,
+                   double* ring,
+                   double* resid,
+                   double* last) {
+  switch (c.trend) {
+    case TrendType::none:
+      return recursion_s<E, TrendType::none>(y, n, c, p, init, ring, resid, last);
+    case TrendType::additive:
+      return recursion_s<E, TrendType::additive>(y, n, c, p, init, ring, resid, last);
+    case TrendType::multiplicative:
+      return recursion_s<E, TrendType::multiplicative>(y, n, c, p, init, ring, resid, last);
+  }
+  return kInf;
+}
+
+// R's objective for the states `init` (l, [b], s1..sm in R order) over y[0..n). `ring` holds m
+// doubles of workspace. Optionally writes the one-step errors and the final states (R order).
+// No allocation; dispatches once to the instantiation for the model's components.
+double recursion(const double* y,
+                 Eigen::Index n,
+                 const Components& c,
+                 const ETSParams& p,
+                 const double* init,
+                 double* ring,
+                 double* resid,
+                 double* last) {
+  return c.error == ErrorType::additive
+             ? recursion_e<ErrorType::additive>(y, n, c, p, init, ring, resid, last)
+             : recursion_e<ErrorType::multiplicative>(y, n, c, p, init, ring, resid, last);
+}
+
+// Stability of a seasonal model (R's `admissible`): every root of the characteristic
+// polynomial inside the unit circle (tolerance 1e-10), plus R's quick necessary conditions.
+struct Admissibility {
+  std::vector<double> a;  // polynomial workspace, highest power first
+  std::vector<double> tmp;
+  explicit Admissibility(int m)
+      : a(static_cast<std::size_t>(m + 2)), tmp(static_cast<std::size_t>(m + 2)) {}
+
+  bool check(const Components& c, const ETSParams& p) {
+    const double alpha = p.alpha;
+    const double phi = p.phi;
+    double beta = c.trend != TrendType::none ? p.beta : 0.0;
+    if (phi < 0.0 || phi > 1.0 + 1e-8) return false;
+    if (c.season == SeasonType::none) {
+      if (alpha < 1.0 - 1.0 / phi || alpha > 1.0 + 1.0 / phi) return false;
+      if (c.trend != TrendType::none &&
+          (beta < alpha * (phi - 1.0) || beta > (1.0 + phi) * (2.0 - alpha))) {
+        return false;
+      }
+      return true;
+    }
+    if (c.m <= 1) return true;
+    const double gamma = p.gamma;
+    const auto m = static_cast<double>(c.m);
+    if (gamma < std::max(1.0 - 1.0 / phi - alpha, 0.0) || gamma > 1.0 + 1.0 / phi - alpha) {
+      return false;
+    }
+    if (alpha < 1.0 - 1.0 / phi - gamma * (1.0 - m + phi + phi * m) / (2.0 * phi * m)) {
+      return false;
+    }
+    if (beta < -(1.0 - phi) * (gamma / m + alpha)) return false;
+    // Monic polynomial of degree d = m + 1, coefficients a_0..a_{d-1} (increasing powers):
+    // phi(1 − alpha − gamma), alpha + beta − alpha·phi + gamma − 1, (alpha + beta − alpha·phi)
+    // repeated m − 2 times, alpha + beta − phi.
+    const int d = c.m + 1;
+    auto coef = [&](int i) {
+      if (i == 0) return phi * (1.0 - alpha - gamma);
+      if (i == 1) return alpha + beta - alpha * phi + gamma - 1.0;
+      if (i == d - 1) return alpha + beta - phi;
+      return alpha + beta - alpha * phi;
+    };
+    // R accepts when every root has modulus <= 1 + 1e-10. Scaling z by r = 1 + 1e-10 maps that
+    // to "every root inside the unit circle", decided by the Schur–Cohn step-down recursion
+    // (reflection coefficients |k| < 1) in O(d²) without allocation, instead of computing
+    // the roots; the two agree except for roots within rounding of the circle.
+    const double r = 1.0 + 1e-10;
+    // a[i] = coefficient of z^(d−i) of p(r·z) / r^d.
+    double scale = 1.0;
+    a[0] = 1.0;
+    for (int i = 1; i <= d; ++i) {
+      scale /= r;
+      a[static_cast<std::size_t>(i)] = coef(d - i) * scale;
+    }
+    for (int j = d; j >= 1; --j) {
+      const double k = a[static_cast<std::size_t>(j)] / a[0];
+      if (!(std::fabs(k) < 1.0)) return false;
+      const double denom = 1.0 - k * k;
+      for (int i = 0; i < j; ++i) {
+        tmp[static_cast<std::size_t>(i)] =
+            (a[static_cast<std::size_t>(i)] - k * a[static_cast<std::size_t>(j - i)]) / denom;
+      }
+      for (int i = 0; i < j; ++i) a[static_cast<std::size_t>(i)] = tmp[static_cast<std::size_t>(i)];
+    }
+    return true;
+  }
+};
+
+// The estimation problem of one candidate model: maps an optimiser vector
+// (alpha, [beta], [gamma], [phi], l, [b], s1..s_{m-1}) to R's objective.
+struct Problem {
+  const double* y = nullptr;
+  Eigen::Index n = 0;
+  Components c;
+  int n_smooth = 0;          // smoothing parameters at the front of the vector
+  std::vector<double> init;  // full initial state (l, b, s1..sm)
+  std::vector<double> ring;
+  Admissibility admissible;
+
+  Problem(const double* y_, Eigen::Index n_, const Components& c_)
+      : y(y_),
+        n(n_),
+        c(c_),
+        n_smooth(1 + (c_.trend != TrendType::none ? 1 : 0) +
+                 (c_.season != SeasonType::none ? 1 : 0) + (c_.damped ? 1 : 0)),
+        init(static_cast<std::size_t>(c_.n_states())),
+        ring(static_cast<std::size_t>(c_.m)),
+        admissible(c_.season != SeasonType::none ? c_.m : 1) {}
+
+  [[nodiscard]] ETSParams params(const double* x) const {
+    ETSParams p;
+    int i = 0;
+    p.alpha = x[i++];
+    if (c.trend != TrendType::none) p.beta = x[i++];
+    if (c.season != SeasonType::none) p.gamma = x[i++];
+    p.phi = c.damped ? x[i++] : 1.0;
+    return p;
+  }
+
+  // R's check.param with bounds = "both".
+  bool feasible(const ETSParams& p) {
+    if (p.alpha < kLowerSmooth || p.alpha > kUpperSmooth) return false;
+    if (c.trend != TrendType::none &&
+        (p.beta < kLowerSmooth || p.beta > p.alpha || p.beta > kUpperSmooth)) {
+      return false;
+    }
+    if (c.damped && (p.phi < kLowerPhi || p.phi > kUpperPhi)) return false;
+    if (c.season != SeasonType::none &&
+        (p.gamma < kLowerSmooth || p.gamma > 1.0 - p.alpha || p.gamma > kUpperSmooth)) {
+      return false;
+    }
+    return admissible.check(c, p);
+  }
+
+  // Expands the optimised states into the full initial state (the last seasonal state makes
+  // the seasonal states sum to 0, or to m when multiplicative). False if infeasible.
+  bool expand_states(const double* x) {
+    const int ns = c.n_states();
+    const int free_states = c.season != SeasonType::none ? ns - 1 : ns;
+    for (int i = 0; i < free_states; ++i) init[static_cast<std::size_t>(i)] = x[n_smooth + i];
+    if (c.season != SeasonType::none) {
+      const int first = c.trend != TrendType::none ? 2 : 1;
+      double sum = 0.0;
+      for (int i = first; i < free_states; ++i) sum += init[static_cast<std::size_t>(i)];
+      const double target = c.season == SeasonType::multiplicative ? static_cast<double>(c.m) : 0.0;
+      init[static_cast<std::size_t>(ns - 1)] = target - sum;
+      if (c.season == SeasonType::multiplicative) {
+        for (int i = first; i < ns; ++i) {
+          if (init[static_cast<std::size_t>(i)] < 0.0) return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  double operator()(const double* x) {
+    const ETSParams p = params(x);
+    if (!feasible(p)) return kInf;
+    if (!expand_states(x)) return kInf;
+    return recursion(y, n, c, p, init.data(), ring.data(), nullptr, nullptr);
+  }
+};
+
+// Nelder–Mead simplex minimisation with the settings R's ets uses through optim's method:
+// reflection 1, contraction 0.5, expansion 2, relative tolerance sqrt(machine epsilon) on the
+// spread of the simplex values, at most `max_evals` evaluations, initial simplex steps of
+// 0.1·max|x_i| along each axis. Deterministic; all storage is allocated once up front.
+// Returns the best value found (x is overwritten with its point); +inf if f(x) is not finite.
+template <class F>
+double nelder_mead(F& f, std::vector<double>& x, int max_evals) {
+  const std::size_t n = x.size();
+  const std::size_t nv = n + 1;
+  std::vector<double> pts(nv * n);  // vertex j at pts[j*n .. j*n + n)
+  std::vector<double> vals(nv);
+  std::vector<double> centroid(n);
+  std::vector<double> trial(n);
+  std::vector<double> trial2(n);
+  auto vertex = [&](std::size_t j) { return pts.data() + j * n; };
+  auto eval = [&](const double* p) {
+    const double v = f(p);
+    return std::isfinite(v) ? v : kBig;
+  };
+
+  const double f0 = f(x.data());
+  if (!std::isfinite(f0)) return kInf;
+  int evals = 1;
+  const double reltol = std::sqrt(std::numeric_limits<double>::epsilon());
+  const double tol = reltol * (std::fabs(f0) + reltol);
+
+  double step = 0.0;
+  for (const double v : x) step = std::max(step, 0.1 * std::fabs(v));
+  if (step == 0.0) step = 0.1;
+  std::copy(x.begin(), x.end(), vertex(0));
+  vals[0] = f0;
+  double size = 0.0;
+  for (std::size_t j = 1; j < nv; ++j) {
+    double* v = vertex(j);
+    std::copy(x.begin(), x.end(), v);
+    double trial_step = step;
+    while (v[j - 1] == x[j - 1]) {
+      v[j - 1] = x[j - 1] + trial_step;
+      trial_step *= 10.0;
+    }
+    size += trial_step;
+  }
+  double old_size = size;
+  bool evaluate_all = true;
+  std::size_t best = 0;
+
+  while (true) {
+    if (evaluate_all) {
+      for (std::size_t j = 0; j < nv; ++j) {
+        if (j == best) continue;
+        vals[j] = eval(vertex(j));
+        ++evals;
+      }
+      evaluate_all = false;
+    }
+    double v_low = vals[best];
+    double v_high = v_low;
+    std::size_t worst = best;
+    for (std::size_t j = 0; j < nv; ++j) {
+      if (j == best) continue;
+      if (vals[j] < v_low) {
+        best = j;
+        v_low = vals[j];
+      }
+      if (vals[j] > v_high) {
+        worst = j;
+        v_high = vals[j];
+      }
+    }
+    if (v_high <= v_low + tol) break;
+
+    double* xh = vertex(worst);
+    for (std::size_t i = 0; i < n; ++i) {
+      double s = -xh[i];
+      for (std::size_t j = 0; j < nv; ++j) s += pts[j * n + i];
+      centroid[i] = s / static_cast<double>(n);
+    }
+    for (std::size_t i = 0; i < n; ++i) trial[i] = 2.0 * centroid[i] - xh[i];
+    const double v_refl = eval(trial.data());
+    ++evals;
+    if (v_refl < v_low) {
+      for (std::size_t i = 0; i < n; ++i) trial2[i] = 2.0 * trial[i] - centroid[i];
+      const double v_exp = eval(trial2.data());
+      ++evals;
+      if (v_exp < v_refl) {
+        std::copy(trial2.begin(), trial2.end(), xh);
+        vals[worst] = v_exp;
+      } else {
+        std::copy(trial.begin(), trial.end(), xh);
+        vals[worst] = v_refl;
+      }
+    } else {
+      if (v_refl < v_high) {
+        std::copy(trial.begin(), trial.end(), xh);
+        vals[worst] = v_refl;
+      }
+      for (std::size_t i = 0; i < n; ++i) trial2[i] = 0.5 * xh[i] + 0.5 * centroid[i];
+      const double v_con = eval(trial2.data());
+      ++evals;
+      if (v_con < vals[worst]) {
+        std::copy(trial2.begin(), trial2.end(), xh);
+        vals[worst] = v_con;
+      } else if (v_refl >= v_high) {
+        // Shrink towards the best vertex; stop if the simplex no longer shrinks.
+        const double* xl = vertex(best);
+        size = 0.0;
+        for (std::size_t j = 0; j < nv; ++j) {
+          if (j == best) continue;
+          double* v = vertex(j);
+          for (std::size_t i = 0; i < n; ++i) {
+            v[i] = 0.5 * (v[i] - xl[i]) + xl[i];
+            size += std::fabs(v[i] - xl[i]);
+          }
+        }
+        if (size >= old_size) break;
+        old_size = size;
+        evaluate_all = true;
+      }
+    }
+    if (evals > max_evals) break;
+  }
+  std::copy(vertex(best), vertex(best) + n, x.begin());
+  return vals[best];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Initial states (R's `initstate`).
+
+// Seasonal indices of a classical decomposition (R `decompose`): figure[i] for position i mod m
+// counted from the first observation. Needs n >= 2m.
+std::vector<double> decompose_figure(const double* y, Eigen::Index n, int m, bool mult) {
+  // Centred moving average: 2×m for even m, m for odd m.
+  const int nf = m % 2 == 0 ? m + 1 : m;
+  const int half = nf / 2;
+  std::vector<double> sums(static_cast<std::size_t>(m), 0.0);
+  std::vector<int> counts(static_cast<std::size_t>(m), 0);
+  for (Eigen::Index t = half; t + (nf - 1 - half) < n; ++t) {
+    double trend = 0.0;
+    for (int j = 0; j < nf; ++j) {
+      const double w = (m % 2 == 0 && (j == 0 || j == nf - 1)) ? 0.5 : 1.0;
+      trend += w / static_cast<double>(m) * y[t + half - j];
+    }
+    const double detrended = mult ? y[t] / trend : y[t] - trend;
+    const auto pos = static_cast<std::size_t>(t % m);
+    sums[pos] += detrended;
+    counts[pos] += 1;
+  }
+  std::vector<double> figure(static_cast<std::size_t>(m));
+  double mean = 0.0;
+  for (std::size_t i = 0; i < figure.size(); ++i) {
+    figure[i] = sums[i] / static_cast<double>(counts[i]);
+    mean += figure[i];
+  }
+  mean /= static_cast<double>(m);
+  for (double& v : figure) v = mult ? v / mean : v - mean;
+  return figure;
+}
+
+// Intercept and slope of the least-squares line through (1, v[0]) .. (k, v[k-1]).
+void line_fit(const std::vector<double>& v, Eigen::Index k, double& a, double& b) {
+  double mx = 0.0;
+  double my = 0.0;
+  for (Eigen::Index i = 0; i < k; ++i) {
+    mx += static_cast<double>(i + 1);
+    my += v[static_cast<std::size_t>(i)];
+  }
+  mx /= static_cast<double>(k);
+  my /= static_cast<double>(k);
+  double sxy = 0.0;
+  double sxx = 0.0;
+  for (Eigen::Index i = 0; i < k; ++i) {
+    const double dx = static_cast<double>(i + 1) - mx;
+    sxy += dx * (v[static_cast<std::size_t>(i)] - my);
+    sxx += dx * dx;
+  }
+  b = sxx > 0.0 ? sxy / sxx : 0.0;
+  a = my - b * mx;
+}
+
+// R's initstate, level and trend part: from the first `maxn` seasonally adjusted values, their
+// mean (no trend) or a least-squares line (additive trend: intercept and slope; multiplicative:
+// the line's values at t = 1, 2 turned into a level and a growth ratio), appended to `out`.
+void level_and_trend(const std::vector<double>& y_sa,
+                     Eigen::Index maxn,
+                     TrendType trend,
+                     std::vector<double>& out) {
+  if (trend == TrendType::none) {
+    double l0 = 0.0;
+    for (Eigen::Index i = 0; i < maxn; ++i) l0 += y_sa[static_cast<std::size_t>(i)];
+    out.push_back(l0 / static_cast<double>(maxn));
+    return;
+  }
+  double a = 0.0;
+  double sl = 0.0;
+  line_fit(y_sa, maxn, a, sl);
+  double l0 = 0.0;
+  double b0 = 0.0;
+  if (trend == TrendType::additive) {
+    l0 = a;
+    b0 = sl;
+    if (std::fabs(l0 + b0) < 1e-8) {
+      l0 *= 1.001;
+      b0 *= 0.999;
+    }
+  } else {
+    l0 = a + sl;
+    if (std::fabs(l0) < 1e-8) l0 = 1e-7;
+    b0 = (a + 2.0 * sl) / l0;
+    l0 = l0 / b0;
+    if (std::fabs(b0) > 1e10) b0 = std::copysign(1e10, b0);
+    if (l0 < 1e-8 || b0 < 1e-8) {
+      l0 = std::max(y_sa[0], 1e-3);
+      b0 = y_sa.size() > 1 ? std::max(y_sa[1] / y_sa[0], 1e-3) : 1e-3;
+    }
+  }
+  out.push_back(l0);
+  out.push_back(b0);
+}
+
+// R's initstate: l0, [b0], and the m − 1 free seasonal states s1..s_{m-1}. False when R fails
+// (a seasonal model on fewer than 4 observations).
+bool initial_states(const double* y,
+                    Eigen::Index n,
+                    const Components& c,
+                    std::vector<double>& out) {
+  out.clear();
+  std::vector<double> y_sa(static_cast<std::size_t>(n));
+  int m = 1;
+  if (c.season != SeasonType::none) {
+    m = c.m;
+    if (n < 4) return false;
+    const bool mult = c.season == SeasonType::multiplicative;
+    std::vector<double> seasonal(static_cast<std::size_t>(n));
+    if (n < 3 * m) {
+      // Regression on a line and the first Fourier pair; the detrended data are the season.
+      const bool with_sin = m != 2;
+      const Eigen::Index p = with_sin ? 4 : 3;
+      Eigen::MatrixXd X(n, p);
+      Eigen::VectorXd yy(n);
+      for (Eigen::Index t = 0; t < n; ++t) {
+        const auto tt = static_cast<double>(t + 1);
+        const double arg = 2.0 * kPi * tt / static_cast<double>(m);
+        X(t, 0) = 1.0;
+        X(t, 1) = tt;
+        Eigen::Index col = 2;
+        if (with_sin) X(t, col++) = std::sin(arg);
+        X(t, col) = std::cos(arg);
+        yy[t] = y[t];
+      }
+      const Eigen::VectorXd beta = X.colPivHouseholderQr().solve(yy);
+      for (Eigen::Index t = 0; t < n; ++t) {
+        const double line = beta[0] + beta[1] * static_cast<double>(t + 1);
+        seasonal[static_cast<std::size_t>(t)] = mult ? y[t] / line : y[t] - line;
+      }
+    } else {
+      const std::vector<double> figure = decompose_figure(y, n, m, mult);
+      for (Eigen::Index t = 0; t < n; ++t) {
+        seasonal[static_cast<std::size_t>(t)] = figure[static_cast<std::size_t>(t % m)];
+      }
+    }
+    std::vector<double> init_seas(static_cast<std::size_t>(m - 1));
+    for (int j = 0; j < m - 1; ++j) {
+      init_seas[static_cast<std::size_t>(j)] = seasonal[static_cast<std::size_t>(m - 1 - j)];
+    }
+    if (mult) {
+      double sum = 0.0;
+      for (double& v : init_seas) {
+        v = std::max(v, 0.01);
+        sum += v;
+      }
+      if (sum > static_cast<double>(m)) {
+        double denom = 0.0;
+        for (const double v : init_seas) denom += v + 0.01;
+        for (double& v : init_seas) v /= denom;
+      }
+    }
+    for (Eigen::Index t = 0; t < n; ++t) {
+      const auto i = static_cast<std::size_t>(t);
+      y_sa[i] = mult ? y[t] / std::max(seasonal[i], 0.01) : y[t] - seasonal[i];
+    }
+    level_and_trend(y_sa, std::min<Eigen::Index>(std::max(10, 2 * m), n), c.trend, out);
+    out.insert(out.end(), init_seas.begin(), init_seas.end());
+    return true;
+  }
+  for (Eigen::Index t = 0; t < n; ++t) y_sa[static_cast<std::size_t>(t)] = y[t];
+  level_and_trend(y_sa, std::min<Eigen::Index>(10, n), c.trend, out);
+  return true;
+}
+
+// R's initparam with the usual bounds: starting smoothing parameters.
+void initial_params(const Components& c, std::vector<double>& par) {
+  par.clear();
+  const double m = c.season != SeasonType::none ? static_cast<double>(c.m) : 1.0;
+  double alpha = kLowerSmooth + 0.2 * (kUpperSmooth - kLowerSmooth) / m;
+  if (alpha > 1.0 || alpha < 0.0) alpha = kLowerSmooth + 0.002;
+  par.push_back(alpha);
+  if (c.trend != TrendType::none) {
+    const double upper = std::min(kUpperSmooth, alpha);
+    double beta = kLowerSmooth + 0.1 * (upper - kLowerSmooth);
+    if (beta < 0.0 || beta > alpha) beta = alpha - 0.001;
+    par.push_back(beta);
+  }
+  if (c.season != SeasonType::none) {
+    const double upper = std::min(kUpperSmooth, 1.0 - alpha);
+    double gamma = kLowerSmooth + 0.05 * (upper - kLowerSmooth);
+    if (gamma < 0.0 || gamma > 1.0 - alpha) gamma = 1.0 - alpha - 0.001;
+    par.push_back(gamma);
+  }
+  if (c.damped) {
+    double phi = kLowerPhi + 0.99 * (kUpperPhi - kLowerPhi);
+    if (phi < 0.0 || phi > 1.0) phi = kUpperPhi - 0.001;
+    par.push_back(phi);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fitting.
+
+std::uint64_t splitmix(std::uint64_t& s) {
+  s += 0x9E3779B97F4A7C15ULL;
+  std::uint64_t z = s;
+  z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31U);
+}
+
+// A seed from the series' values: the same data give the same simulated intervals in any
+// thread, process or order.
+std::uint64_t seed_of(const Eigen::Ref<const Eigen::VectorXd>& y) {
+  std::uint64_t s = 0x51C0FFEEULL;
+  std::uint64_t h = splitmix(s);
+  for (Eigen::Index t = 0; t < y.size(); ++t) {
+    std::uint64_t bits = 0;
+    const double v = y[t];
+    std::memcpy(&bits, &v, sizeof bits);
+    s ^= bits;
+    h ^= splitmix(s);
+  }
+  return h;
+}
+
+std::string letter(ErrorType e) { return e == ErrorType::additive ? "A" : "M"; }
+std::string letter(TrendType t, bool damped) {
+  std::string s = t == TrendType::none ? "N" : (t == TrendType::additive ? "A" : "M");
+  if (damped) s += "d";
+  return s;
+}
+std::string letter(SeasonType s) {
+  return s == SeasonType::none ? "N" : (s == SeasonType::additive ? "A" : "M");
+}
+
+ETSFitted make_fitted(const Components& c, Eigen::Index n, double scale, std::uint64_t seed) {
+  ETSFitted f;
+  f.error = c.error;
+  f.trend = c.trend;
+  f.season = c.season;
+  f.damped = c.damped;
+  f.season_length = c.season != SeasonType::none ? c.m : 1;
+  f.n_obs = n;
+  f.scale = scale;
+  f.seed = seed;
+  return f;
+}
+
+// Fits one candidate model on z (already scaled). Returns false if R would fail or give an
+// infinite information criterion for it.
+bool fit_candidate(const Eigen::VectorXd& z,
+                   const Components& c,
+                   double scale,
+                   std::uint64_t seed,
+                   ETSFitted& out) {
+  const Eigen::Index n = z.size();
+  std::vector<double> states;
+  if (!initial_states(z.data(), n, c, states)) return false;
+  std::vector<double> par;
+  initial_params(c, par);
+  par.insert(par.end(), states.begin(), states.end());
+  const auto np = static_cast<Eigen::Index>(par.size());
+  if (np >= n - 1) return false;
+  Problem problem(z.data(), n, c);
+  const double best = nelder_mead(problem, par, kMaxEvaluations);
+  if (!std::isfinite(best)) return false;
+  const ETSParams p = problem.params(par.data());
+  if (!problem.expand_states(par.data())) return false;
+  ETSFitted f = make_fitted(c, n, scale, seed);
+  f.params = p;
+  const auto ns = static_cast<std::size_t>(c.n_states());
+  f.last_state.resize(static_cast<Eigen::Index>(ns));
+  Eigen::VectorXd resid(n);
+  const double lik = recursion(z.data(), n, c, p, problem.init.data(), problem.ring.data(),
+                               resid.data(), f.last_state.data());
+  if (!std::isfinite(lik) || !f.last_state.allFinite()) return false;
+  f.initial_state.resize(static_cast<Eigen::Index>(ns));
+  for (std::size_t i = 0; i < ns; ++i) {
+    const bool location =
+        i == 0 || (i == 1 && c.trend == TrendType::additive) ||
+        (i >= 1 + (c.trend != TrendType::none ? 1U : 0U) && c.season == SeasonType::additive);
+    f.initial_state[static_cast<Eigen::Index>(i)] = problem.init[i] * (location ? scale : 1.0);
+  }
+  const double lik_data = lik + 2.0 * static_cast<double>(n) * std::log(scale);
+  const auto k = static_cast<double>(np + 1);
+  const auto nn = static_cast<double>(n);
+  f.loglik = -0.5 * lik_data;
+  f.aic = lik_data + 2.0 * k;
+  f.aicc = f.aic + 2.0 * k * (k + 1.0) / (nn - k - 1.0);
+  f.sigma2 = resid.squaredNorm() / static_cast<double>(n - np);
+  if (!std::isfinite(f.aicc)) return false;
+  out = std::move(f);
+  return true;
+}
+
+// ETS(A,N,N) with fixed alpha and l0 = y[0] (R's ses(initial = "simple")): the fallback for
+// constant and very short series. sigma² is the mean squared one-step error.
+ETSFitted simple_ann(const Eigen::VectorXd& z, double scale, std::uint64_t seed, std::string why) {
+  Components c;
+  const Eigen::Index n = z.size();
+  ETSFitted f = make_fitted(c, n, scale, seed);
+  f.params.alpha = 0.99999;
+  f.last_state.resize(1);
+  f.initial_state = Eigen::VectorXd::Constant(1, z[0] * scale);
+  double init = z[0];
+  double ring = 0.0;
+  Eigen::VectorXd resid(n);
+  (void)recursion(z.data(), n, c, f.params, &init, &ring, resid.data(), f.last_state.data());
+  f.sigma2 = n > 1 ? resid.squaredNorm() / static_cast<double>(n) : 0.0;
+  f.loglik = std::numeric_limits<double>::quiet_NaN();
+  f.aic = f.aicc = kInf;
+  f.fallback = std::move(why);
+  return f;
+}
+
+struct Prepared {
+  Eigen::VectorXd z;
+  double scale = 1.0;
+  std::uint64_t seed = 0;
+  bool positive = false;
+  bool constant = false;
+};
+
+// Validates the series and rescales it only when its magnitude would overflow the squares
+// (the optimiser must see R's numbers otherwise: its first simplex step is relative).
+Prepared prepare(const SeriesView& s) {
+  const Eigen::Index n = s.y.size();
+  if (n == 0) detail::raise_invalid("series has no observations", s.id, std::nullopt, "y");
+  for (Eigen::Index t = 0; t < n; ++t) {
+    if (!std::isfinite(s.y[t])) {
+      detail::raise_invalid("ETS needs finite observations (got " + std::to_string(s.y[t]) +
+                                " at position " + std::to_string(t) + ")",
+                            s.id, std::nullopt, "y");
+    }
+  }
+  Prepared p;
+  const double mx = s.y.cwiseAbs().maxCoeff();
+  if (mx > 1e50 || (mx > 0.0 && mx < 1e-50)) p.scale = std::ldexp(1.0, std::ilogb(mx));
+  p.z = s.y / p.scale;
+  p.seed = seed_of(s.y);
+  p.positive = s.y.minCoeff() > 0.0;
+  p.constant = s.y.maxCoeff() == s.y.minCoeff();
+  return p;
+}
+
+// Fallback for a series too short (or otherwise unfit) for the requested models: ETS(A,A,N)
+// if a trend was allowed and it fits, else ETS(A,N,N), else the simple ETS(A,N,N).
+ETSFitted fallback_fit(const Prepared& pr, bool allow_trend, const std::string& why) {
+  const Eigen::Index n = pr.z.size();
+  ETSFitted f;
+  if (allow_trend && n > 8) {
+    Components c;
+    c.trend = TrendType::additive;
+    if (fit_candidate(pr.z, c, pr.scale, pr.seed, f)) {
+      f.fallback = "ETS(A,A,N): " + why;
+      return f;
+    }
+  }
+  if (n > 6) {
+    Components c;
+    if (fit_candidate(pr.z, c, pr.scale, pr.seed, f)) {
+      f.fallback = "ETS(A,N,N): " + why;
+      return f;
+    }
+  }
+  return simple_ann(pr.z, pr.scale, pr.seed, "ETS(A,N,N) with alpha = 0.99999: " + why);
+}
+
+ETSFitted constant_fit(const Prepared& pr) {
+  return simple_ann(pr.z, pr.scale, pr.seed,
+                    "constant series: ETS(A,N,N) with alpha = 0.99999 (as R's ets)");
+}
+
+// R's ets: parameter count used for its "too short" rule.
+int r_npars(TrendType t, SeasonType s, int m, std::optional<bool> damped) {
+  int np = 2;
+  if (t != TrendType::none) np += 2;
+  if (s != SeasonType::none) np += m;
+  if (damped.has_value() && *damped) np += 1;
+  return np;
+}
+
+void require_season_length(std::int64_t m) {
+  if (m < 1) {
+    detail::raise_argument("season_length",
+                           "season_length must be >= 1 (got " + std::to_string(m) + ")");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forecasting.
+
+// Point forecasts h steps ahead from the final states (R's `forecast` in etscalc).
+void point_forecasts(const ETSFitted& f, Eigen::Index h, double* out) {
+  const bool has_trend = f.trend != TrendType::none;
+  const bool has_season = f.season != SeasonType::none;
+  const auto m = static_cast<Eigen::Index>(f.season_length);
+  const double l = f.last_state[0];
+  const double b = has_trend ? f.last_state[1] : 0.0;
+  const Eigen::Index off = has_trend ? 2 : 1;
+  const double phi = f.params.phi;
+  double phistar = phi;
+  for (Eigen::Index i = 0; i < h; ++i) {
+    double v = l;
+    if (f.trend == TrendType::additive) {
+      v = l + phistar * b;
+    } else if (f.trend == TrendType::multiplicative) {
+      v = l * std::pow(std::max(b, 0.0), phistar);
+    }
+    if (has_season) {
+      const Eigen::Index j = m - 1 - (i % m);
+      const double s = f.last_state[off + j];
+      v = f.season == SeasonType::additive ? v + s : v * s;
+    }
+    out[i] = v;
+    // phistar = phi + phi² + … + phi^(i+1) for step i (0-based).
+    phistar += std::fabs(phi - 1.0) < kTol ? 1.0 : std::pow(phi, static_cast<double>(i + 2));
+  }
+}
+
+// Standard normal draws by the Box–Muller transform (deterministic across standard libraries).
+class NormalStream {
+ public:
+  explicit NormalStream(std::uint64_t seed) : state_(seed) {}
+  double next() {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    double u1 = 0.0;
+    do {
+      u1 = uniform();
+    } while (u1 <= 0.0);
+    const double u2 = uniform();
+    const double r = std::sqrt(-2.0 * std::log(u1));
+    const double a = 2.0 * kPi * u2;
+    spare_ = r * std::sin(a);
+    has_spare_ = true;
+    return r * std::cos(a);
+  }
+
+ private:
+  double uniform() { return static_cast<double>(splitmix(state_) >> 11U) * 0x1.0p-53; }
+  std::uint64_t state_;
+  double spare_ = 0.0;
+  bool has_spare_ = false;
+};
+
+// Which prediction distribution a fitted model gets (R's forecast.ets classes).
+enum class ModelClass { linear, linear_mult_error, mult_season, simulated };
+
+ModelClass model_class(const ETSFitted& f) {
+  if (f.trend == TrendType::multiplicative) return ModelClass::simulated;
+  if (f.season != SeasonType::multiplicative) {
+    return f.error == ErrorType::additive ? ModelClass::linear : ModelClass::linear_mult_error;
+  }
+  return f.error == ErrorType::multiplicative ? ModelClass::mult_season : ModelClass::simulated;
+}
+
+}  // namespace
+
+// -----------------------------------------------------------------------------------------------
+
+std::string ETSFitted::method() const {
+  return "ETS(" + letter(error) + "," + letter(trend, damped) + "," + letter(season) + ")";
+}
+
+bool operator==(const ETSFitted& a, const ETSFitted& b) noexcept {
+  return a.error == b.error && a.trend == b.trend && a.season == b.season && a.damped == b.damped &&
+         a.season_length == b.season_length && a.params == b.params &&
+         a.initial_state == b.initial_state && a.last_state == b.last_state &&
+         a.sigma2 == b.sigma2 && a.n_obs == b.n_obs && a.scale == b.scale && a.seed == b.seed &&
+         a.fallback == b.fallback;
+}
+
+SeriesForecast ETSFitted::forecast(const ForecastOptions& options) const {
+  const Eigen::Index h = options.h;
+  const auto nq = static_cast<Eigen::Index>(options.quantiles.size());
+  SeriesForecast out{Eigen::VectorXd(h), Eigen::MatrixXd(h, nq)};
+  point_forecasts(*this, h, out.mean.data());
+  const double sigma2_safe = std::isfinite(sigma2) ? std::max(sigma2, 0.0) : 0.0;
+
+  const auto normal_quantiles = [&](const Eigen::VectorXd& var) {
+    for (Eigen::Index j = 0; j < h; ++j) {
+      const double sd = std::sqrt(std::max(var[j], 0.0));
+      for (Eigen::Index q = 0; q < nq; ++q) {
+        const double z = detail::normal_quantile(options.quantiles[static_cast<std::size_t>(q)]);
+        out.quantiles(j, q) = out.mean[j] + sd * z;
+      }
+    }
+  };
+  const ModelClass cls = model_class(*this);
+  if (cls == ModelClass::linear || cls == ModelClass::linear_mult_error) {
+    // c_j = α + β·Σ_{i=1..j} φ^i + γ·[j ≡ 0 mod m], j = 1..h−1 (Hyndman et al. 2008, Table 6.1).
+    Eigen::VectorXd c(h);
+    double phi_sum = 0.0;
+    double phi_pow = 1.0;
+    for (Eigen::Index j = 1; j < h; ++j) {
+      phi_pow *= params.phi;
+      phi_sum += phi_pow;
+      double cj = params.alpha;
+      if (trend != TrendType::none) cj += params.beta * phi_sum;
+      if (season != SeasonType::none && j % season_length == 0) cj += params.gamma;
+      c[j] = cj;
+    }
+    Eigen::VectorXd var(h);
+    if (cls == ModelClass::linear) {
+      // Class 1: Var(h) = σ²·(1 + Σ_{j<h} c_j²).
+      double sum_c2 = 0.0;
+      for (Eigen::Index j = 0; j < h; ++j) {
+        var[j] = sigma2_safe * (1.0 + sum_c2);
+        if (j + 1 < h) sum_c2 += c[j + 1] * c[j + 1];
+      }
+    } else {
+      // Class 2 (multiplicative error, linear states; Hyndman et al. 2008, §6.4):
+      // θ_1 = μ_1², θ_j = μ_j² + σ²·Σ_{i<j} c_i²·θ_{j−i}; Var(j) = (1 + σ²)·θ_j − μ_j².
+      Eigen::VectorXd theta(h);
+      for (Eigen::Index j = 0; j < h; ++j) {
+        double t = out.mean[j] * out.mean[j];
+        for (Eigen::Index i = 1; i <= j; ++i) t += sigma2_safe * c[i] * c[i] * theta[j - i];
+        theta[j] = t;
+        var[j] = (1.0 + sigma2_safe) * t - out.mean[j] * out.mean[j];
+      }
+    }
+    normal_quantiles(var);
+  } else if (cls == ModelClass::mult_season) {
+    // Class 3 (multiplicative error and season, no or additive trend; Hyndman et al. 2008,
+    // §6.5): exact first two moments by the Kronecker-product recursion; the mean is the
+    // moment mean (R's forecast.ets reports it too), slightly above the point forecast.
+    const Eigen::Index k = trend == TrendType::none ? 1 : 2;
+    const auto m = static_cast<Eigen::Index>(season_length);
+    const double s2 = sigma2_safe;
+    Eigen::MatrixXd F1 = Eigen::MatrixXd::Identity(k, k);
+    Eigen::MatrixXd G1 = Eigen::MatrixXd::Constant(k, k, params.alpha);
+    if (k == 2) {
+      F1(0, 1) = 1.0;
+      F1(1, 1) = damped ? params.phi : 1.0;
+      G1.row(1).setConstant(params.beta);
+    }
+    Eigen::MatrixXd F2 = Eigen::MatrixXd::Zero(m, m);
+    F2(0, m - 1) = 1.0;
+    for (Eigen::Index i = 1; i < m; ++i) F2(i, i - 1) = 1.0;
+    Eigen::MatrixXd G2 = Eigen::MatrixXd::Zero(m, m);
+    G2(0, m - 1) = params.gamma;
+    const auto kron = [](const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+      Eigen::MatrixXd r(a.rows() * b.rows(), a.cols() * b.cols());
+      for (Eigen::Index i = 0; i < a.rows(); ++i) {
+        for (Eigen::Index j = 0; j < a.cols(); ++j) {
+          r.block(i * b.rows(), j * b.cols(), b.rows(), b.cols()) = a(i, j) * b;
+        }
+      }
+      return r;
+    };
+    Eigen::MatrixXd Mh = last_state.head(k) * last_state.tail(m).transpose();
+    const Eigen::Index km = k * m;
+    Eigen::MatrixXd Vh = Eigen::MatrixXd::Zero(km, km);
+    Eigen::RowVectorXd H21 = Eigen::RowVectorXd::Zero(km);
+    H21.tail(k).setOnes();  // H2 ⊗ H1: the oldest season times (level [+ trend])
+    const Eigen::MatrixXd F21 = kron(F2, F1);
+    const Eigen::MatrixXd G21 = kron(G2, G1);
+    const Eigen::MatrixXd K = kron(G2, F1) + kron(F2, G1);
+    Eigen::VectorXd var(h);
+    for (Eigen::Index j = 0; j < h; ++j) {
+      const double mu = Mh.col(m - 1).sum();
+      out.mean[j] = mu;
+      var[j] = (1.0 + s2) * H21.dot(Vh * H21.transpose()) + s2 * mu * mu;
+      if (j + 1 == h) break;
+      const Eigen::Map<const Eigen::VectorXd> v(Mh.data(), km);
+      const Eigen::MatrixXd vv = v * v.transpose();
+      const Eigen::MatrixXd FV = F21 * Vh;
+      const Eigen::MatrixXd GV = G21 * Vh;
+      Eigen::MatrixXd next = FV * F21.transpose();
+      next += s2 * (FV * G21.transpose() + GV * F21.transpose() + K * (Vh + vv) * K.transpose() +
+                    s2 * G21 * (3.0 * Vh + 2.0 * vv) * G21.transpose());
+      Vh = next;
+      Mh = (F1 * Mh * F2.transpose() + s2 * G1 * Mh * G2.transpose()).eval();
+    }
+    normal_quantiles(var);
+  } else {
+    // Simulated sample paths from the fitted model with Normal errors.
+    Components c;
+    c.error = error;
+    c.trend = trend;
+    c.season = season;
+    c.damped = damped;
+    c.m = static_cast<int>(season_length);
+    const bool has_trend = trend != TrendType::none;
+    const bool has_season = season != SeasonType::none;
+    const int m = c.m;
+    const int off = has_trend ? 2 : 1;
+    const double sd = std::sqrt(sigma2_safe);
+    std::vector<double> paths(static_cast<std::size_t>(h) * kPaths);
+    std::vector<double> ring(static_cast<std::size_t>(m));
+    NormalStream rng(seed);
+    for (int path = 0; path < kPaths; ++path) {
+      double l = last_state[0];
+      double b = has_trend ? last_state[1] : 0.0;
+      if (has_season) {
+        // Observation n + i uses the state written m steps earlier: s_{m-1-(i mod m)}.
+        for (int k = 0; k < m; ++k) ring[static_cast<std::size_t>(k)] = last_state[off + m - 1 - k];
+      }
+      int k = 0;
+      for (Eigen::Index i = 0; i < h; ++i) {
+        const double s_old = has_season ? ring[static_cast<std::size_t>(k)] : 0.0;
+        if (trend == TrendType::multiplicative) b = std::max(b, 0.0);
+        Step st;
+        (void)one_step(c, l, b, s_old, params.phi, st);
+        double e = sd * rng.next();
+        // Multiplicative error: 1 + e >= 0, so that paths stay non-negative (as R's
+        // simulate.ets truncates the errors at −1).
+        if (error == ErrorType::multiplicative) e = std::max(e, -1.0);
+        const double y = error == ErrorType::additive ? st.f + e : st.f * (1.0 + e);
+        paths[static_cast<std::size_t>(i) * kPaths + static_cast<std::size_t>(path)] = y;
+        double s_new = 0.0;
+        update(c, params, y, s_old, st, l, b, s_new);
+        if (has_season) {
+          ring[static_cast<std::size_t>(k)] = s_new;
+          if (++k == m) k = 0;
+        }
+      }
+    }
+    for (Eigen::Index i = 0; i < h; ++i) {
+      double* col = paths.data() + static_cast<std::size_t>(i) * kPaths;
+      std::sort(col, col + kPaths);
+      for (Eigen::Index q = 0; q < nq; ++q) {
+        // Type 7 empirical quantile (R's default).
+        const double pos = options.quantiles[static_cast<std::size_t>(q)] * (kPaths - 1);
+        const auto lo = static_cast<std::size_t>(std::floor(pos));
+        const std::size_t hi = std::min<std::size_t>(lo + 1, kPaths - 1);
+        const double w = pos - static_cast<double>(lo);
+        out.quantiles(i, q) = col[lo] + w * (col[hi] - col[lo]);
+      }
+    }
+  }
+  out.mean *= scale;
+  out.quantiles *= scale;
+  if (options.nonnegative) {
+    out.mean = out.mean.cwiseMax(0.0);
+    out.quantiles = out.quantiles.cwiseMax(0.0);
+  }
+  return out;
+}
+
+std::string model_code(const ETS& spec) {
+  return letter(spec.error) + letter(spec.trend, spec.damped) + letter(spec.season);
+}
+
+void validate(const ETS& spec) {
+  require_season_length(spec.season_length);
+  if (spec.season != SeasonType::none && (spec.season_length < 2 || spec.season_length > 24)) {
+    detail::raise_argument("season_length",
+                           "a seasonal ETS model needs 2 <= season_length <= 24 (got " +
+                               std::to_string(spec.season_length) + ")");
+  }
+  if (spec.damped && spec.trend == TrendType::none) {
+    detail::raise_argument("damped", "damped = true needs a trend");
+  }
+}
+
+void validate(const AutoETS& spec) {
+  require_season_length(spec.season_length);
+  const std::string& s = spec.model;
+  auto bad = [&](const std::string& why) {
+    detail::raise_argument(
+        "model", "model must be three letters error/trend/season (" + why + ", got \"" + s + "\")");
+  };
+  if (s.size() != 3) bad("length 3");
+  if (std::string("AMZ").find(s[0]) == std::string::npos) bad("error in A, M, Z");
+  if (std::string("NAMZ").find(s[1]) == std::string::npos) bad("trend in N, A, M, Z");
+  if (std::string("NAMZ").find(s[2]) == std::string::npos) bad("season in N, A, M, Z");
+  if ((s[2] == 'A' || s[2] == 'M') && (spec.season_length < 2 || spec.season_length > 24)) {
+    detail::raise_argument("season_length",
+                           "a seasonal ETS model needs 2 <= season_length <= 24 (got " +
+                               std::to_string(spec.season_length) + ")");
+  }
+  if (spec.damped.value_or(false) && s[1] == 'N') {
+    detail::raise_argument("damped", "damped = true needs a trend");
+  }
+}
+
+ETS make_ets(const std::string& model, std::int64_t season_length, bool damped) {
+  if (model.size() != 3 || std::string("AM").find(model[0]) == std::string::npos ||
+      std::string("NAM").find(model[1]) == std::string::npos ||
+      std::string("NAM").find(model[2]) == std::string::npos) {
+    detail::raise_argument("model",
+                           "model must be three letters: error A or M, trend N, A or M, season "
+                           "N, A or M (got \"" +
+                               model + "\")");
+  }
+  ETS spec;
+  spec.error = model[0] == 'A' ? ErrorType::additive : ErrorType::multiplicative;
+  spec.trend = model[1] == 'N'   ? TrendType::none
+               : model[1] == 'A' ? TrendType::additive
+                                 : TrendType::multiplicative;
+  spec.season = model[2] == 'N'   ? SeasonType::none
+                : model[2] == 'A' ? SeasonType::additive
+                                  : SeasonType::multiplicative;
+  spec.season_length = season_length;
+  spec.damped = damped;
+  validate(spec);
+  return spec;
+}
+
+double ets_objective(const Eigen::Ref<const Eigen::VectorXd>& y,
+                     ErrorType error,
+                     TrendType trend,
+                     SeasonType season,
+                     std::int64_t season_length,
+                     const ETSParams& params,
+                     const Eigen::Ref<const Eigen::VectorXd>& initial_state) {
+  Components c;
+  c.error = error;
+  c.trend = trend;
+  c.season = season;
+  c.damped = params.phi != 1.0;
+  c.m = season != SeasonType::none ? static_cast<int>(season_length) : 1;
+  if (initial_state.size() != c.n_states()) {
+    detail::raise_argument("initial_state", "initial_state must have " +
+                                                std::to_string(c.n_states()) + " values (got " +
+                                                std::to_string(initial_state.size()) + ")");
+  }
+  const Eigen::VectorXd init = initial_state;
+  const Eigen::VectorXd yy = y;
+  std::vector<double> ring(static_cast<std::size_t>(c.m));
+  return recursion(yy.data(), yy.size(), c, params, init.data(), ring.data(), nullptr, nullptr);
+}
+
+ETSFitted ETS::fit(const SeriesView& s) const {
+  validate(*this);
+  const Prepared pr = prepare(s);
+  if (pr.constant) return constant_fit(pr);
+  Components c;
+  c.error = error;
+  c.trend = trend;
+  c.season = season;
+  c.damped = damped;
+  c.m = season != SeasonType::none ? static_cast<int>(season_length) : 1;
+  std::string note;
+  if (!pr.positive) {
+    if (c.error == ErrorType::multiplicative) {
+      c.error = ErrorType::additive;
+      note += "additive error (data not strictly positive); ";
+    }
+    if (c.trend == TrendType::multiplicative) {
+      c.trend = TrendType::additive;
+      note += "additive trend (data not strictly positive); ";
+    }
+    if (c.season == SeasonType::multiplicative) {
+      c.season = SeasonType::additive;
+      note += "additive season (data not strictly positive); ";
+    }
+  }
+  const Eigen::Index n = pr.z.size();
+  if (c.season != SeasonType::none && n <= c.m) {
+    c.season = SeasonType::none;
+    c.m = 1;
+    note += "no season (series not longer than season_length); ";
+  }
+  const int npars = r_npars(c.trend, c.season, c.m, c.damped);
+  ETSFitted f;
+  if (n <= npars + 4 || !fit_candidate(pr.z, c, pr.scale, pr.seed, f)) {
+    return fallback_fit(pr, c.trend != TrendType::none,
+                        note + "series too short for " + model_code(*this));
+  }
+  if (!note.empty()) f.fallback = note.substr(0, note.size() - 2);
+  return f;
+}
+
+ETSFitted AutoETS::fit(const SeriesView& s) const {
+  validate(*this);
+  const Prepared pr = prepare(s);
+  if (pr.constant) return constant_fit(pr);
+  const Eigen::Index n = pr.z.size();
+  char e_letter = model[0];
+  char t_letter = model[1];
+  char s_letter = model[2];
+  const auto m = static_cast<int>(season_length);
+  if (s_letter == 'Z' && (m == 1 || m > 24)) s_letter = 'N';
+  if (n <= m) s_letter = 'N';
+  if (m == 1) s_letter = 'N';
+
+  auto trend_of = [](char ch) {
+    return ch == 'N'   ? TrendType::none
+           : ch == 'A' ? TrendType::additive
+                       : TrendType::multiplicative;
+  };
+  auto season_of = [](char ch) {
+    return ch == 'N'   ? SeasonType::none
+           : ch == 'A' ? SeasonType::additive
+                       : SeasonType::multiplicative;
+  };
+  // R's "too short" rule counts only the components that were fixed.
+  {
+    int npars = 2;
+    if (t_letter == 'A' || t_letter == 'M') npars += 2;
+    if (s_letter == 'A' || s_letter == 'M') npars += m;
+    if (damped.value_or(false)) npars += 1;
+    if (n <= npars + 4) {
+      return fallback_fit(pr, t_letter != 'N', "series too short for ETS " + model);
+    }
+  }
+  std::vector<ErrorType> errors;
+  if (e_letter == 'Z' || e_letter == 'A') errors.push_back(ErrorType::additive);
+  if (e_letter == 'Z' || e_letter == 'M') errors.push_back(ErrorType::multiplicative);
+  std::vector<TrendType> trends;
+  if (t_letter == 'Z') {
+    trends = {TrendType::none, TrendType::additive};
+  } else {
+    trends = {trend_of(t_letter)};
+  }
+  std::vector<SeasonType> seasons;
+  if (s_letter == 'Z') {
+    seasons = {SeasonType::none, SeasonType::additive, SeasonType::multiplicative};
+  } else {
+    seasons = {season_of(s_letter)};
+  }
+  std::vector<bool> dampings;
+  if (damped.has_value()) {
+    dampings = {*damped};
+  } else {
+    dampings = {true, false};
+  }
+  ETSFitted best;
+  bool found = false;
+  for (const ErrorType e : errors) {
+    for (const TrendType t : trends) {
+      for (const SeasonType se : seasons) {
+        for (const bool d : dampings) {
+          if (t == TrendType::none && d) continue;
+          if (e == ErrorType::additive &&
+              (t == TrendType::multiplicative || se == SeasonType::multiplicative)) {
+            continue;
+          }
+          if (e == ErrorType::multiplicative && t == TrendType::multiplicative &&
+              se == SeasonType::additive) {
+            continue;
+          }
+          if (!pr.positive && (e == ErrorType::multiplicative || t == TrendType::multiplicative ||
+                               se == SeasonType::multiplicative)) {
+            continue;
+          }
+          Components c;
+          c.error = e;
+          c.trend = t;
+          c.season = se;
+          c.damped = d;
+          c.m = se != SeasonType::none ? m : 1;
+          ETSFitted f;
+          if (!fit_candidate(pr.z, c, pr.scale, pr.seed, f)) continue;
+          if (!found || f.aicc < best.aicc) {
+            best = std::move(f);
+            found = true;
+          }
+        }
+      }
+    }
+  }
+  if (!found) return fallback_fit(pr, t_letter != 'N', "no candidate of ETS " + model + " fits");
+  return best;
+}
+
+}  // namespace quickstock
