@@ -17,6 +17,29 @@ from ._errors import invalid
 __all__ = ["is_dask", "forecast_dask", "is_spark", "forecast_spark"]
 
 
+def _runner(forecaster: Any, columns: Any, engine: str, X_df: Any, h: int, quantiles: Any) -> Any:
+    """Checks common to every engine; returns run(part) that forecasts one pandas part."""
+    from .forecaster import Forecaster
+
+    if X_df is not None:
+        invalid(f"X_df is not supported with a {engine} DataFrame yet; use pandas", field="X_df")
+    if forecaster.id_col not in columns:
+        invalid(f"missing column {forecaster.id_col!r}", field=forecaster.id_col)
+    settings = dict(
+        models=forecaster.models,
+        freq=forecaster.freq,
+        n_jobs=forecaster.n_jobs,
+        id_col=forecaster.id_col,
+        time_col=forecaster.time_col,
+        target_col=forecaster.target_col,
+    )
+
+    def run(part: pd.DataFrame) -> pd.DataFrame:
+        return Forecaster(**settings).forecast(part, h=h, quantiles=quantiles)
+
+    return run
+
+
 def is_dask(df: Any) -> bool:
     """Whether ``df`` is a Dask DataFrame."""
     return type(df).__module__.split(".")[0] == "dask" and hasattr(df, "map_partitions")
@@ -31,24 +54,8 @@ def forecast_dask(
         QuickstockError: for ``X_df`` (not supported on Dask yet), a missing id column, or
             the first invalid series (raised when the result is computed).
     """
-    from .forecaster import Forecaster
-
-    if X_df is not None:
-        invalid("X_df is not supported with a Dask DataFrame yet; use pandas", field="X_df")
     id_col = forecaster.id_col
-    if id_col not in ddf.columns:
-        invalid(f"missing column {id_col!r}", field=id_col)
-    settings = dict(
-        models=forecaster.models,
-        freq=forecaster.freq,
-        n_jobs=forecaster.n_jobs,
-        id_col=forecaster.id_col,
-        time_col=forecaster.time_col,
-        target_col=forecaster.target_col,
-    )
-
-    def run(part: pd.DataFrame) -> pd.DataFrame:
-        return Forecaster(**settings).forecast(part, h=h, quantiles=quantiles)
+    run = _runner(forecaster, ddf.columns, "Dask", X_df, h, quantiles)
 
     # The output schema, from one whole series (validated like any other).
     head = ddf[[id_col]].head(1, npartitions=-1)
@@ -105,24 +112,8 @@ def forecast_spark(
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
-    from .forecaster import Forecaster
-
-    if X_df is not None:
-        invalid("X_df is not supported with a Spark DataFrame yet; use pandas", field="X_df")
     id_col = forecaster.id_col
-    if id_col not in sdf.columns:
-        invalid(f"missing column {id_col!r}", field=id_col)
-    settings = dict(
-        models=forecaster.models,
-        freq=forecaster.freq,
-        n_jobs=forecaster.n_jobs,
-        id_col=forecaster.id_col,
-        time_col=forecaster.time_col,
-        target_col=forecaster.target_col,
-    )
-
-    def run(part: pd.DataFrame) -> pd.DataFrame:
-        return Forecaster(**settings).forecast(part, h=h, quantiles=quantiles)
+    run = _runner(forecaster, sdf.columns, "Spark", X_df, h, quantiles)
 
     first = sdf.select(id_col).limit(1).collect()
     if not first:
