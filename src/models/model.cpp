@@ -4,12 +4,13 @@
 #include <quickstock/models/model.hpp>
 
 namespace quickstock {
-namespace {
+namespace detail {
 
+/// False for every type: a static_assert in the last `if constexpr` branch of a visitor.
 template <class>
-constexpr bool always_false = false;
+inline constexpr bool always_false = false;
 
-}  // namespace
+}  // namespace detail
 
 void validate(const ForecastOptions& options) {
   if (options.h < 1) {
@@ -50,7 +51,7 @@ std::string model_name(const Model& spec) {
         else if constexpr (std::is_same_v<T, AutoETS>)
           return "AutoETS";
         else
-          static_assert(always_false<T>, "model_name: unhandled model");
+          static_assert(detail::always_false<T>, "model_name: unhandled model");
       },
       spec);
 }
