@@ -17,6 +17,45 @@ T pick(const Array& a, std::size_t i) {
 
 void register_decisions(py::module_& m) {
   m.def(
+      "detect_anomalies",
+      [](const i64_array& offsets, const f64_array& actual, const f64_array& lower,
+         const f64_array& median, const f64_array& upper, std::int64_t min_zero_run,
+         std::int64_t shift_run, int n_threads) {
+        if (offsets.ndim() != 1 || offsets.size() < 1) {
+          detail::raise_argument("offsets", "offsets need n_series + 1 entries");
+        }
+        const auto rows = offsets.data()[offsets.size() - 1];
+        for (const auto* a : {&actual, &lower, &median, &upper}) {
+          if (a->ndim() != 1 || a->size() != rows) {
+            detail::raise_argument("y", "every column needs one value per row");
+          }
+        }
+        const auto n_series = static_cast<std::size_t>(offsets.size() - 1);
+        std::vector<Alert> alerts;
+        {
+          py::gil_scoped_release release;
+          alerts =
+              detect_anomalies(offsets.data(), n_series, actual.data(), lower.data(), median.data(),
+                               upper.data(), AnomalyOptions{min_zero_run, shift_run}, n_threads);
+        }
+        const auto n = static_cast<py::ssize_t>(alerts.size());
+        py::array_t<std::int64_t> series(n), index(n), kind(n), run(n);
+        py::array_t<double> score(n);
+        for (std::size_t i = 0; i < alerts.size(); ++i) {
+          series.mutable_data()[i] = static_cast<std::int64_t>(alerts[i].series);
+          index.mutable_data()[i] = alerts[i].index;
+          kind.mutable_data()[i] = static_cast<std::int64_t>(alerts[i].kind);
+          run.mutable_data()[i] = alerts[i].run_length;
+          score.mutable_data()[i] = alerts[i].score;
+        }
+        return py::make_tuple(series, index, kind, score, run);
+      },
+      "offsets"_a, "actual"_a, "lower"_a, "median"_a, "upper"_a, "min_zero_run"_a = 3,
+      "shift_run"_a = 7, "n_threads"_a = 1,
+      "Alerts as (series, row within series, kind, score, run length); kind codes: 0 above "
+      "interval, 1 below interval, 2 zero run, 3 level shift up, 4 level shift down.");
+
+  m.def(
       "recommend_orders",
       [](const std::vector<double>& levels, const f64_array& quantiles,
          const std::vector<std::string>& ids, const f64_array& price, const f64_array& cost,

@@ -20,6 +20,7 @@ except ImportError as _exc:  # pragma: no cover - depends on the installation
 
 from . import datasets, features, inventory, io, metrics, plotting
 from ._core import InvalidInputError, QuickstockError
+from .alerts import anomalies, webhook_payload
 from .calendar import festivals
 from .evaluation import evaluate
 from .forecaster import DEFAULT_QUANTILES, Forecaster
@@ -60,4 +61,6 @@ __all__ = [
     "plotting",
     "festivals",
     "inventory",
+    "anomalies",
+    "webhook_payload",
 ]

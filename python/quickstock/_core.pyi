@@ -208,6 +208,23 @@ def recommend_orders(
     n_threads: int = 1,
 ) -> dict[str, npt.NDArray[np.float64]]: ...
 
+def detect_anomalies(
+    offsets: npt.ArrayLike,
+    actual: npt.ArrayLike,
+    lower: npt.ArrayLike,
+    median: npt.ArrayLike,
+    upper: npt.ArrayLike,
+    min_zero_run: int = 3,
+    shift_run: int = 7,
+    n_threads: int = 1,
+) -> tuple[
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.int64],
+]: ...
+
 # -- eval (metrics) --------------------------------------------------------------------------------
 
 class RaggedSeries:
