@@ -24,6 +24,7 @@ from .alerts import anomalies, webhook_payload
 from .calendar import festivals
 from .evaluation import evaluate
 from .forecaster import DEFAULT_QUANTILES, Forecaster
+from .scenario import Change, what_if
 from .models import (
     ETS,
     AutoETS,
@@ -63,4 +64,6 @@ __all__ = [
     "inventory",
     "anomalies",
     "webhook_payload",
+    "what_if",
+    "Change",
 ]

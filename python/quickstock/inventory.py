@@ -17,7 +17,7 @@ import pandas as pd
 from . import _core
 from ._errors import invalid
 
-__all__ = ["recommend"]
+__all__ = ["recommend", "simulate", "QuantilePolicy", "SafetyStockPolicy"]
 
 _FLOAT_PARAMS = ("price", "cost", "salvage", "on_hand", "order_multiple", "min_order")
 _INT_PARAMS = ("shelf_life", "lead_time", "review_period")
@@ -198,3 +198,218 @@ def recommend(
                  "critical_ratio", "expected_demand"):
         result[name] = out[name]
     return result
+
+
+# -- replay simulator ------------------------------------------------------------------------------
+
+
+class QuantilePolicy:
+    """Order with ``recommend`` from rolling-origin quantile forecasts.
+
+    At each review day the models are refitted on the history up to that day (the last
+    ``fit_window`` periods), forecast ``lead_time + max(review_period, shelf_life)`` periods with
+    ``quantiles``, and ``recommend`` orders with the current stock plus the orders on the way as
+    ``on_hand``.
+
+    Args:
+        models: quickstock models for the ``Forecaster`` (their first model is used).
+        price, cost, salvage: economics (numbers or mappings ``unique_id -> value``).
+        quantiles: levels forecast for the decision (a dense grid gives sharper orders).
+        correlation, n_paths: passed to ``recommend``.
+        order_multiple: passed to ``recommend`` (1 for whole units).
+        fit_window: periods of history the models see at each refit (None: all).
+        n_jobs: threads.
+    """
+
+    def __init__(
+        self,
+        models: Any,
+        price: Any,
+        cost: Any,
+        salvage: Any = 0.0,
+        quantiles: Any = (0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98),
+        correlation: float = 0.0,
+        n_paths: int = 2000,
+        order_multiple: Any = 1.0,
+        fit_window: int | None = 365,
+        n_jobs: int = 1,
+    ) -> None:
+        self.models = models
+        self.price, self.cost, self.salvage = price, cost, salvage
+        self.quantiles = list(quantiles)
+        self.correlation, self.n_paths = correlation, n_paths
+        self.order_multiple = order_multiple
+        self.fit_window, self.n_jobs = fit_window, n_jobs
+
+    def orders(self, history: pd.DataFrame, position: pd.Series, timing: dict, freq: Any) -> pd.Series:
+        from .forecaster import Forecaster
+
+        h = timing["lead_time"] + max(timing["review_period"], timing["shelf_life"])
+        hist = history
+        if self.fit_window is not None:
+            hist = history.groupby("unique_id", sort=False).tail(int(self.fit_window))
+        fc = Forecaster(self.models, freq=freq, n_jobs=self.n_jobs).fit(hist)
+        f = fc.predict(h=h, quantiles=self.quantiles)
+        first = fc.models[0].alias
+        r = recommend(
+            f, price=self.price, cost=self.cost, salvage=self.salvage, model=first,
+            on_hand=position, correlation=self.correlation, n_paths=self.n_paths,
+            order_multiple=self.order_multiple, n_jobs=self.n_jobs, **timing,
+        )
+        return pd.Series(r["order_qty"].to_numpy(), index=r["unique_id"].to_numpy())
+
+
+class SafetyStockPolicy:
+    """The textbook baseline: seasonal-naive forecast plus safety stock.
+
+    Order up to ``sum of the seasonal-naive forecast over lead_time + review_period`` plus
+    ``z · σ · √(lead_time + review_period)``, σ the standard deviation of the seasonal-naive
+    one-season-ahead errors over the last ``error_window`` periods; the order is that level minus
+    the stock and the orders on the way (never negative), rounded up to ``order_multiple``.
+    Shelf life is ignored, as such policies do.
+    """
+
+    def __init__(self, season_length: int = 7, z: float = 1.645, error_window: int = 365,
+                 order_multiple: float = 1.0) -> None:
+        self.season_length, self.z = int(season_length), float(z)
+        self.error_window, self.order_multiple = int(error_window), float(order_multiple)
+
+    def orders(self, history: pd.DataFrame, position: pd.Series, timing: dict, freq: Any) -> pd.Series:
+        m = self.season_length
+        p = timing["lead_time"] + timing["review_period"]
+        out = {}
+        for uid, g in history.groupby("unique_id", sort=False):
+            y = g["y"].to_numpy(dtype=float)
+            if len(y) <= m:
+                mu = float(np.mean(y)) * p if len(y) else 0.0
+                sigma = float(np.std(y)) if len(y) > 1 else 0.0
+            else:
+                season = y[-m:]
+                mu = float(sum(season[j % m] for j in range(p)))
+                err = y[m:] - y[:-m]
+                sigma = float(np.std(err[-self.error_window:]))
+            level = mu + self.z * sigma * np.sqrt(p)
+            q = max(0.0, level - float(position.get(uid, 0.0)))
+            if self.order_multiple > 0:
+                q = float(np.ceil(q / self.order_multiple - 1e-9) * self.order_multiple)
+            out[uid] = q
+        return pd.Series(out)
+
+
+def simulate(
+    policy: Any,
+    history: pd.DataFrame,
+    start: Any,
+    days: int | None = None,
+    shelf_life: int = 1,
+    lead_time: int = 0,
+    review_period: int = 1,
+    price: Any = None,
+    cost: Any = None,
+    freq: Any = "D",
+    id_col: str = "unique_id",
+    time_col: str = "ds",
+    target_col: str = "y",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Replay an ordering policy on real history: waste, lost sales and fill rate.
+
+    From ``start`` on, every period: orders due arrive (and keep ``shelf_life`` periods); that
+    period's actual demand (``y``) is served first-in first-out, what cannot be served is lost;
+    units reaching the end of their shelf life are wasted; on review days (every
+    ``review_period`` periods from ``start``) the policy sees only the history before the next
+    period and orders, arriving ``lead_time + 1`` periods later. Stock starts at zero, and the
+    metrics count from the first arrival on (the warm-up is excluded for every policy alike).
+
+    Args:
+        policy: an object with ``orders(history, position, timing, freq) -> Series`` of order
+            quantities by ``unique_id`` (``QuantilePolicy``, ``SafetyStockPolicy`` or your own);
+            ``position`` is stock on hand plus orders on the way.
+        history: long frame ``unique_id, ds, y`` with every period up to the end of the replay.
+        start: first replayed period (a timestamp in ``ds``).
+        days: periods to replay (default: to the end of the history).
+        shelf_life, lead_time, review_period: in periods.
+        price, cost: optional, for the money columns.
+
+    Returns:
+        ``(summary, daily)``: ``summary`` one row per series with ``demand, sales, lost_sales,
+        waste, ordered, fill_rate`` (and ``revenue, purchase_cost, margin`` when price and cost
+        are given), plus a ``"TOTAL"`` row; ``daily`` per series and period.
+
+    Raises:
+        QuickstockError: for a bad argument or a history without ``start``.
+    """
+    for name, v, low in (("shelf_life", shelf_life, 1), ("lead_time", lead_time, 0),
+                         ("review_period", review_period, 1)):
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < low:
+            invalid(f"{name} must be an integer >= {low} (got {v!r})", field=name)
+    if not hasattr(policy, "orders"):
+        invalid("policy must have an orders(history, position, timing, freq) method", field="policy")
+    df = history[[id_col, time_col, target_col]].rename(
+        columns={id_col: "unique_id", time_col: "ds", target_col: "y"})
+    df = df.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
+    start = pd.Timestamp(start) if not isinstance(start, numbers.Integral) else start
+    periods = np.sort(df["ds"].unique())
+    periods = periods[periods >= np.asarray(start, dtype=periods.dtype)]
+    if len(periods) == 0:
+        invalid(f"the history has no period at or after start={start!r}", field="start")
+    if days is not None:
+        if isinstance(days, bool) or not isinstance(days, numbers.Integral) or days < 1:
+            invalid(f"days must be an integer >= 1 (got {days!r})", field="days")
+        periods = periods[: int(days)]
+    ids = np.asarray(pd.unique(df["unique_id"]))
+    n = len(ids)
+    demand = df.pivot(index="unique_id", columns="ds", values="y").reindex(index=ids)
+    timing = {"shelf_life": int(shelf_life), "lead_time": int(lead_time), "review_period": int(review_period)}
+    stock = np.zeros((n, shelf_life))  # stock[:, a]: units with a more periods to sell after today
+    pipeline = np.zeros((n, lead_time + 1))  # pipeline[:, k]: arrives in k + 1 periods
+    rows = []
+    first_arrival = lead_time + 1
+    for t, day in enumerate(periods):
+        arriving = pipeline[:, 0].copy()
+        pipeline = np.roll(pipeline, -1, axis=1)
+        pipeline[:, -1] = 0.0
+        stock[:, shelf_life - 1] += arriving
+        d = demand[day].to_numpy(dtype=float)
+        d = np.nan_to_num(d, nan=0.0)
+        left = d.copy()
+        for a in range(shelf_life):  # first expiring first
+            sold = np.minimum(stock[:, a], left)
+            stock[:, a] -= sold
+            left -= sold
+        sales = d - left
+        waste = stock[:, 0].copy()
+        stock = np.roll(stock, -1, axis=1)
+        stock[:, -1] = 0.0
+        order = np.zeros(n)
+        if t % review_period == 0:
+            past = df[df["ds"] <= day]
+            position = pd.Series(stock.sum(axis=1) + pipeline.sum(axis=1), index=ids)
+            got = policy.orders(past, position, dict(timing), freq)
+            order = pd.Series(got).reindex(ids).fillna(0.0).to_numpy(dtype=float)
+            if (order < 0).any() or not np.isfinite(order).all():
+                invalid("the policy returned a negative or non-finite order", field="policy")
+            pipeline[:, lead_time] += order
+        rows.append(pd.DataFrame({
+            "unique_id": ids, "ds": day, "demand": d, "sales": sales, "lost_sales": left,
+            "waste": waste, "ordered": order, "arrived": arriving, "counted": t >= first_arrival,
+        }))
+    daily = pd.concat(rows, ignore_index=True)
+    counted = daily[daily["counted"]]
+    summary = counted.groupby("unique_id", sort=False)[["demand", "sales", "lost_sales", "waste", "ordered"]].sum()
+    summary = summary.reindex(ids)
+    total = summary.sum().to_frame("TOTAL").T
+    summary = pd.concat([summary, total])
+    summary["fill_rate"] = np.where(summary["demand"] > 0, summary["sales"] / summary["demand"].where(summary["demand"] > 0, 1), 1.0)
+    if price is not None and cost is not None:
+        pr = _per_series("price", price, ids, pd.DataFrame(index=ids), integer=False)
+        co = _per_series("cost", cost, ids, pd.DataFrame(index=ids), integer=False)
+        pr = np.broadcast_to(pr, (n,)) if pr.size == 1 else pr
+        co = np.broadcast_to(co, (n,)) if co.size == 1 else co
+        per = summary.iloc[:-1]
+        revenue = per["sales"].to_numpy() * pr
+        purchase = per["ordered"].to_numpy() * co
+        summary["revenue"] = np.append(revenue, revenue.sum())
+        summary["purchase_cost"] = np.append(purchase, purchase.sum())
+        summary["margin"] = summary["revenue"] - summary["purchase_cost"]
+    summary.index.name = "unique_id"
+    return summary.reset_index(), daily.drop(columns="counted")
