@@ -21,6 +21,21 @@ except ImportError as _exc:  # pragma: no cover - depends on the installation
 from . import datasets, features, io, metrics, plotting
 from ._core import InvalidInputError, QuickstockError
 from .calendar import festivals
+from .pipeline import (
+    CalendarFeatures,
+    EventFeatures,
+    EWMFeatures,
+    ExpandingFeatures,
+    FeaturePipeline,
+    FeatureStep,
+    FourierTerms,
+    LagFeatures,
+    PriceFeatures,
+    PromotionFeatures,
+    RollingFeatures,
+    SeasonalRollingFeatures,
+    WeatherFeatures,
+)
 from .evaluation import evaluate
 from .forecaster import DEFAULT_QUANTILES, Forecaster
 from .models import (
@@ -59,4 +74,17 @@ __all__ = [
     "evaluate",
     "plotting",
     "festivals",
+    "FeaturePipeline",
+    "FeatureStep",
+    "CalendarFeatures",
+    "FourierTerms",
+    "EventFeatures",
+    "WeatherFeatures",
+    "PriceFeatures",
+    "PromotionFeatures",
+    "LagFeatures",
+    "RollingFeatures",
+    "SeasonalRollingFeatures",
+    "ExpandingFeatures",
+    "EWMFeatures",
 ]
