@@ -671,11 +671,12 @@ class WeatherFeatures(FeatureStep):
         rain_sums: trailing windows in periods of the table's grid.
         band_flags: add one 0/1 column per IMD band.
         monsoon: ``"months"`` (flag ``monsoon_months``, default June–September, IMD's
-            south-west monsoon season), ``"data"`` (per year, from the first day in May–July
-            starting 7 days with ≥ ``onset_mm`` of rain to the last day in September–November
-            ending such 7 days; the months rule for years the table does not cover) or ``None``.
+            south-west monsoon season), ``"data"`` (per year, from the first day in June–July
+            that starts 7 days with ≥ ``onset_mm`` of rain on ≥ 4 rainy days (≥ 2.5 mm) to the
+            last day in September–October that ends such 7 days; the months rule for years whose
+            June–October the table does not cover or where no such spell is found) or ``None``.
         monsoon_months: first and last month of the season.
-        onset_mm: 7-day rain that marks the season in ``"data"`` mode.
+        onset_mm: 7-day rain that marks the season in ``"data"`` mode (default 25 mm).
         heat_threshold: °C above which a day counts as hot.
         prefix: prepended to every column name.
 
@@ -697,7 +698,7 @@ class WeatherFeatures(FeatureStep):
         band_flags: bool = False,
         monsoon: str | None = "months",
         monsoon_months: tuple[int, int] = (6, 9),
-        onset_mm: float = 20.0,
+        onset_mm: float = 25.0,
         heat_threshold: float = 35.0,
         prefix: str = "",
     ) -> None:
@@ -833,27 +834,31 @@ class WeatherFeatures(FeatureStep):
         flag = by_months.astype(np.float64)
         if self.monsoon == "months":
             return flag
-        # 7-day totals ending at each day (backward) and starting at each day (forward)
+        # 7-day totals (and rainy days, >= 2.5 mm) ending at each day and starting at each day
         off = self._csr(keys)
-        back = _core.window_rolling(np.ascontiguousarray(rain), off, "mean", 7, 7, 0, 0.5, jobs) * 7
+        r = np.ascontiguousarray(rain)
+        wet = np.where(np.isnan(r), np.nan, (r >= 2.5).astype(np.float64))
+        back = _core.window_rolling(r, off, "mean", 7, 7, 0, 0.5, jobs) * 7
+        back_wet = _core.window_rolling(wet, off, "mean", 7, 7, 0, 0.5, jobs) * 7
         fwd = _core.window_lag(back, off, -6, jobs)
+        fwd_wet = _core.window_lag(back_wet, off, -6, jobs)
         year = dates.astype("datetime64[Y]").astype(np.int64) + 1970
-        frame = pd.DataFrame({"key": keys, "year": year, "day": day, "month": month,
-                              "onset": (month >= 5) & (month <= 7) & (fwd >= self.onset_mm),
-                              "end": (month >= 9) & (month <= 11) & (back >= self.onset_mm),
-                              "covered": ~np.isnan(rain)})
-        grp = frame.groupby(["key", "year"], sort=False)
-        first = grp["day"].transform("min")
-        start = frame["day"].where(frame["onset"]).groupby([frame["key"], frame["year"]]).transform("min")
-        stop = frame["day"].where(frame["end"]).groupby([frame["key"], frame["year"]]).transform("max")
-        n_cov = grp["covered"].transform("sum")
-        # a year is decided by the data when the table covers May..November of it (214 days)
-        decided = (n_cov >= 214) & start.notna() & stop.notna() & (first <= frame["day"])
+        onset = (month >= 6) & (month <= 7) & (fwd >= self.onset_mm) & (fwd_wet >= 4)
+        end = (month >= 9) & (month <= 10) & (back >= self.onset_mm) & (back_wet >= 4)
+        frame = pd.DataFrame({"key": keys, "year": year, "day": day})
+        by = [frame["key"], frame["year"]]
+        start = frame["day"].where(onset).groupby(by).transform("min")
+        stop = frame["day"].where(end).groupby(by).transform("max")
+        # a year is decided by the data when the table covers June..October of it (153 days)
+        n_cov = pd.Series(((month >= 6) & (month <= 10) & ~np.isnan(r)).astype(np.int64)).groupby(by).transform("sum")
+        decided = (n_cov >= 153) & start.notna() & stop.notna()
         in_season = (frame["day"] >= start) & (frame["day"] <= stop)
         return np.where(decided.to_numpy(), in_season.to_numpy(dtype=np.float64), flag)
 
     def _compute(self, panel: PanelFrame) -> dict[str, np.ndarray]:
         ds = panel.need_datetimes("WeatherFeatures")
+        if self.key and self.key not in panel.frame.columns:
+            invalid(f"WeatherFeatures needs the key column {self.key!r} in the frame", field=self.key)
         row_key = panel.frame[self.key].astype(str).to_numpy() if self.key else np.full(len(ds), "", dtype=object)
         ns = ds.view(np.int64)
         panel_daily = not panel.subdaily

@@ -204,17 +204,28 @@ def test_weather_lags_and_sums_equal_pandas(weather):
 
 
 def test_monsoon_from_data(weather):
-    df = pd.DataFrame({"unique_id": "s", "ds": pd.date_range("2024-01-01", "2024-12-31"), "y": 1.0})
+    df = pd.DataFrame({"unique_id": "s", "ds": pd.date_range("2015-01-01", "2025-12-31"), "y": 1.0})
     X = run([qs.WeatherFeatures(weather, monsoon="data", rain_lags=[], rain_sums=[])], df).set_index("ds")
     w = weather.assign(date=pd.to_datetime(weather["date"])).set_index("date")["precipitation"]
-    fwd = w[::-1].rolling(7).sum()[::-1]  # rain of the day and the 6 after it
-    back = w.rolling(7).sum()
-    y24 = (w.index.year == 2024)
-    onset = w.index[y24 & w.index.month.isin([5, 6, 7]) & (fwd >= 20)].min()
-    end = w.index[y24 & w.index.month.isin([9, 10, 11]) & (back >= 20)].max()
-    expect = (X.index >= onset) & (X.index <= end)
-    np.testing.assert_array_equal(X["monsoon"].to_numpy(), expect.astype(float))
-    assert onset.month in (5, 6) and end.month in (9, 10, 11)
+    wet = (w >= 2.5).astype(float)
+    back, back_wet = w.rolling(7).sum(), wet.rolling(7).sum()
+    fwd, fwd_wet = back.shift(-6), back_wet.shift(-6)  # the day and the 6 after it
+    for year in (2019, 2023, 2024):
+        yr = w.index.year == year
+        onset = w.index[yr & w.index.month.isin([6, 7]) & (fwd >= 25) & (fwd_wet >= 4)].min()
+        end = w.index[yr & w.index.month.isin([9, 10]) & (back >= 25) & (back_wet >= 4)].max()
+        got = X.loc[str(year), "monsoon"]
+        expect = ((got.index >= onset) & (got.index <= end)).astype(float)
+        np.testing.assert_array_equal(got.to_numpy(), expect)
+        assert onset.month == 6 and end.month in (9, 10)
+    # the 2019 season found in the data: 17 June .. 31 October
+    assert X.loc["2019-06-16", "monsoon"] == 0 and X.loc["2019-06-17", "monsoon"] == 1
+    assert X.loc["2019-10-31", "monsoon"] == 1 and X.loc["2019-11-01", "monsoon"] == 0
+    # a year the table does not cover falls back to June-September
+    short = pd.DataFrame({"unique_id": "s", "ds": pd.date_range("2026-05-30", "2026-06-02"), "y": 1.0})
+    tab = pd.DataFrame({"date": short["ds"], "precipitation": 50.0})
+    Xs = run([qs.WeatherFeatures(tab, temp_col=None, monsoon="data", rain_lags=[], rain_sums=[])], short)
+    assert Xs["monsoon"].tolist() == [0, 0, 1, 1]
 
 
 def test_weather_hourly_table_and_daily_aggregation():
@@ -415,3 +426,35 @@ def test_bad_tables_and_arguments(weather):
         qs.FeaturePipeline([qs.Naive()], freq="D")
     with pytest.raises(qs.QuickstockError, match='field "freq"'):
         qs.FeaturePipeline([qs.LagFeatures(1)], freq="fortnightly")
+
+
+def test_weather_joined_by_location_key():
+    days = pd.date_range("2024-07-01", periods=5)
+    tab = pd.concat([pd.DataFrame({"date": days, "city": c, "precipitation": r, "temp_max": 30.0})
+                     for c, r in (("HYD", 1.0), ("BLR", 20.0))], ignore_index=True)
+    df = pd.concat([pd.DataFrame({"unique_id": u, "city": c, "ds": days, "y": 1.0})
+                    for u, c in (("h1", "HYD"), ("b1", "BLR"), ("h2", "HYD"))], ignore_index=True)
+    X = run([qs.WeatherFeatures(tab, key="city", rain_lags=[1], rain_sums=[2])], df)
+    by = X.groupby("unique_id")
+    assert by["rain"].max().to_dict() == {"b1": 20.0, "h1": 1.0, "h2": 1.0}
+    assert X.loc[X.unique_id == "b1", "rain_sum2"].tolist()[1:] == [40.0] * 4
+    assert X.loc[X.unique_id == "b1", "rain_band"].unique().tolist() == [3]
+    with pytest.raises(qs.QuickstockError, match='field "city"'):
+        run([qs.WeatherFeatures(tab, key="city")], df.drop(columns="city"))
+
+
+def test_integer_index_and_time_zones():
+    df = pd.DataFrame({"unique_id": np.repeat(["a", "b"], 30), "ds": np.tile(np.arange(30), 2),
+                       "y": np.arange(60, dtype=float)})
+    pipe = qs.FeaturePipeline([qs.FourierTerms(12, 1), qs.LagFeatures([5])], freq=1)
+    X = pipe.fit_transform(df)
+    np.testing.assert_allclose(X["fourier12_cos1"][:30], np.cos(2 * np.pi * np.arange(30) / 12), atol=1e-12)
+    Xf = pipe.transform_future(df, 5)
+    assert Xf["ds"].tolist() == list(range(30, 35)) * 2 and Xf["y_lag5"].tolist()[:5] == [25, 26, 27, 28, 29]
+    tz = pd.DataFrame({"unique_id": "s", "ds": pd.date_range("2024-03-01", periods=48, freq="h", tz="Asia/Kolkata"),
+                       "y": 1.0})
+    pipe = qs.FeaturePipeline([qs.CalendarFeatures(["hour"])], freq="h")
+    X = pipe.fit_transform(tz)
+    assert X["ds"].dt.tz is not None and X["hour"].tolist()[:3] == [0, 1, 2]  # wall-clock hours
+    Xf = pipe.transform_future(tz, 3)
+    assert Xf["ds"].tolist() == list(pd.date_range("2024-03-03", periods=3, freq="h", tz="Asia/Kolkata"))
