@@ -457,7 +457,8 @@ class EventFeatures(FeatureStep):
     Events come from ``qs.festivals(...)`` (``festivals="IN-TG"`` or ``"IN"``) and/or a user
     table with columns ``date, name`` and optionally ``kind`` and the ``key`` column. Each event
     *group* — one per event name (``by="name"``, names turned into stems by ``slug``, so
-    ``"Diwali (Deepavali)"`` is ``diwali``) or per kind (``by="kind"``) — gets one 0/1 column per
+    ``"Diwali (Deepavali)"`` is ``diwali``; names with the same stem are one group) or per kind
+    (``by="kind"``) — gets one 0/1 column per
     day offset of its window: with ``window=(-3, 1)`` the columns ``diwali_m3, diwali_m2,
     diwali_m1, diwali, diwali_p1``; ``diwali_m3`` is 1 on the day three days before Diwali.
     On an hourly grid an event's date covers its 24 hours. Optionally ``{stem}_days_to`` (days
@@ -607,15 +608,16 @@ class EventFeatures(FeatureStep):
             rk = np.zeros(len(day), dtype=np.int64)
             ek = np.zeros(len(ev), dtype=np.int64)
         span = np.int64(1 << 32)  # days fit easily: 2^32 days are 11 million years
+        base = np.int64(1 << 31)  # days before 1970 stay non-negative inside a code
         # each distinct (key, day) is computed once and gathered to the rows
-        row_code_all = rk * span + day
+        row_code_all = rk * span + (day + base)
         row_code, inverse = np.unique(row_code_all, return_inverse=True)
         inverse = inverse.reshape(-1)
         rk = row_code // span
         out: dict[str, np.ndarray] = {}
         for group in pd.unique(ev["group"]):
             sel = (ev["group"] == group).to_numpy()
-            codes = np.unique(ek[sel] * span + ev_day[sel])
+            codes = np.unique(ek[sel] * span + (ev_day[sel] + base))
             stem = self.prefix + group
             lo, hi = self._group_window(group)
             for offset in range(lo, hi + 1):

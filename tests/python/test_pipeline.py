@@ -458,3 +458,29 @@ def test_integer_index_and_time_zones():
     assert X["ds"].dt.tz is not None and X["hour"].tolist()[:3] == [0, 1, 2]  # wall-clock hours
     Xf = pipe.transform_future(tz, 3)
     assert Xf["ds"].tolist() == list(pd.date_range("2024-03-03", periods=3, freq="h", tz="Asia/Kolkata"))
+
+
+def test_events_equal_a_brute_force_loop():
+    """Random keyed events with random windows against a plain per-row loop."""
+    rng = np.random.default_rng(7)
+    days = pd.date_range("1969-12-20", periods=60)  # crosses 1970-01-01
+    df = pd.concat([pd.DataFrame({"unique_id": f"s{i}", "store": f"k{i % 3}", "ds": days, "y": 1.0})
+                    for i in range(5)], ignore_index=True)
+    table = pd.DataFrame({"date": days[rng.integers(0, 60, 25)], "name": rng.choice(["Match", "Sale"], 25),
+                          "kind": "x", "store": rng.choice(["k0", "k1", "k2", "k9"], 25)})
+    step = qs.EventFeatures(table, key="store", window=(-2, 3), windows={"Sale": (0, 1)},
+                            days_to=True, days_since=True, max_days=9)
+    X = run([step], df, passthrough=["store"])
+    for stem, (lo, hi) in (("match", (-2, 3)), ("sale", (0, 1))):
+        ev = table[table["name"].str.lower() == stem]
+        for r in X.itertuples():
+            mine = ev.loc[ev["store"] == r.store, "date"]
+            offsets = {(r.ds - d).days for d in mine}
+            for o in range(lo, hi + 1):
+                name = stem if o == 0 else f"{stem}_m{-o}" if o < 0 else f"{stem}_p{o}"
+                if name in X:
+                    assert getattr(r, name) == float(o in offsets), (r, name)
+            ahead = [-o for o in offsets if o <= 0]
+            since = [o for o in offsets if o >= 0]
+            assert getattr(r, f"{stem}_days_to") == min(min(ahead, default=9), 9)
+            assert getattr(r, f"{stem}_days_since") == min(min(since, default=9), 9)
