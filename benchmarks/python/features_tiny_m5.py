@@ -47,8 +47,12 @@ def load_tiny_m5(data):
     cal = pd.read_csv(os.path.join(m5, "calendar.csv.gz"), parse_dates=["date"])
     wide = pd.read_csv(os.path.join(m5, "tiny_m5_sales_d1_d1913.csv.gz"))
     days = [c for c in wide.columns if c.startswith("d_")]
-    long = wide.melt(id_vars=["id", "item_id", "store_id", "state_id"], value_vars=days,
-                     var_name="d", value_name="y")
+    long = wide.melt(
+        id_vars=["id", "item_id", "store_id", "state_id"],
+        value_vars=days,
+        var_name="d",
+        value_name="y",
+    )
     long = long.merge(cal[["d", "date", "wm_yr_wk"]], on="d")
     prices = pd.read_csv(os.path.join(m5, "tiny_m5_sell_prices.csv.gz"))
     long = long.merge(prices, on=["store_id", "item_id", "wm_yr_wk"], how="left")
@@ -60,49 +64,105 @@ def load_tiny_m5(data):
     long["price"] = long.groupby("unique_id")["price"].ffill()
     long["y"] = long["y"].astype(float)
     # events: both event columns of the calendar; SNAP days per state, keyed by state_id
-    ev = pd.concat([
-        cal[["date", f"event_name_{i}", f"event_type_{i}"]].dropna().set_axis(["date", "name", "kind"], axis=1)
-        for i in (1, 2)
-    ], ignore_index=True)
-    snap = pd.concat([
-        pd.DataFrame({"date": cal.loc[cal[f"snap_{s}"] == 1, "date"], "name": "snap", "kind": "snap",
-                      "state_id": s}) for s in ("CA", "TX", "WI")
-    ], ignore_index=True)
+    ev = pd.concat(
+        [
+            cal[["date", f"event_name_{i}", f"event_type_{i}"]]
+            .dropna()
+            .set_axis(["date", "name", "kind"], axis=1)
+            for i in (1, 2)
+        ],
+        ignore_index=True,
+    )
+    snap = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "date": cal.loc[cal[f"snap_{s}"] == 1, "date"],
+                    "name": "snap",
+                    "kind": "snap",
+                    "state_id": s,
+                }
+            )
+            for s in ("CA", "TX", "WI")
+        ],
+        ignore_index=True,
+    )
     return long[["unique_id", "ds", "y", "state_id", "price"]], ev, snap
 
 
 def m5_pipeline(events, snap):
-    return qs.FeaturePipeline([
-        qs.CalendarFeatures(["dayofweek", "month", "dayofmonth", "weekend", "month_start"], one_hot=True),
-        qs.FourierTerms(7, 3), qs.FourierTerms(365.25, 4),
-        qs.EventFeatures(events, by="kind", window=(-2, 1), prefix="ev_"),
-        qs.EventFeatures(events, names=["Christmas", "Thanksgiving", "SuperBowl", "Easter"], window=(-3, 1),
-                         days_to=True, max_days=14),
-        qs.EventFeatures(snap, key="state_id"),
-        qs.PriceFeatures("price", windows=[56], changes=[7]),
-        qs.LagFeatures([28, 35, 364]),
-        qs.RollingFeatures(28, ["mean", "std"], lag=28), qs.RollingFeatures(7, ["mean"], lag=28),
-        qs.SeasonalRollingFeatures(7, 4, lag=28), qs.EWMFeatures([0.05, 0.2], lag=28),
-    ], freq="D", fill_value=0.0, passthrough=["state_id"])
+    return qs.FeaturePipeline(
+        [
+            qs.CalendarFeatures(
+                ["dayofweek", "month", "dayofmonth", "weekend", "month_start"],
+                one_hot=True,
+            ),
+            qs.FourierTerms(7, 3),
+            qs.FourierTerms(365.25, 4),
+            qs.EventFeatures(events, by="kind", window=(-2, 1), prefix="ev_"),
+            qs.EventFeatures(
+                events,
+                names=["Christmas", "Thanksgiving", "SuperBowl", "Easter"],
+                window=(-3, 1),
+                days_to=True,
+                max_days=14,
+            ),
+            qs.EventFeatures(snap, key="state_id"),
+            qs.PriceFeatures("price", windows=[56], changes=[7]),
+            qs.LagFeatures([28, 35, 364]),
+            qs.RollingFeatures(28, ["mean", "std"], lag=28),
+            qs.RollingFeatures(7, ["mean"], lag=28),
+            qs.SeasonalRollingFeatures(7, 4, lag=28),
+            qs.EWMFeatures([0.05, 0.2], lag=28),
+        ],
+        freq="D",
+        fill_value=0.0,
+        passthrough=["state_id"],
+    )
 
 
 # -- Hyderabad sample -----------------------------------------------------------------------------
 
 
 def hyderabad_pipeline(weather):
-    return qs.FeaturePipeline([
-        qs.CalendarFeatures(["dayofweek", "month", "weekend", "month_start", "payday"], paydays=[1, "last"]),
-        qs.FourierTerms(7, 3), qs.FourierTerms(365.25, 3),
-        qs.EventFeatures(festivals="IN-TG", by="kind", window=(-1, 0), prefix="fest_"),
-        qs.EventFeatures(festivals="IN-TG", names=["Diwali (Deepavali)", "Dussehra (Vijayadashami)",
-                                                   "Sankranti / Pongal", "Eid-ul-Fitr (Ramzan)",
-                                                   "Ganesh Chaturthi (Vinayaka Chavithi)"],
-                         window=(-3, 1), days_to=True, max_days=21),
-        qs.WeatherFeatures(weather, rain_lags=[1, 2], rain_sums=[3, 7], monsoon="data"),
-        qs.PriceFeatures("price", windows=[28]), qs.PromotionFeatures("promo", lags=[1], leads=[1]),
-        qs.LagFeatures([14, 21, 28]), qs.RollingFeatures(28, ["mean", "std", "max"], lag=14),
-        qs.SeasonalRollingFeatures(7, 4, lag=14), qs.EWMFeatures([0.1, 0.3], lag=14),
-    ], freq="D", fill_value=0.0, passthrough=["store_id"])
+    return qs.FeaturePipeline(
+        [
+            qs.CalendarFeatures(
+                ["dayofweek", "month", "weekend", "month_start", "payday"],
+                paydays=[1, "last"],
+            ),
+            qs.FourierTerms(7, 3),
+            qs.FourierTerms(365.25, 3),
+            qs.EventFeatures(
+                festivals="IN-TG", by="kind", window=(-1, 0), prefix="fest_"
+            ),
+            qs.EventFeatures(
+                festivals="IN-TG",
+                names=[
+                    "Diwali (Deepavali)",
+                    "Dussehra (Vijayadashami)",
+                    "Sankranti / Pongal",
+                    "Eid-ul-Fitr (Ramzan)",
+                    "Ganesh Chaturthi (Vinayaka Chavithi)",
+                ],
+                window=(-3, 1),
+                days_to=True,
+                max_days=21,
+            ),
+            qs.WeatherFeatures(
+                weather, rain_lags=[1, 2], rain_sums=[3, 7], monsoon="data"
+            ),
+            qs.PriceFeatures("price", windows=[28]),
+            qs.PromotionFeatures("promo", lags=[1], leads=[1]),
+            qs.LagFeatures([14, 21, 28]),
+            qs.RollingFeatures(28, ["mean", "std", "max"], lag=14),
+            qs.SeasonalRollingFeatures(7, 4, lag=14),
+            qs.EWMFeatures([0.1, 0.3], lag=14),
+        ],
+        freq="D",
+        fill_value=0.0,
+        passthrough=["store_id"],
+    )
 
 
 def show(name, pipe, df, h, repeats, inputs, beyond=0):
@@ -113,43 +173,83 @@ def show(name, pipe, df, h, repeats, inputs, beyond=0):
     train = df[df["ds"] <= cut]
     future_inputs = df[df["ds"] > cut][["unique_id", "ds", *inputs]]
     X, t_fit = timed(lambda: pipe.fit_transform(train), repeats)
-    Xf, t_fut = timed(lambda: pipe.transform_future(train, h, X_df=future_inputs), repeats)
+    Xf, t_fut = timed(
+        lambda: pipe.transform_future(train, h, X_df=future_inputs), repeats
+    )
     full = pipe.transform(df).merge(Xf[["unique_id", "ds"]], on=["unique_id", "ds"])
-    diff = np.nanmax(np.abs(full[pipe.feature_names_].to_numpy() - Xf[pipe.feature_names_].to_numpy()))
+    diff = np.nanmax(
+        np.abs(
+            full[pipe.feature_names_].to_numpy() - Xf[pipe.feature_names_].to_numpy()
+        )
+    )
     fc = qs.Forecaster([qs.SeasonalNaive(season_length=7)], freq="D").fit(X)
     fc.predict(h=h, X_df=Xf)
-    print(f"\n== {name}: {df['unique_id'].nunique()} series, {len(train):,} training rows, h = {h}")
+    print(
+        f"\n== {name}: {df['unique_id'].nunique()} series, {len(train):,} training rows, h = {h}"
+    )
     print(f"features: {len(pipe.feature_names_)} columns")
     for s in pipe.steps:
-        print(f"  {type(s).__name__:24s} {len(s.feature_names_):3d}  {', '.join(s.feature_names_[:6])}"
-              + (" ..." if len(s.feature_names_) > 6 else ""))
-    print(f"fit_transform      {t_fit * 1e3:8.1f} ms  ({len(X):,} rows x {X.shape[1]} cols, "
-          f"{len(X) / t_fit / 1e6:.2f} M rows/s)")
-    print(f"transform_future   {t_fut * 1e3:8.1f} ms  ({len(Xf):,} rows; columns = fit columns without y: "
-          f"{list(Xf.columns) == [c for c in X.columns if c != 'y']})")
+        print(
+            f"  {type(s).__name__:24s} {len(s.feature_names_):3d}  {', '.join(s.feature_names_[:6])}"
+            + (" ..." if len(s.feature_names_) > 6 else "")
+        )
+    print(
+        f"fit_transform      {t_fit * 1e3:8.1f} ms  ({len(X):,} rows x {X.shape[1]} cols, "
+        f"{len(X) / t_fit / 1e6:.2f} M rows/s)"
+    )
+    print(
+        f"transform_future   {t_fut * 1e3:8.1f} ms  ({len(Xf):,} rows; columns = fit columns without y: "
+        f"{list(Xf.columns) == [c for c in X.columns if c != 'y']})"
+    )
     print(f"future frame vs transform(full) on the same rows: max |diff| = {diff:.3g}")
-    print(f"Forecaster covariates from the pipeline: {len(fc.prepared_.covariates)}; "
-          f"predict(X_df=future frame) accepted")
+    print(
+        f"Forecaster covariates from the pipeline: {len(fc.prepared_.covariates)}; "
+        f"predict(X_df=future frame) accepted"
+    )
     return X, Xf
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     here = os.path.dirname(os.path.abspath(__file__))
-    ap.add_argument("--data", default=os.path.normpath(os.path.join(here, "..", "..", "..", "shared", "data")))
+    ap.add_argument(
+        "--data",
+        default=os.path.normpath(
+            os.path.join(here, "..", "..", "..", "shared", "data")
+        ),
+    )
     ap.add_argument("--h", type=int, default=28)
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
 
     df, events, snap = load_tiny_m5(args.data)
-    show("tiny_m5 (M5 calendar events, SNAP by state, weekly prices)", m5_pipeline(events, snap), df,
-         args.h, args.repeats, ["state_id", "price"])
+    show(
+        "tiny_m5 (M5 calendar events, SNAP by state, weekly prices)",
+        m5_pipeline(events, snap),
+        df,
+        args.h,
+        args.repeats,
+        ["state_id", "price"],
+    )
 
-    weather = pd.read_csv(os.path.join(args.data, "hyderabad_weather", "openmeteo_daily_2015_2025.csv.gz"))
-    hyd = qs.datasets.load_hyderabad()[["unique_id", "ds", "y", "store_id", "price", "promo"]]
+    weather = pd.read_csv(
+        os.path.join(args.data, "hyderabad_weather", "openmeteo_daily_2015_2025.csv.gz")
+    )
+    hyd = qs.datasets.load_hyderabad()[
+        ["unique_id", "ds", "y", "store_id", "price", "promo"]
+    ]
     # promotion leads need the day after the horizon: one more day of known future inputs
-    show("bundled Hyderabad sample (SYNTHETIC demand; real weather and festivals)", hyderabad_pipeline(weather),
-         hyd, 14, args.repeats, ["price", "promo"], beyond=1)
+    show(
+        "bundled Hyderabad sample (SYNTHETIC demand; real weather and festivals)",
+        hyderabad_pipeline(weather),
+        hyd,
+        14,
+        args.repeats,
+        ["price", "promo"],
+        beyond=1,
+    )
 
 
 if __name__ == "__main__":

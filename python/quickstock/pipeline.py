@@ -80,16 +80,27 @@ def _int(value: Any, field: str, minimum: int | None = None) -> int:
 
 
 def _real(value: Any, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not np.isfinite(value)
+    ):
         invalid(f"{field} must be a finite number (got {value!r})", field=field)
     return float(value)
 
 
 def _int_list(values: Any, field: str, minimum: int | None = None) -> list[int]:
-    if isinstance(values, (numbers.Integral, np.integer)) and not isinstance(values, bool):
+    if isinstance(values, (numbers.Integral, np.integer)) and not isinstance(
+        values, bool
+    ):
         values = [values]
-    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
-        invalid(f"{field} must be an integer or a list of integers (got {values!r})", field=field)
+    if isinstance(values, (str, bytes)) or not isinstance(
+        values, (Sequence, np.ndarray)
+    ):
+        invalid(
+            f"{field} must be an integer or a list of integers (got {values!r})",
+            field=field,
+        )
     out = [_int(v, field, minimum) for v in values]
     if len(set(out)) != len(out):
         invalid(f"{field} repeats a value: {out}", field=field)
@@ -99,7 +110,9 @@ def _int_list(values: Any, field: str, minimum: int | None = None) -> list[int]:
 def _str_list(values: Any, field: str) -> list[str]:
     if isinstance(values, str):
         values = [values]
-    if not isinstance(values, (Sequence, np.ndarray)) or not all(isinstance(v, str) for v in values):
+    if not isinstance(values, (Sequence, np.ndarray)) or not all(
+        isinstance(v, str) for v in values
+    ):
         invalid(f"{field} must be a list of names (got {values!r})", field=field)
     return list(values)
 
@@ -124,7 +137,10 @@ def _window(value: Any, field: str) -> tuple[int, int]:
         or not isinstance(value, (Sequence, np.ndarray))
         or len(value) != 2
     ):
-        invalid(f"{field} must be a pair (first, last) of day offsets (got {value!r})", field=field)
+        invalid(
+            f"{field} must be a pair (first, last) of day offsets (got {value!r})",
+            field=field,
+        )
     lo, hi = _int(value[0], field), _int(value[1], field)
     if lo > hi:
         invalid(f"{field} must have first <= last (got {lo} > {hi})", field=field)
@@ -143,20 +159,31 @@ def _dates(col: pd.Series, field: str, name: str = "table") -> np.ndarray:
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         values = values.dt.tz_localize(None)
     if not pd.api.types.is_datetime64_dtype(values.dtype):
-        if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
-            invalid(f"{name} column {field!r} must hold dates (got dtype {values.dtype})", field=field)
+        if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(
+            values.dtype
+        ):
+            invalid(
+                f"{name} column {field!r} must hold dates (got dtype {values.dtype})",
+                field=field,
+            )
         parsed = pd.to_datetime(values, errors="coerce", format="mixed")
         if isinstance(parsed.dtype, pd.DatetimeTZDtype):
             parsed = parsed.dt.tz_localize(None)
         bad = parsed.isna().to_numpy() & values.notna().to_numpy()
         if bad.any():
             r = int(np.flatnonzero(bad)[0])
-            invalid(f"cannot read {values.iloc[r]!r} as a date in {name}", row=r, field=field)
+            invalid(
+                f"cannot read {values.iloc[r]!r} as a date in {name}",
+                row=r,
+                field=field,
+            )
         values = parsed
     out = values.to_numpy().astype("datetime64[ns]")
     nat = np.isnat(out)
     if nat.any():
-        invalid(f"{name} has a missing date", row=int(np.flatnonzero(nat)[0]), field=field)
+        invalid(
+            f"{name} has a missing date", row=int(np.flatnonzero(nat)[0]), field=field
+        )
     return out
 
 
@@ -164,11 +191,18 @@ def _numeric(col: pd.Series, field: str, name: str = "df") -> np.ndarray:
     if pd.api.types.is_bool_dtype(col.dtype):
         return col.to_numpy(dtype=np.float64, na_value=np.nan)
     if not pd.api.types.is_numeric_dtype(col.dtype):
-        invalid(f"{name} column {field!r} must be numeric (got dtype {col.dtype})", field=field)
+        invalid(
+            f"{name} column {field!r} must be numeric (got dtype {col.dtype})",
+            field=field,
+        )
     out = col.to_numpy(dtype=np.float64, na_value=np.nan)
     inf = np.isinf(out)
     if inf.any():
-        invalid(f"{name} column {field!r} is infinite", row=int(np.flatnonzero(inf)[0]), field=field)
+        invalid(
+            f"{name} column {field!r} is infinite",
+            row=int(np.flatnonzero(inf)[0]),
+            field=field,
+        )
     return out
 
 
@@ -229,13 +263,18 @@ class PanelFrame:
         """Rows holding each distinct ordinal once, and each row's index into them: features
         of the time alone are computed once per timestamp and gathered."""
         if not hasattr(self, "_uniq"):
-            _, first, inverse = np.unique(self.ordinal, return_index=True, return_inverse=True)
+            _, first, inverse = np.unique(
+                self.ordinal, return_index=True, return_inverse=True
+            )
             self._uniq = (first, inverse.reshape(-1))
         return self._uniq
 
     def column(self, name: str, step: str) -> np.ndarray:
         if name not in self.frame.columns:
-            invalid(f"{step} needs column {name!r}, which the frame does not have", field=name)
+            invalid(
+                f"{step} needs column {name!r}, which the frame does not have",
+                field=name,
+            )
         return np.ascontiguousarray(_numeric(self.frame[name], name))
 
     def need_datetimes(self, step: str) -> np.ndarray:
@@ -281,11 +320,25 @@ class FeatureStep:
         return f"{type(self).__name__}({args})"
 
     def _spec(self) -> dict[str, Any]:
-        return {k: v for k, v in vars(self).items() if not k.endswith("_") and not k.startswith("_")}
+        return {
+            k: v
+            for k, v in vars(self).items()
+            if not k.endswith("_") and not k.startswith("_")
+        }
 
 
-_CALENDAR = ("dayofweek", "hour", "month", "dayofmonth", "dayofyear", "weekofyear", "weekend",
-             "month_start", "payday", "month_end")
+_CALENDAR = (
+    "dayofweek",
+    "hour",
+    "month",
+    "dayofmonth",
+    "dayofyear",
+    "weekofyear",
+    "weekend",
+    "month_start",
+    "payday",
+    "month_end",
+)
 _ONE_HOT = {"dayofweek": range(7), "hour": range(24), "month": range(1, 13)}
 
 
@@ -317,7 +370,13 @@ class CalendarFeatures(FeatureStep):
 
     def __init__(
         self,
-        features: Sequence[str] = ("dayofweek", "month", "dayofmonth", "weekend", "month_start"),
+        features: Sequence[str] = (
+            "dayofweek",
+            "month",
+            "dayofmonth",
+            "weekend",
+            "month_start",
+        ),
         *,
         one_hot: bool = False,
         weekend_days: Sequence[int] = (5, 6),
@@ -328,29 +387,48 @@ class CalendarFeatures(FeatureStep):
         feats = _str_list(features, "features")
         for f in feats:
             if f not in _CALENDAR:
-                invalid(f"unknown calendar feature {f!r} (expected one of {list(_CALENDAR)})",
-                        field="features")
+                invalid(
+                    f"unknown calendar feature {f!r} (expected one of {list(_CALENDAR)})",
+                    field="features",
+                )
         if not feats or len(set(feats)) != len(feats):
-            invalid(f"features must be a non-empty list without repeats (got {feats})", field="features")
+            invalid(
+                f"features must be a non-empty list without repeats (got {feats})",
+                field="features",
+            )
         self.features = feats
         self.one_hot = bool(one_hot)
         self.weekend_days = _int_list(weekend_days, "weekend_days", 0)
         if any(d > 6 for d in self.weekend_days):
-            invalid(f"weekend_days must be in 0..6 (got {self.weekend_days})", field="weekend_days")
+            invalid(
+                f"weekend_days must be in 0..6 (got {self.weekend_days})",
+                field="weekend_days",
+            )
         self.month_start_days = _int(month_start_days, "month_start_days", 1)
         self.month_end_days = _int(month_end_days, "month_end_days", 1)
-        for name, v in (("month_start_days", self.month_start_days), ("month_end_days", self.month_end_days)):
+        for name, v in (
+            ("month_start_days", self.month_start_days),
+            ("month_end_days", self.month_end_days),
+        ):
             if v > 28:
                 invalid(f"{name} must be in 1..28 (got {v})", field=name)
-        days = [paydays] if isinstance(paydays, (str, numbers.Integral)) else list(paydays)
+        days = (
+            [paydays] if isinstance(paydays, (str, numbers.Integral)) else list(paydays)
+        )
         checked: list[int | str] = []
         for d in days:
             if d == "last":
                 checked.append("last")
-            elif isinstance(d, (numbers.Integral, np.integer)) and not isinstance(d, bool) and 1 <= int(d) <= 31:
+            elif (
+                isinstance(d, (numbers.Integral, np.integer))
+                and not isinstance(d, bool)
+                and 1 <= int(d) <= 31
+            ):
                 checked.append(int(d))
             else:
-                invalid(f"paydays must be days 1..31 or 'last' (got {d!r})", field="paydays")
+                invalid(
+                    f"paydays must be days 1..31 or 'last' (got {d!r})", field="paydays"
+                )
         if not checked:
             invalid("paydays must name at least one day", field="paydays")
         self.paydays = checked
@@ -366,8 +444,12 @@ def calendar_columns(ds: np.ndarray, spec: CalendarFeatures) -> dict[str, np.nda
     ns = ds.view(np.int64)
     day = ns // _NS_PER_DAY
     month_start = ds.astype("datetime64[M]")
-    dom = (ds.astype("datetime64[D]") - month_start.astype("datetime64[D]")).astype(np.int64) + 1
-    month_len = ((month_start + 1).astype("datetime64[D]") - month_start.astype("datetime64[D]")).astype(np.int64)
+    dom = (ds.astype("datetime64[D]") - month_start.astype("datetime64[D]")).astype(
+        np.int64
+    ) + 1
+    month_len = (
+        (month_start + 1).astype("datetime64[D]") - month_start.astype("datetime64[D]")
+    ).astype(np.int64)
     values: dict[str, np.ndarray] = {}
     for f in spec.features:
         if f == "dayofweek":
@@ -379,7 +461,10 @@ def calendar_columns(ds: np.ndarray, spec: CalendarFeatures) -> dict[str, np.nda
         elif f == "dayofmonth":
             v = dom
         elif f == "dayofyear":
-            v = (ds.astype("datetime64[D]") - ds.astype("datetime64[Y]").astype("datetime64[D]")).astype(np.int64) + 1
+            v = (
+                ds.astype("datetime64[D]")
+                - ds.astype("datetime64[Y]").astype("datetime64[D]")
+            ).astype(np.int64) + 1
         elif f == "weekofyear":
             v = pd.DatetimeIndex(ds).isocalendar()["week"].to_numpy(dtype=np.int64)
         elif f == "weekend":
@@ -428,11 +513,19 @@ class FourierTerms(FeatureStep):
             invalid(f"period must be > 1 (got {period})", field="period")
         self.K = _int(K, "K", 1)
         if 2 * self.K > self.period:
-            invalid(f"K must be <= period / 2 = {self.period / 2:g} (got {self.K})", field="K")
+            invalid(
+                f"K must be <= period / 2 = {self.period / 2:g} (got {self.K})",
+                field="K",
+            )
 
     def _compute(self, panel: PanelFrame) -> dict[str, np.ndarray]:
         first, inverse = panel.unique_times()
-        return {k: v[inverse] for k, v in fourier_columns(panel.ordinal[first], self.period, self.K).items()}
+        return {
+            k: v[inverse]
+            for k, v in fourier_columns(
+                panel.ordinal[first], self.period, self.K
+            ).items()
+        }
 
 
 def fourier_columns(t: np.ndarray, period: float, K: int) -> dict[str, np.ndarray]:
@@ -513,7 +606,9 @@ class EventFeatures(FeatureStep):
             invalid(f"prefix must be a string (got {prefix!r})", field="prefix")
         self.by = by
         self.window = _window(window, "window")
-        self.windows = {str(k): _window(v, f"windows[{k!r}]") for k, v in (windows or {}).items()}
+        self.windows = {
+            str(k): _window(v, f"windows[{k!r}]") for k, v in (windows or {}).items()
+        }
         self.days_to = bool(days_to)
         self.days_since = bool(days_since)
         self.max_days = _int(max_days, "max_days", 1)
@@ -536,25 +631,52 @@ class EventFeatures(FeatureStep):
 
             fest = _fest(FIRST_DATE, LAST_DATE, region=festivals)
             if self.key is not None:
-                invalid("festivals apply to every series; use key only with a table", field="key")
-            parts.append(pd.DataFrame({"date": fest["date"].to_numpy(), "name": fest["name"],
-                                       "kind": fest["kind"]}))
+                invalid(
+                    "festivals apply to every series; use key only with a table",
+                    field="key",
+                )
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "date": fest["date"].to_numpy(),
+                        "name": fest["name"],
+                        "kind": fest["kind"],
+                    }
+                )
+            )
         if table is not None:
             t = to_pandas(table, "table")
             for col in ("date", "name"):
                 if col not in t.columns:
-                    invalid(f"the events table needs columns date, name[, kind] (missing {col!r})",
-                            field=col)
+                    invalid(
+                        f"the events table needs columns date, name[, kind] (missing {col!r})",
+                        field=col,
+                    )
             names = t["name"]
             missing = names.isna().to_numpy()
             if missing.any():
-                invalid("event name is missing", row=int(np.flatnonzero(missing)[0]), field="name")
-            user = pd.DataFrame({"date": _dates(t["date"], "date", "the events table"),
-                                 "name": names.astype(str).to_numpy(),
-                                 "kind": t["kind"].astype(str).to_numpy() if "kind" in t.columns else "event"})
+                invalid(
+                    "event name is missing",
+                    row=int(np.flatnonzero(missing)[0]),
+                    field="name",
+                )
+            user = pd.DataFrame(
+                {
+                    "date": _dates(t["date"], "date", "the events table"),
+                    "name": names.astype(str).to_numpy(),
+                    "kind": (
+                        t["kind"].astype(str).to_numpy()
+                        if "kind" in t.columns
+                        else "event"
+                    ),
+                }
+            )
             if self.key is not None:
                 if self.key not in t.columns:
-                    invalid(f"the events table has no key column {self.key!r}", field=self.key)
+                    invalid(
+                        f"the events table has no key column {self.key!r}",
+                        field=self.key,
+                    )
                 user["key"] = t[self.key].astype(str).to_numpy()
             parts.append(user)
         ev = pd.concat(parts, ignore_index=True)
@@ -562,12 +684,19 @@ class EventFeatures(FeatureStep):
         ev["stem"] = [slug(n) for n in ev["name"]]
         empty = (ev["stem"] == "").to_numpy()
         if empty.any():
-            invalid(f"event name {ev['name'].iloc[int(np.flatnonzero(empty)[0])]!r} has no letters "
-                    "or digits", field="name")
+            invalid(
+                f"event name {ev['name'].iloc[int(np.flatnonzero(empty)[0])]!r} has no letters "
+                "or digits",
+                field="name",
+            )
         if self.names is not None:
             wanted = set(self.names) | {slug(n) for n in self.names}
             ev = ev[ev["name"].isin(wanted) | ev["stem"].isin(wanted)]
-            unknown = [n for n in self.names if n not in set(ev["name"]) and slug(n) not in set(ev["stem"])]
+            unknown = [
+                n
+                for n in self.names
+                if n not in set(ev["name"]) and slug(n) not in set(ev["stem"])
+            ]
             if unknown:
                 invalid(f"no events named {unknown}", field="names")
         if self.kinds is not None:
@@ -599,10 +728,23 @@ class EventFeatures(FeatureStep):
         # Rows and events are matched on (key, day): one int64 per pair.
         if self.key is not None:
             if self.key not in panel.frame.columns:
-                invalid(f"EventFeatures needs the key column {self.key!r} in the frame", field=self.key)
-            row_codes, row_uniq = pd.factorize(panel.frame[self.key], use_na_sentinel=False)
-            cats = pd.Index(pd.unique(np.concatenate([np.asarray(row_uniq).astype(str), ev["key"].to_numpy()])))
-            rk = cats.get_indexer(np.asarray(row_uniq).astype(str)).astype(np.int64)[row_codes]
+                invalid(
+                    f"EventFeatures needs the key column {self.key!r} in the frame",
+                    field=self.key,
+                )
+            row_codes, row_uniq = pd.factorize(
+                panel.frame[self.key], use_na_sentinel=False
+            )
+            cats = pd.Index(
+                pd.unique(
+                    np.concatenate(
+                        [np.asarray(row_uniq).astype(str), ev["key"].to_numpy()]
+                    )
+                )
+            )
+            rk = cats.get_indexer(np.asarray(row_uniq).astype(str)).astype(np.int64)[
+                row_codes
+            ]
             ek = cats.get_indexer(ev["key"].to_numpy()).astype(np.int64)
         else:
             rk = np.zeros(len(day), dtype=np.int64)
@@ -622,25 +764,46 @@ class EventFeatures(FeatureStep):
             lo, hi = self._group_window(group)
             for offset in range(lo, hi + 1):
                 # offset o: the row's day is o days after an event day (before it when o < 0)
-                out[_offset_name(stem, offset)] = np.isin(row_code - offset, codes).astype(np.float64)
+                out[_offset_name(stem, offset)] = np.isin(
+                    row_code - offset, codes
+                ).astype(np.float64)
             if self.days_to or self.days_since:
                 pos = np.searchsorted(codes, row_code, side="left")
                 if self.days_to:
                     nxt = codes[np.minimum(pos, len(codes) - 1)]
-                    dist = np.where((pos < len(codes)) & (nxt // span == rk), nxt - row_code, self.max_days)
-                    out[f"{stem}_days_to"] = np.minimum(dist, self.max_days).astype(np.float64)
+                    dist = np.where(
+                        (pos < len(codes)) & (nxt // span == rk),
+                        nxt - row_code,
+                        self.max_days,
+                    )
+                    out[f"{stem}_days_to"] = np.minimum(dist, self.max_days).astype(
+                        np.float64
+                    )
                 if self.days_since:
                     pos_r = np.searchsorted(codes, row_code, side="right") - 1
                     prv = codes[np.maximum(pos_r, 0)]
-                    dist = np.where((pos_r >= 0) & (prv // span == rk), row_code - prv, self.max_days)
-                    out[f"{stem}_days_since"] = np.minimum(dist, self.max_days).astype(np.float64)
+                    dist = np.where(
+                        (pos_r >= 0) & (prv // span == rk),
+                        row_code - prv,
+                        self.max_days,
+                    )
+                    out[f"{stem}_days_since"] = np.minimum(dist, self.max_days).astype(
+                        np.float64
+                    )
         return {k: v[inverse] for k, v in out.items()}
 
     def fit(self, panel: PanelFrame) -> dict[str, np.ndarray]:
         cols = self._compute(panel)
-        seen = [n for n, v in cols.items() if n.endswith(("_days_to", "_days_since")) or v.any()]
+        seen = [
+            n
+            for n, v in cols.items()
+            if n.endswith(("_days_to", "_days_since")) or v.any()
+        ]
         if not seen:
-            invalid("no event of the table falls in the training rows (with its window)", field="table")
+            invalid(
+                "no event of the table falls in the training rows (with its window)",
+                field="table",
+            )
         self.feature_names_ = seen
         return {k: cols[k] for k in seen}
 
@@ -705,19 +868,42 @@ class WeatherFeatures(FeatureStep):
         prefix: str = "",
     ) -> None:
         t = to_pandas(table, "table")
-        self.date_col, self.rain_col, self.temp_col, self.key = date_col, rain_col, temp_col, key
-        for col in [date_col, rain_col] + ([temp_col] if temp_col else []) + ([key] if key else []):
+        self.date_col, self.rain_col, self.temp_col, self.key = (
+            date_col,
+            rain_col,
+            temp_col,
+            key,
+        )
+        for col in (
+            [date_col, rain_col]
+            + ([temp_col] if temp_col else [])
+            + ([key] if key else [])
+        ):
             if col not in t.columns:
                 invalid(f"the weather table has no column {col!r}", field=col)
-        self.rain_lags = _int_list(rain_lags, "rain_lags", 1) if len(np.atleast_1d(rain_lags)) else []
-        self.rain_sums = _int_list(rain_sums, "rain_sums", 1) if len(np.atleast_1d(rain_sums)) else []
+        self.rain_lags = (
+            _int_list(rain_lags, "rain_lags", 1)
+            if len(np.atleast_1d(rain_lags))
+            else []
+        )
+        self.rain_sums = (
+            _int_list(rain_sums, "rain_sums", 1)
+            if len(np.atleast_1d(rain_sums))
+            else []
+        )
         self.band_flags = bool(band_flags)
         if monsoon not in ("months", "data", None):
-            invalid(f"monsoon must be 'months', 'data' or None (got {monsoon!r})", field="monsoon")
+            invalid(
+                f"monsoon must be 'months', 'data' or None (got {monsoon!r})",
+                field="monsoon",
+            )
         self.monsoon = monsoon
         lo, hi = _window(monsoon_months, "monsoon_months")
         if not 1 <= lo <= 12 or not 1 <= hi <= 12:
-            invalid(f"monsoon_months must be months 1..12 (got {monsoon_months})", field="monsoon_months")
+            invalid(
+                f"monsoon_months must be months 1..12 (got {monsoon_months})",
+                field="monsoon_months",
+            )
         self.monsoon_months = (lo, hi)
         self.onset_mm = _real(onset_mm, "onset_mm")
         self.heat_threshold = _real(heat_threshold, "heat_threshold")
@@ -736,8 +922,16 @@ class WeatherFeatures(FeatureStep):
         if neg.any():
             r = int(np.flatnonzero(neg)[0])
             invalid(f"rain must be >= 0 (got {rain[r]})", row=r, field=self.rain_col)
-        temp = _numeric(t[self.temp_col], self.temp_col, "the weather table") if self.temp_col else None
-        keys = t[self.key].astype(str).to_numpy() if self.key else np.zeros(len(t), dtype=object)
+        temp = (
+            _numeric(t[self.temp_col], self.temp_col, "the weather table")
+            if self.temp_col
+            else None
+        )
+        keys = (
+            t[self.key].astype(str).to_numpy()
+            if self.key
+            else np.zeros(len(t), dtype=object)
+        )
         codes, uniq = pd.factorize(keys, sort=True)
         order = np.lexsort((when, codes))
         ns = when.view(np.int64)[order]
@@ -746,22 +940,42 @@ class WeatherFeatures(FeatureStep):
         step = np.diff(ns)[same]
         midnight = bool(np.all(ns % _NS_PER_DAY == 0))
         pos_step = step[step > 0]
-        grid = _NS_PER_DAY if midnight and (pos_step.size == 0 or pos_step.min() >= _NS_PER_DAY) else _NS_PER_HOUR
+        grid = (
+            _NS_PER_DAY
+            if midnight and (pos_step.size == 0 or pos_step.min() >= _NS_PER_DAY)
+            else _NS_PER_HOUR
+        )
         self._resolution = "daily" if grid == _NS_PER_DAY else "hourly"
         if np.any(ns % grid):
             r = int(order[np.flatnonzero(ns % grid)[0]])
-            invalid(f"weather timestamps must be whole {'days' if grid == _NS_PER_DAY else 'hours'}",
-                    row=r, field=self.date_col)
+            invalid(
+                f"weather timestamps must be whole {'days' if grid == _NS_PER_DAY else 'hours'}",
+                row=r,
+                field=self.date_col,
+            )
         bad = np.flatnonzero(same & (np.diff(ns) != grid))
         if bad.size:
             k = int(bad[0])
             r = int(order[k + 1])
             gap = (ns[k + 1] - ns[k]) / grid
-            what = "repeats a date" if gap == 0 else f"skips {int(gap) - 1} period(s) after {pd.Timestamp(ns[k])}"
-            invalid(f"the weather table {what}; it must be a regular {self._resolution} grid",
-                    row=r, field=self.date_col)
-        return pd.DataFrame({"key": uniq[c] if self.key else "", "t": ns, "rain": rain[order],
-                             "temp": temp[order] if temp is not None else np.nan})
+            what = (
+                "repeats a date"
+                if gap == 0
+                else f"skips {int(gap) - 1} period(s) after {pd.Timestamp(ns[k])}"
+            )
+            invalid(
+                f"the weather table {what}; it must be a regular {self._resolution} grid",
+                row=r,
+                field=self.date_col,
+            )
+        return pd.DataFrame(
+            {
+                "key": uniq[c] if self.key else "",
+                "t": ns,
+                "rain": rain[order],
+                "temp": temp[order] if temp is not None else np.nan,
+            }
+        )
 
     def inputs(self) -> list[str]:
         return [self.key] if self.key else []
@@ -776,21 +990,44 @@ class WeatherFeatures(FeatureStep):
         if self._resolution == "daily":
             return tab
         day = tab["t"].to_numpy() // _NS_PER_DAY
-        g = pd.DataFrame({"key": tab["key"].to_numpy(), "day": day, "rain": tab["rain"].to_numpy(),
-                          "temp": tab["temp"].to_numpy()})
-        agg = g.groupby(["key", "day"], sort=True).agg(rain=("rain", "sum"), n=("rain", "count"),
-                                                        temp=("temp", "max")).reset_index()
+        g = pd.DataFrame(
+            {
+                "key": tab["key"].to_numpy(),
+                "day": day,
+                "rain": tab["rain"].to_numpy(),
+                "temp": tab["temp"].to_numpy(),
+            }
+        )
+        agg = (
+            g.groupby(["key", "day"], sort=True)
+            .agg(rain=("rain", "sum"), n=("rain", "count"), temp=("temp", "max"))
+            .reset_index()
+        )
         agg.loc[agg["n"] < 24, "rain"] = np.nan
-        out = pd.DataFrame({"key": agg["key"].to_numpy(), "t": agg["day"].to_numpy() * _NS_PER_DAY,
-                            "rain": agg["rain"].to_numpy(), "temp": agg["temp"].to_numpy()})
+        out = pd.DataFrame(
+            {
+                "key": agg["key"].to_numpy(),
+                "t": agg["day"].to_numpy() * _NS_PER_DAY,
+                "rain": agg["rain"].to_numpy(),
+                "temp": agg["temp"].to_numpy(),
+            }
+        )
         # complete the daily grid of each key, so window positions are days
         full = []
         for k, part in out.groupby("key", sort=True):
             days = np.arange(part["t"].min(), part["t"].max() + 1, _NS_PER_DAY)
-            full.append(part.set_index("t").reindex(days).assign(key=k).rename_axis("t").reset_index())
+            full.append(
+                part.set_index("t")
+                .reindex(days)
+                .assign(key=k)
+                .rename_axis("t")
+                .reset_index()
+            )
         return pd.concat(full, ignore_index=True)[["key", "t", "rain", "temp"]]
 
-    def _features(self, tab: pd.DataFrame, daily: pd.DataFrame, panel_daily: bool, jobs: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def _features(
+        self, tab: pd.DataFrame, daily: pd.DataFrame, panel_daily: bool, jobs: int
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Features on the table's own grid (``tab``) and on days (``daily``)."""
         p = self.prefix
         grid = daily if (panel_daily or self._resolution == "daily") else tab
@@ -800,7 +1037,9 @@ class WeatherFeatures(FeatureStep):
         for k in self.rain_lags:
             feats[f"{p}rain_lag{k}"] = _core.window_lag(rain, off, k, jobs)
         for w in self.rain_sums:
-            feats[f"{p}rain_sum{w}"] = _core.window_rolling(rain, off, "mean", w, w, 0, 0.5, jobs) * w
+            feats[f"{p}rain_sum{w}"] = (
+                _core.window_rolling(rain, off, "mean", w, w, 0, 0.5, jobs) * w
+            )
         if self.temp_col:
             temp = grid["temp"].to_numpy(dtype=np.float64)
             feats[f"{p}temp"] = temp
@@ -809,30 +1048,46 @@ class WeatherFeatures(FeatureStep):
         on_grid.insert(0, "key", grid["key"].to_numpy())
         # day-level features
         dr = daily["rain"].to_numpy(dtype=np.float64)
-        band = np.searchsorted(np.array([b for b, _ in IMD_RAIN_BANDS[1:]]), dr, side="right").astype(np.float64)
+        band = np.searchsorted(
+            np.array([b for b, _ in IMD_RAIN_BANDS[1:]]), dr, side="right"
+        ).astype(np.float64)
         band[np.isnan(dr)] = np.nan
         dfeat: dict[str, np.ndarray] = {f"{p}rain_band": band}
         if self.band_flags:
             for i, (_, name) in enumerate(IMD_RAIN_BANDS[1:], start=1):
-                dfeat[f"{p}rain_{name}"] = np.where(np.isnan(band), np.nan, (band == i).astype(np.float64))
-        dfeat[f"{p}rainy_day"] = np.where(np.isnan(dr), np.nan, (dr >= 2.5).astype(np.float64))
+                dfeat[f"{p}rain_{name}"] = np.where(
+                    np.isnan(band), np.nan, (band == i).astype(np.float64)
+                )
+        dfeat[f"{p}rainy_day"] = np.where(
+            np.isnan(dr), np.nan, (dr >= 2.5).astype(np.float64)
+        )
         dday = daily["t"].to_numpy() // _NS_PER_DAY
         if self.monsoon:
-            dfeat[f"{p}monsoon"] = self._monsoon(daily["key"].to_numpy(), dday, dr, jobs)
+            dfeat[f"{p}monsoon"] = self._monsoon(
+                daily["key"].to_numpy(), dday, dr, jobs
+            )
         if self.temp_col:
             dt = daily["temp"].to_numpy(dtype=np.float64)
-            dfeat[f"{p}heat"] = np.where(np.isnan(dt), np.nan, (dt > self.heat_threshold).astype(np.float64))
+            dfeat[f"{p}heat"] = np.where(
+                np.isnan(dt), np.nan, (dt > self.heat_threshold).astype(np.float64)
+            )
             dfeat[f"{p}heat_excess"] = np.maximum(dt - self.heat_threshold, 0.0)
         on_day = pd.DataFrame(dfeat)
         on_day.insert(0, "day", dday)
         on_day.insert(0, "key", daily["key"].to_numpy())
         return on_grid, on_day
 
-    def _monsoon(self, keys: np.ndarray, day: np.ndarray, rain: np.ndarray, jobs: int) -> np.ndarray:
+    def _monsoon(
+        self, keys: np.ndarray, day: np.ndarray, rain: np.ndarray, jobs: int
+    ) -> np.ndarray:
         dates = (day * _NS_PER_DAY).astype("datetime64[ns]")
         month = dates.astype("datetime64[M]").astype(np.int64) % 12 + 1
         lo, hi = self.monsoon_months
-        by_months = ((month >= lo) & (month <= hi)) if lo <= hi else ((month >= lo) | (month <= hi))
+        by_months = (
+            ((month >= lo) & (month <= hi))
+            if lo <= hi
+            else ((month >= lo) | (month <= hi))
+        )
         flag = by_months.astype(np.float64)
         if self.monsoon == "months":
             return flag
@@ -852,7 +1107,11 @@ class WeatherFeatures(FeatureStep):
         start = frame["day"].where(onset).groupby(by).transform("min")
         stop = frame["day"].where(end).groupby(by).transform("max")
         # a year is decided by the data when the table covers June..October of it (153 days)
-        n_cov = pd.Series(((month >= 6) & (month <= 10) & ~np.isnan(r)).astype(np.int64)).groupby(by).transform("sum")
+        n_cov = (
+            pd.Series(((month >= 6) & (month <= 10) & ~np.isnan(r)).astype(np.int64))
+            .groupby(by)
+            .transform("sum")
+        )
         decided = (n_cov >= 153) & start.notna() & stop.notna()
         in_season = (frame["day"] >= start) & (frame["day"] <= stop)
         return np.where(decided.to_numpy(), in_season.to_numpy(dtype=np.float64), flag)
@@ -860,8 +1119,15 @@ class WeatherFeatures(FeatureStep):
     def _compute(self, panel: PanelFrame) -> dict[str, np.ndarray]:
         ds = panel.need_datetimes("WeatherFeatures")
         if self.key and self.key not in panel.frame.columns:
-            invalid(f"WeatherFeatures needs the key column {self.key!r} in the frame", field=self.key)
-        row_key = panel.frame[self.key].astype(str).to_numpy() if self.key else np.full(len(ds), "", dtype=object)
+            invalid(
+                f"WeatherFeatures needs the key column {self.key!r} in the frame",
+                field=self.key,
+            )
+        row_key = (
+            panel.frame[self.key].astype(str).to_numpy()
+            if self.key
+            else np.full(len(ds), "", dtype=object)
+        )
         ns = ds.view(np.int64)
         panel_daily = not panel.subdaily
         tab = self._table
@@ -871,7 +1137,9 @@ class WeatherFeatures(FeatureStep):
         if self._resolution == "hourly" and not panel_daily:
             left = pd.DataFrame({"key": row_key, "t": ns})
         else:
-            left = pd.DataFrame({"key": row_key, "t": (ns // _NS_PER_DAY) * _NS_PER_DAY})
+            left = pd.DataFrame(
+                {"key": row_key, "t": (ns // _NS_PER_DAY) * _NS_PER_DAY}
+            )
         g = left.merge(on_grid, on=["key", "t"], how="left", indicator=True)
         missing = panel.is_future & (g["_merge"] == "left_only").to_numpy()
         if missing.any():
@@ -880,11 +1148,24 @@ class WeatherFeatures(FeatureStep):
             invalid(
                 f"the weather table has no row{where} at {pd.Timestamp(int(ns[r]))} (it ends "
                 f"{pd.Timestamp(int(on_grid['t'].max()))}); future rows need a weather forecast",
-                series=panel.ids[panel.codes[r]], field=self.date_col,
+                series=panel.ids[panel.codes[r]],
+                field=self.date_col,
             )
-        d = pd.DataFrame({"key": row_key, "day": ns // _NS_PER_DAY}).merge(on_day, on=["key", "day"], how="left")
-        out = {c: g[c].to_numpy(dtype=np.float64) for c in on_grid.columns if c not in ("key", "t")}
-        out.update({c: d[c].to_numpy(dtype=np.float64) for c in on_day.columns if c not in ("key", "day")})
+        d = pd.DataFrame({"key": row_key, "day": ns // _NS_PER_DAY}).merge(
+            on_day, on=["key", "day"], how="left"
+        )
+        out = {
+            c: g[c].to_numpy(dtype=np.float64)
+            for c in on_grid.columns
+            if c not in ("key", "t")
+        }
+        out.update(
+            {
+                c: d[c].to_numpy(dtype=np.float64)
+                for c in on_day.columns
+                if c not in ("key", "day")
+            }
+        )
         return out
 
 
@@ -951,11 +1232,18 @@ class PriceFeatures(_ColumnStep):
         regular_col: str | None = None,
     ) -> None:
         self.column = column
-        self.windows = _int_list(windows, "windows", 1) if len(np.atleast_1d(windows)) else []
+        self.windows = (
+            _int_list(windows, "windows", 1) if len(np.atleast_1d(windows)) else []
+        )
         if reference not in ("max", "mean"):
-            invalid(f"reference must be 'max' or 'mean' (got {reference!r})", field="reference")
+            invalid(
+                f"reference must be 'max' or 'mean' (got {reference!r})",
+                field="reference",
+            )
         self.reference = reference
-        self.changes = _int_list(changes, "changes", 1) if len(np.atleast_1d(changes)) else []
+        self.changes = (
+            _int_list(changes, "changes", 1) if len(np.atleast_1d(changes)) else []
+        )
         self.discount = bool(discount)
         self.relative_to_train = bool(relative_to_train)
         self.regular_col = regular_col
@@ -968,13 +1256,19 @@ class PriceFeatures(_ColumnStep):
         bad = p <= 0
         if bad.any():
             r = int(np.flatnonzero(bad)[0])
-            invalid(f"price must be > 0 (got {p[r]})", series=panel.ids[panel.codes[r]], field=col)
+            invalid(
+                f"price must be > 0 (got {p[r]})",
+                series=panel.ids[panel.codes[r]],
+                field=col,
+            )
         return p
 
     def fit(self, panel: PanelFrame) -> dict[str, np.ndarray]:
         p = self._price(panel, self.column)
         valid = ~np.isnan(p)
-        total = np.bincount(panel.codes[valid], weights=p[valid], minlength=len(panel.ids))
+        total = np.bincount(
+            panel.codes[valid], weights=p[valid], minlength=len(panel.ids)
+        )
         count = np.bincount(panel.codes[valid], minlength=len(panel.ids))
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = total / count
@@ -989,13 +1283,19 @@ class PriceFeatures(_ColumnStep):
             ref = _core.window_rolling(p, off, self.reference, w, 1, 0, 0.5, jobs)
             out[f"{c}_rel{w}"] = p / ref
             if self.discount:
-                top = ref if self.reference == "max" else _core.window_rolling(p, off, "max", w, 1, 0, 0.5, jobs)
+                top = (
+                    ref
+                    if self.reference == "max"
+                    else _core.window_rolling(p, off, "max", w, 1, 0, 0.5, jobs)
+                )
                 out[f"{c}_discount{w}"] = np.maximum(1.0 - p / top, 0.0)
         for k in self.changes:
             out[f"{c}_change{k}"] = p / _core.window_lag(p, off, k, jobs) - 1.0
         if self.relative_to_train:
             if hasattr(self, "train_mean_"):
-                ref = self.train_mean_.reindex(pd.Index(panel.ids, dtype=object)).to_numpy(dtype=np.float64)
+                ref = self.train_mean_.reindex(
+                    pd.Index(panel.ids, dtype=object)
+                ).to_numpy(dtype=np.float64)
             else:
                 ref = np.full(len(panel.ids), np.nan)
             out[f"{c}_rel_train"] = p / ref[panel.codes]
@@ -1041,7 +1341,11 @@ class PromotionFeatures(_ColumnStep):
 
     def _lags_needed(self) -> list[tuple[str, int]]:
         c = self.column
-        return [(f"{c}_flag", 0)] + [(f"{c}_lag{k}", k) for k in self.lags] + [(f"{c}_lead{k}", -k) for k in self.leads]
+        return (
+            [(f"{c}_flag", 0)]
+            + [(f"{c}_lag{k}", k) for k in self.lags]
+            + [(f"{c}_lead{k}", -k) for k in self.leads]
+        )
 
     def _compute(self, panel: PanelFrame) -> dict[str, np.ndarray]:
         x = panel.column(self.column, "PromotionFeatures")
@@ -1058,7 +1362,9 @@ class PromotionFeatures(_ColumnStep):
 class _WindowStep(_ColumnStep):
     """Lag/window features of :mod:`quickstock.features` as a pipeline step."""
 
-    def _call(self, values: np.ndarray, offsets: np.ndarray, jobs: int) -> pd.DataFrame:  # pragma: no cover
+    def _call(
+        self, values: np.ndarray, offsets: np.ndarray, jobs: int
+    ) -> pd.DataFrame:  # pragma: no cover
         raise NotImplementedError
 
     def _compute(self, panel: PanelFrame) -> dict[str, np.ndarray]:
@@ -1101,13 +1407,23 @@ class RollingFeatures(_WindowStep):
         column: the column; default ``y``.
     """
 
-    def __init__(self, window: int, stats: str | Sequence[str] = ("mean",), *, lag: int = 1,
-                 min_periods: int | None = 1, quantiles: Sequence[float] = (0.5,), column: str = "y") -> None:
+    def __init__(
+        self,
+        window: int,
+        stats: str | Sequence[str] = ("mean",),
+        *,
+        lag: int = 1,
+        min_periods: int | None = 1,
+        quantiles: Sequence[float] = (0.5,),
+        column: str = "y",
+    ) -> None:
         self.window = _int(window, "window", 1)
         self.stats = [stats] if isinstance(stats, str) else list(stats)
         self.lag = _int(lag, "lag", 0)
         self.min_periods = min_periods
-        self.quantiles = list(quantiles) if not isinstance(quantiles, numbers.Real) else [quantiles]
+        self.quantiles = (
+            list(quantiles) if not isinstance(quantiles, numbers.Real) else [quantiles]
+        )
         self.column = column
         _wf._stats(self.stats, self.quantiles)
         _wf._window_args(self.window, min_periods, lag)
@@ -1116,8 +1432,17 @@ class RollingFeatures(_WindowStep):
         return [(n, self.lag) for n in getattr(self, "feature_names_", [])]
 
     def _call(self, values: np.ndarray, offsets: np.ndarray, jobs: int) -> pd.DataFrame:
-        return _wf.rolling(values, self.column, self.window, self.stats, lag=self.lag,
-                           min_periods=self.min_periods, quantiles=self.quantiles, offsets=offsets, n_jobs=jobs)
+        return _wf.rolling(
+            values,
+            self.column,
+            self.window,
+            self.stats,
+            lag=self.lag,
+            min_periods=self.min_periods,
+            quantiles=self.quantiles,
+            offsets=offsets,
+            n_jobs=jobs,
+        )
 
 
 class SeasonalRollingFeatures(_WindowStep):
@@ -1134,15 +1459,25 @@ class SeasonalRollingFeatures(_WindowStep):
         column: the column; default ``y``.
     """
 
-    def __init__(self, season_length: int, window: int, stats: str | Sequence[str] = ("mean",), *,
-                 lag: int | None = None, min_periods: int | None = 1, quantiles: Sequence[float] = (0.5,),
-                 column: str = "y") -> None:
+    def __init__(
+        self,
+        season_length: int,
+        window: int,
+        stats: str | Sequence[str] = ("mean",),
+        *,
+        lag: int | None = None,
+        min_periods: int | None = 1,
+        quantiles: Sequence[float] = (0.5,),
+        column: str = "y",
+    ) -> None:
         self.season_length = _int(season_length, "season_length", 1)
         self.window = _int(window, "window", 1)
         self.stats = [stats] if isinstance(stats, str) else list(stats)
         self.lag = self.season_length if lag is None else _int(lag, "lag", 0)
         self.min_periods = min_periods
-        self.quantiles = list(quantiles) if not isinstance(quantiles, numbers.Real) else [quantiles]
+        self.quantiles = (
+            list(quantiles) if not isinstance(quantiles, numbers.Real) else [quantiles]
+        )
         self.column = column
         _wf._stats(self.stats, self.quantiles)
         _wf._window_args(self.window, min_periods, self.lag)
@@ -1151,9 +1486,18 @@ class SeasonalRollingFeatures(_WindowStep):
         return [(n, self.lag) for n in getattr(self, "feature_names_", [])]
 
     def _call(self, values: np.ndarray, offsets: np.ndarray, jobs: int) -> pd.DataFrame:
-        return _wf.seasonal_rolling(values, self.column, self.season_length, self.window, self.stats,
-                                    lag=self.lag, min_periods=self.min_periods, quantiles=self.quantiles,
-                                    offsets=offsets, n_jobs=jobs)
+        return _wf.seasonal_rolling(
+            values,
+            self.column,
+            self.season_length,
+            self.window,
+            self.stats,
+            lag=self.lag,
+            min_periods=self.min_periods,
+            quantiles=self.quantiles,
+            offsets=offsets,
+            n_jobs=jobs,
+        )
 
 
 class ExpandingFeatures(_WindowStep):
@@ -1168,12 +1512,21 @@ class ExpandingFeatures(_WindowStep):
         column: the column; default ``y``.
     """
 
-    def __init__(self, stats: str | Sequence[str] = ("mean",), *, lag: int = 1, min_periods: int = 1,
-                 quantiles: Sequence[float] = (0.5,), column: str = "y") -> None:
+    def __init__(
+        self,
+        stats: str | Sequence[str] = ("mean",),
+        *,
+        lag: int = 1,
+        min_periods: int = 1,
+        quantiles: Sequence[float] = (0.5,),
+        column: str = "y",
+    ) -> None:
         self.stats = [stats] if isinstance(stats, str) else list(stats)
         self.lag = _int(lag, "lag", 0)
         self.min_periods = _int(min_periods, "min_periods", 0)
-        self.quantiles = list(quantiles) if not isinstance(quantiles, numbers.Real) else [quantiles]
+        self.quantiles = (
+            list(quantiles) if not isinstance(quantiles, numbers.Real) else [quantiles]
+        )
         self.column = column
         _wf._stats(self.stats, self.quantiles)
 
@@ -1181,8 +1534,16 @@ class ExpandingFeatures(_WindowStep):
         return [(n, self.lag) for n in getattr(self, "feature_names_", [])]
 
     def _call(self, values: np.ndarray, offsets: np.ndarray, jobs: int) -> pd.DataFrame:
-        return _wf.expanding(values, self.column, self.stats, lag=self.lag, min_periods=self.min_periods,
-                             quantiles=self.quantiles, offsets=offsets, n_jobs=jobs)
+        return _wf.expanding(
+            values,
+            self.column,
+            self.stats,
+            lag=self.lag,
+            min_periods=self.min_periods,
+            quantiles=self.quantiles,
+            offsets=offsets,
+            n_jobs=jobs,
+        )
 
 
 class EWMFeatures(_WindowStep):
@@ -1196,22 +1557,43 @@ class EWMFeatures(_WindowStep):
         column: the column; default ``y``.
     """
 
-    def __init__(self, alpha: float | Sequence[float], *, lag: int = 1, min_periods: int = 1,
-                 column: str = "y") -> None:
-        self.alpha = [float(alpha)] if isinstance(alpha, numbers.Real) and not isinstance(alpha, bool) else list(alpha)
+    def __init__(
+        self,
+        alpha: float | Sequence[float],
+        *,
+        lag: int = 1,
+        min_periods: int = 1,
+        column: str = "y",
+    ) -> None:
+        self.alpha = (
+            [float(alpha)]
+            if isinstance(alpha, numbers.Real) and not isinstance(alpha, bool)
+            else list(alpha)
+        )
         self.lag = _int(lag, "lag", 0)
         self.min_periods = _int(min_periods, "min_periods", 0)
         self.column = column
         for a in self.alpha:
-            if isinstance(a, bool) or not isinstance(a, numbers.Real) or not 0.0 < float(a) <= 1.0:
+            if (
+                isinstance(a, bool)
+                or not isinstance(a, numbers.Real)
+                or not 0.0 < float(a) <= 1.0
+            ):
                 invalid(f"alpha must be in (0, 1] (got {a!r})", field="alpha")
 
     def _lags_needed(self) -> list[tuple[str, int]]:
         return [(n, self.lag) for n in getattr(self, "feature_names_", [])]
 
     def _call(self, values: np.ndarray, offsets: np.ndarray, jobs: int) -> pd.DataFrame:
-        return _wf.ewm(values, self.column, self.alpha, lag=self.lag, min_periods=self.min_periods,
-                       offsets=offsets, n_jobs=jobs)
+        return _wf.ewm(
+            values,
+            self.column,
+            self.alpha,
+            lag=self.lag,
+            min_periods=self.min_periods,
+            offsets=offsets,
+            n_jobs=jobs,
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1267,15 +1649,24 @@ class FeaturePipeline:
     ) -> None:
         if isinstance(steps, FeatureStep):
             steps = [steps]
-        if isinstance(steps, (str, bytes)) or not isinstance(steps, Sequence) or not steps:
+        if (
+            isinstance(steps, (str, bytes))
+            or not isinstance(steps, Sequence)
+            or not steps
+        ):
             invalid("steps must be a non-empty list of feature steps", field="steps")
         for s in steps:
             if not isinstance(s, FeatureStep):
-                invalid(f"{s!r} is not a feature step (e.g. qs.CalendarFeatures())", field="steps")
+                invalid(
+                    f"{s!r} is not a feature step (e.g. qs.CalendarFeatures())",
+                    field="steps",
+                )
         self.steps = list(steps)
         self.freq = freq
         self._freq = parse_freq(freq)
-        self.fill_value = None if fill_value is None else _real(fill_value, "fill_value")
+        self.fill_value = (
+            None if fill_value is None else _real(fill_value, "fill_value")
+        )
         self.drop_leading_na = bool(drop_leading_na)
         self.passthrough = _str_list(list(passthrough), "passthrough")
         self.id_col, self.time_col, self.target_col = id_col, time_col, target_col
@@ -1286,7 +1677,9 @@ class FeaturePipeline:
         return f"FeaturePipeline(steps={self.steps!r}, freq={self.freq!r}, fill_value={self.fill_value!r})"
 
     # -- reading the panel ---------------------------------------------------------------
-    def _read(self, df: Any, name: str = "df", need_target: bool = True) -> tuple[pd.DataFrame, np.ndarray | None, np.ndarray]:
+    def _read(
+        self, df: Any, name: str = "df", need_target: bool = True
+    ) -> tuple[pd.DataFrame, np.ndarray | None, np.ndarray]:
         frame = to_pandas(df, name)
         cols = [self.id_col, self.time_col] + ([self.target_col] if need_target else [])
         for col in cols:
@@ -1296,23 +1689,37 @@ class FeaturePipeline:
             invalid(f"{name} is empty", field=name)
         ids = frame[self.id_col]
         if ids.isna().any():
-            invalid(f"{self.id_col} is missing", row=int(np.flatnonzero(ids.isna().to_numpy())[0]), field=self.id_col)
+            invalid(
+                f"{self.id_col} is missing",
+                row=int(np.flatnonzero(ids.isna().to_numpy())[0]),
+                field=self.id_col,
+            )
         if self._freq.is_integer:
             if not pd.api.types.is_integer_dtype(frame[self.time_col].dtype):
-                invalid(f"an integer freq needs integer {self.time_col} (got {frame[self.time_col].dtype})",
-                        field=self.time_col)
+                invalid(
+                    f"an integer freq needs integer {self.time_col} (got {frame[self.time_col].dtype})",
+                    field=self.time_col,
+                )
             return frame, None, frame[self.time_col].to_numpy(dtype=np.int64)
         ds = _dates(frame[self.time_col], self.time_col, name)
         return frame, ds, ds.view(np.int64)
 
-    def _panel(self, frame: pd.DataFrame, ds: np.ndarray | None, t: np.ndarray, name: str) -> tuple[PanelFrame, np.ndarray]:
+    def _panel(
+        self, frame: pd.DataFrame, ds: np.ndarray | None, t: np.ndarray, name: str
+    ) -> tuple[PanelFrame, np.ndarray]:
         codes, uniq = pd.factorize(frame[self.id_col], sort=True)
         codes = codes.astype(np.int64)
         ids = np.asarray(uniq, dtype=object)
         order = np.lexsort((t, codes))
-        anchor = self._freq if self._freq.is_integer else self._freq.anchored_at(int(t[order[0]]))
+        anchor = (
+            self._freq
+            if self._freq.is_integer
+            else self._freq.anchored_at(int(t[order[0]]))
+        )
         self._anchor = anchor
-        ordinal = anchor.ordinals(t[order], [str(i) for i in ids], codes[order], order.astype(np.int64))
+        ordinal = anchor.ordinals(
+            t[order], [str(i) for i in ids], codes[order], order.astype(np.int64)
+        )
         c = codes[order]
         same = c[1:] == c[:-1]
         step = np.diff(ordinal)
@@ -1321,15 +1728,33 @@ class FeaturePipeline:
             k = int(bad[0])
             r = int(order[k + 1])
             if step[k] == 0:
-                invalid(f"{name} repeats this (unique_id, ds) (also row {int(order[k])})",
-                        series=ids[c[k]], row=r, field=self.time_col)
-            invalid(f"{name} has a gap of {int(step[k]) - 1} period(s) before this row; feature "
-                    "windows count periods, so fill the gap first", series=ids[c[k]], row=r, field=self.time_col)
+                invalid(
+                    f"{name} repeats this (unique_id, ds) (also row {int(order[k])})",
+                    series=ids[c[k]],
+                    row=r,
+                    field=self.time_col,
+                )
+            invalid(
+                f"{name} has a gap of {int(step[k]) - 1} period(s) before this row; feature "
+                "windows count periods, so fill the gap first",
+                series=ids[c[k]],
+                row=r,
+                field=self.time_col,
+            )
         sorted_frame = frame.iloc[order].reset_index(drop=True)
         if ds is not None:
             sorted_frame[self.time_col] = ds[order]
-        panel = PanelFrame(sorted_frame, c, ids, None if ds is None else ds[order], ordinal,
-                           set(frame.columns), 0, 0, self._threads)
+        panel = PanelFrame(
+            sorted_frame,
+            c,
+            ids,
+            None if ds is None else ds[order],
+            ordinal,
+            set(frame.columns),
+            0,
+            0,
+            self._threads,
+        )
         panel.subdaily = self._subdaily()
         return panel, order
 
@@ -1363,7 +1788,11 @@ class FeaturePipeline:
 
     def _fit(self, df: Any) -> PanelFrame:
         frame, ds, t = self._read(df)
-        self._tz = frame[self.time_col].dtype.tz if isinstance(frame[self.time_col].dtype, pd.DatetimeTZDtype) else None
+        self._tz = (
+            frame[self.time_col].dtype.tz
+            if isinstance(frame[self.time_col].dtype, pd.DatetimeTZDtype)
+            else None
+        )
         for col in self.passthrough:
             if col not in frame.columns:
                 invalid(f"passthrough column {col!r} is not in the frame", field=col)
@@ -1372,10 +1801,20 @@ class FeaturePipeline:
         self._fitted_columns = {}
         for s in self.steps:
             cols = s.fit(panel)
-            self._fitted_columns.update({k: np.asarray(v, dtype=np.float64) for k, v in cols.items()})
+            self._fitted_columns.update(
+                {k: np.asarray(v, dtype=np.float64) for k, v in cols.items()}
+            )
             for n in s.feature_names_:
-                if n in names or n in (self.id_col, self.time_col, self.target_col, *self.passthrough):
-                    invalid(f"two steps make the column {n!r}; set a prefix or change one", field=n)
+                if n in names or n in (
+                    self.id_col,
+                    self.time_col,
+                    self.target_col,
+                    *self.passthrough,
+                ):
+                    invalid(
+                        f"two steps make the column {n!r}; set a prefix or change one",
+                        field=n,
+                    )
                 names.append(n)
         self.feature_names_ = names
         return panel
@@ -1384,8 +1823,13 @@ class FeaturePipeline:
         if not hasattr(self, "feature_names_"):
             invalid("call fit(df) first", field="FeaturePipeline")
 
-    def _output(self, panel: PanelFrame, feats: dict[str, np.ndarray], rows: np.ndarray,
-                with_target: bool) -> pd.DataFrame:
+    def _output(
+        self,
+        panel: PanelFrame,
+        feats: dict[str, np.ndarray],
+        rows: np.ndarray,
+        with_target: bool,
+    ) -> pd.DataFrame:
         base = panel.frame
         cols: dict[str, Any] = {self.id_col: base[self.id_col].to_numpy()[rows]}
         ds = base[self.time_col].to_numpy()[rows]
@@ -1396,7 +1840,9 @@ class FeaturePipeline:
             cols[self.target_col] = base[self.target_col].to_numpy()[rows]
         for c in self.passthrough:
             cols[c] = base[c].to_numpy()[rows]
-        block = np.empty((len(rows), len(self.feature_names_)), dtype=np.float64, order="F")
+        block = np.empty(
+            (len(rows), len(self.feature_names_)), dtype=np.float64, order="F"
+        )
         every = len(rows) == len(panel)  # rows is then 0..n-1
         for j, n in enumerate(self.feature_names_):
             dst = block[:, j]
@@ -1404,7 +1850,9 @@ class FeaturePipeline:
             if self.fill_value is not None:
                 np.putmask(dst, np.isnan(dst), self.fill_value)
         head = pd.DataFrame(cols)
-        return pd.concat([head, pd.DataFrame(block, columns=self.feature_names_, copy=False)], axis=1)
+        return pd.concat(
+            [head, pd.DataFrame(block, columns=self.feature_names_, copy=False)], axis=1
+        )
 
     def transform(self, df: Any) -> pd.DataFrame:
         """Features of the history ``df`` with the fitted state.
@@ -1482,9 +1930,17 @@ class FeaturePipeline:
         fut_ord = (last[:, None] + np.arange(1, horizon + 1)[None, :]).reshape(-1)
         fut_codes = np.repeat(np.arange(n, dtype=np.int64), horizon)
         fut_t = self._anchor.timestamps(fut_ord)
-        fut = pd.DataFrame({self.id_col: panel.ids[fut_codes],
-                            self.time_col: fut_t if self._freq.is_integer else fut_t.astype("datetime64[ns]")})
-        needed = sorted({c for s in self.steps for c in s.inputs()} | set(self.passthrough))
+        fut = pd.DataFrame(
+            {
+                self.id_col: panel.ids[fut_codes],
+                self.time_col: (
+                    fut_t if self._freq.is_integer else fut_t.astype("datetime64[ns]")
+                ),
+            }
+        )
+        needed = sorted(
+            {c for s in self.steps for c in s.inputs()} | set(self.passthrough)
+        )
         for c in needed:
             if c == self.target_col:
                 continue
@@ -1493,24 +1949,48 @@ class FeaturePipeline:
             # columns constant within every series (attributes) carry over
             col = panel.frame[c]
             first = col.iloc[panel.offsets[:-1]].to_numpy()
-            same = (col.to_numpy() == first[panel.codes]) | (pd.isna(col.to_numpy()) & pd.isna(first[panel.codes]))
+            same = (col.to_numpy() == first[panel.codes]) | (
+                pd.isna(col.to_numpy()) & pd.isna(first[panel.codes])
+            )
             if not np.all(same):
-                invalid(f"column {c!r} changes over time, so its future values must be given in X_df",
-                        field=c)
+                invalid(
+                    f"column {c!r} changes over time, so its future values must be given in X_df",
+                    field=c,
+                )
             fut[c] = first[fut_codes]
         if fx is not None:
-            fut = self._merge_future(fut, fx, panel, fut_codes, fut_ord, h, horizon, needed)
+            fut = self._merge_future(
+                fut, fx, panel, fut_codes, fut_ord, h, horizon, needed
+            )
         fut[self.target_col] = np.nan
-        both = pd.concat([panel.frame[[c for c in fut.columns]], fut], ignore_index=True)
+        both = pd.concat(
+            [panel.frame[[c for c in fut.columns]], fut], ignore_index=True
+        )
         # rebuild the panel on history + future, sorted by series then time
         codes_all = np.concatenate([panel.codes, fut_codes])
         ord_all = np.concatenate([panel.ordinal, fut_ord])
         order = np.lexsort((ord_all, codes_all))
         both = both.iloc[order].reset_index(drop=True)
-        ds_all = None if panel.ds is None else np.concatenate([panel.ds, fut_t.astype("datetime64[ns]")])[order]
-        full = PanelFrame(both, codes_all[order], panel.ids, ds_all, ord_all[order], known, h, horizon, self._threads)
+        ds_all = (
+            None
+            if panel.ds is None
+            else np.concatenate([panel.ds, fut_t.astype("datetime64[ns]")])[order]
+        )
+        full = PanelFrame(
+            both,
+            codes_all[order],
+            panel.ids,
+            ds_all,
+            ord_all[order],
+            known,
+            h,
+            horizon,
+            self._threads,
+        )
         full.subdaily = panel.subdaily
-        full.is_future = np.concatenate([np.zeros(len(panel), dtype=bool), np.ones(len(fut), dtype=bool)])[order]
+        full.is_future = np.concatenate(
+            [np.zeros(len(panel), dtype=bool), np.ones(len(fut), dtype=bool)]
+        )[order]
         feats = self._run(full)
         lengths = np.diff(panel.offsets)
         start = full.offsets[:-1] + lengths  # first future row of each series
@@ -1527,23 +2007,42 @@ class FeaturePipeline:
                     f"feature {self.feature_names_[c]!r} is not known at {out[self.time_col].iloc[r]} "
                     "(NaN: a missing future input, weather the table does not cover, or a window "
                     "with no history); give the input or set fill_value",
-                    series=out[self.id_col].iloc[r], field=self.feature_names_[c],
+                    series=out[self.id_col].iloc[r],
+                    field=self.feature_names_[c],
                 )
         return out
 
-    def _merge_future(self, fut: pd.DataFrame, fx: pd.DataFrame, panel: PanelFrame, fut_codes: np.ndarray,
-                      fut_ord: np.ndarray, h: int, horizon: int, needed: list[str]) -> pd.DataFrame:
+    def _merge_future(
+        self,
+        fut: pd.DataFrame,
+        fx: pd.DataFrame,
+        panel: PanelFrame,
+        fut_codes: np.ndarray,
+        fut_ord: np.ndarray,
+        h: int,
+        horizon: int,
+        needed: list[str],
+    ) -> pd.DataFrame:
         lookup = pd.Index(panel.ids)
         pos = lookup.get_indexer(fx[self.id_col])
         if (pos < 0).any():
             r = int(np.flatnonzero(pos < 0)[0])
-            invalid("X_df has a series not in df", series=fx[self.id_col].iloc[r], row=r, field=self.id_col)
+            invalid(
+                "X_df has a series not in df",
+                series=fx[self.id_col].iloc[r],
+                row=r,
+                field=self.id_col,
+            )
         if self._freq.is_integer:
             tx = fx[self.time_col].to_numpy(dtype=np.int64)
         else:
             tx = _dates(fx[self.time_col], self.time_col, "X_df").view(np.int64)
-        ordx = self._anchor.ordinals(tx, [str(i) for i in panel.ids], pos.astype(np.int64),
-                                     np.arange(len(fx), dtype=np.int64))
+        ordx = self._anchor.ordinals(
+            tx,
+            [str(i) for i in panel.ids],
+            pos.astype(np.int64),
+            np.arange(len(fx), dtype=np.int64),
+        )
         last = panel.ordinal[panel.offsets[1:] - 1]
         step = ordx - last[pos]
         inside = (step >= 1) & (step <= horizon)
@@ -1551,7 +2050,12 @@ class FeaturePipeline:
         u, cnt = np.unique(cell, return_counts=True)
         if (cnt > 1).any():
             r = int(np.flatnonzero(inside)[np.flatnonzero(cell == u[cnt > 1][0])[1]])
-            invalid("X_df repeats this (unique_id, ds)", series=fx[self.id_col].iloc[r], row=r, field=self.time_col)
+            invalid(
+                "X_df repeats this (unique_id, ds)",
+                series=fx[self.id_col].iloc[r],
+                row=r,
+                field=self.time_col,
+            )
         have = np.zeros(len(panel.ids) * horizon, dtype=bool)
         have[cell] = True
         cols = [c for c in needed if c in fx.columns and c != self.target_col]
@@ -1560,12 +2064,18 @@ class FeaturePipeline:
             i, j = map(int, np.argwhere(~need_h)[0])
             when = self._anchor.timestamps(np.array([last[i] + j + 1], dtype=np.int64))
             stamp = when[0] if self._freq.is_integer else pd.Timestamp(int(when[0]))
-            invalid(f"X_df has no row for forecast step {j + 1} (ds {stamp}); it needs every series "
-                    f"for all {h} periods", series=panel.ids[i], field=self.time_col)
+            invalid(
+                f"X_df has no row for forecast step {j + 1} (ds {stamp}); it needs every series "
+                f"for all {h} periods",
+                series=panel.ids[i],
+                field=self.time_col,
+            )
         src = np.flatnonzero(inside)
         for c in cols:
             col = fx[c].iloc[src]
-            if pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype):
+            if pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(
+                col.dtype
+            ):
                 vals = np.full(len(panel.ids) * horizon, np.nan)
                 vals[cell] = _numeric(col, c, "X_df")
             else:  # a key or attribute column (e.g. state_id)
