@@ -259,6 +259,24 @@ class PanelFrame:
     def __len__(self) -> int:
         return len(self.frame)
 
+    def subset(self, rows: np.ndarray) -> "PanelFrame":
+        """The panel restricted to ``rows`` (for steps that read each row alone; its
+        ``offsets`` are those of the subset, so no window may run on it)."""
+        sub = PanelFrame(
+            self.frame.iloc[rows].reset_index(drop=True),
+            self.codes[rows],
+            self.ids,
+            None if self.ds is None else self.ds[rows],
+            self.ordinal[rows],
+            self.known,
+            self.h,
+            self.n_future,
+            self.n_jobs,
+        )
+        sub.subdaily = self.subdaily
+        sub.is_future = self.is_future[rows]
+        return sub
+
     def unique_times(self) -> tuple[np.ndarray, np.ndarray]:
         """Rows holding each distinct ordinal once, and each row's index into them: features
         of the time alone are computed once per timestamp and gathered."""
@@ -291,8 +309,12 @@ class FeatureStep:
     """Base of the pipeline steps. A step declares its input columns, learns what it needs in
     ``fit`` (at least ``feature_names_``) and computes its columns in ``transform``."""
 
-    #: input columns read from the panel (besides ``unique_id`` and ``ds``)
+    #: whether each row's features depend on that row alone (its time, key and inputs), so a
+    #: future frame can compute them on the future rows only
+    pointwise = False
+
     def inputs(self) -> list[str]:
+        """Input columns read from the panel (besides ``unique_id`` and ``ds``)."""
         return []
 
     def fit(self, panel: PanelFrame) -> dict[str, np.ndarray]:
@@ -367,6 +389,8 @@ class CalendarFeatures(FeatureStep):
         QuickstockError: for an unknown feature or a bad day, naming the argument; at transform
             time when ``ds`` is an integer index.
     """
+
+    pointwise = True
 
     def __init__(
         self,
@@ -507,6 +531,8 @@ class FourierTerms(FeatureStep):
         QuickstockError: for ``period <= 1`` or ``K`` out of range, naming the argument.
     """
 
+    pointwise = True
+
     def __init__(self, period: float, K: int = 1) -> None:
         self.period = _real(period, "period")
         if self.period <= 1.0:
@@ -581,6 +607,8 @@ class EventFeatures(FeatureStep):
     Raises:
         QuickstockError: naming the argument, column or row of a bad table, window or name.
     """
+
+    pointwise = True
 
     def __init__(
         self,
@@ -849,6 +877,8 @@ class WeatherFeatures(FeatureStep):
         QuickstockError: for a missing or non-numeric column, a repeated or off-grid date (naming
             the row), or bad arguments.
     """
+
+    pointwise = True
 
     def __init__(
         self,
@@ -1763,10 +1793,22 @@ class FeaturePipeline:
         base = alias.lstrip("0123456789").split("-")[0]
         return not self._freq.is_integer and base in ("h", "H", "min", "T", "s", "S")
 
-    def _run(self, panel: PanelFrame) -> dict[str, np.ndarray]:
+    def _run(
+        self, panel: PanelFrame, rows: np.ndarray | None = None
+    ) -> dict[str, np.ndarray]:
+        """Every feature, at all rows or (given ``rows``) at those rows only: steps of the
+        row's own time/key (calendar, Fourier, events, weather) are then computed on those
+        rows alone, window steps on the whole panel and taken at ``rows``."""
         out: dict[str, np.ndarray] = {}
+        sub = None if rows is None else panel.subset(rows)
         for s in self.steps:
-            for k, v in s.transform(panel).items():
+            if sub is not None and s.pointwise:
+                cols = s.transform(sub)
+            else:
+                cols = s.transform(panel)
+                if rows is not None:
+                    cols = {k: np.asarray(v)[rows] for k, v in cols.items()}
+            for k, v in cols.items():
                 out[k] = np.asarray(v, dtype=np.float64)
         return out
 
@@ -1829,6 +1871,7 @@ class FeaturePipeline:
         feats: dict[str, np.ndarray],
         rows: np.ndarray,
         with_target: bool,
+        feats_at_rows: bool = False,
     ) -> pd.DataFrame:
         base = panel.frame
         cols: dict[str, Any] = {self.id_col: base[self.id_col].to_numpy()[rows]}
@@ -1843,7 +1886,7 @@ class FeaturePipeline:
         block = np.empty(
             (len(rows), len(self.feature_names_)), dtype=np.float64, order="F"
         )
-        every = len(rows) == len(panel)  # rows is then 0..n-1
+        every = feats_at_rows or len(rows) == len(panel)  # rows is then 0..n-1
         for j, n in enumerate(self.feature_names_):
             dst = block[:, j]
             dst[...] = feats[n] if every else feats[n][rows]
@@ -1991,11 +2034,11 @@ class FeaturePipeline:
         full.is_future = np.concatenate(
             [np.zeros(len(panel), dtype=bool), np.ones(len(fut), dtype=bool)]
         )[order]
-        feats = self._run(full)
         lengths = np.diff(panel.offsets)
         start = full.offsets[:-1] + lengths  # first future row of each series
         rows = (start[:, None] + np.arange(h)[None, :]).reshape(-1)
-        out = self._output(full, feats, rows, False)
+        feats = self._run(full, rows)
+        out = self._output(full, feats, rows, False, feats_at_rows=True)
         if self.fill_value is not None:
             out[self.feature_names_] = out[self.feature_names_].fillna(self.fill_value)
         else:
