@@ -815,3 +815,40 @@ def test_events_equal_a_brute_force_loop():
             since = [o for o in offsets if o >= 0]
             assert getattr(r, f"{stem}_days_to") == min(min(ahead, default=9), 9)
             assert getattr(r, f"{stem}_days_since") == min(min(since, default=9), 9)
+
+
+def test_hourly_round_trip():
+    full = panel("2024-10-25", 24 * 12, freq="h", ids=("a", "b"))
+    hours = pd.date_range("2024-10-20", "2024-11-30", freq="h")
+    rng = np.random.default_rng(3)
+    tab = pd.DataFrame(
+        {
+            "date": hours,
+            "precipitation": rng.exponential(0.3, len(hours)),
+            "temp_max": 25 + 10 * rng.random(len(hours)),
+        }
+    )
+    steps = [
+        qs.CalendarFeatures(["hour", "dayofweek", "weekend"]),
+        qs.FourierTerms(24, 3),
+        qs.FourierTerms(168, 2),
+        qs.EventFeatures(
+            festivals="IN-TG",
+            names=["Diwali (Deepavali)"],
+            window=(-1, 1),
+            days_to=True,
+        ),
+        qs.WeatherFeatures(tab, rain_lags=[1, 24], rain_sums=[3, 24]),
+        qs.LagFeatures([24, 48]),
+        qs.RollingFeatures(24, ["mean", "max"], lag=24),
+        qs.SeasonalRollingFeatures(24, 3, lag=24),
+    ]
+    h = 24
+    last = full.groupby("unique_id")["ds"].transform("max")
+    train = full[full["ds"] <= last - pd.Timedelta(hours=h)]
+    pipe = qs.FeaturePipeline(steps, freq="h")
+    pipe.fit(train)
+    Xf = pipe.transform_future(train, h)
+    ref = pipe.transform(full).merge(Xf[["unique_id", "ds"]], on=["unique_id", "ds"])
+    pd.testing.assert_frame_equal(Xf, ref[Xf.columns], check_exact=False, rtol=1e-12)
+    assert Xf["hour"].tolist()[:3] == [ts.hour for ts in Xf["ds"][:3]]
