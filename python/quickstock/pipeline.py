@@ -1338,7 +1338,7 @@ class PriceFeatures(_ColumnStep):
 class PromotionFeatures(_ColumnStep):
     """Promotion flags of a numeric column and their lags and leads.
 
-    ``{c}`` is 1 where the column is above ``threshold`` (a promotion runs), 0 where it is not,
+    ``{c}_flag`` is 1 where the column is above ``threshold`` (a promotion runs), 0 where it is not,
     NaN where it is missing; ``{c}_lag{k}`` is the flag ``k`` periods earlier (the after-promotion
     dip) and ``{c}_lead{k}`` the flag ``k`` periods later (customers waiting for a promotion
     they know of). Leads in the future frame need ``X_df`` to cover ``max(leads)`` periods past
