@@ -83,7 +83,7 @@ def _real(value: Any, field: str) -> float:
     if (
         isinstance(value, bool)
         or not isinstance(value, numbers.Real)
-        or not np.isfinite(value)
+        or not np.isfinite(float(value))
     ):
         invalid(f"{field} must be a finite number (got {value!r})", field=field)
     return float(value)
@@ -476,6 +476,7 @@ def calendar_columns(ds: np.ndarray, spec: CalendarFeatures) -> dict[str, np.nda
     ).astype(np.int64)
     values: dict[str, np.ndarray] = {}
     for f in spec.features:
+        v: np.ndarray
         if f == "dayofweek":
             v = (day + 3) % 7  # 1970-01-01 was a Thursday
         elif f == "hour":
@@ -1452,7 +1453,9 @@ class RollingFeatures(_WindowStep):
         self.lag = _int(lag, "lag", 0)
         self.min_periods = min_periods
         self.quantiles = (
-            list(quantiles) if not isinstance(quantiles, numbers.Real) else [quantiles]
+            [float(quantiles)]
+            if isinstance(quantiles, numbers.Real)
+            else [float(q) for q in quantiles]
         )
         self.column = column
         _wf._stats(self.stats, self.quantiles)
@@ -1506,7 +1509,9 @@ class SeasonalRollingFeatures(_WindowStep):
         self.lag = self.season_length if lag is None else _int(lag, "lag", 0)
         self.min_periods = min_periods
         self.quantiles = (
-            list(quantiles) if not isinstance(quantiles, numbers.Real) else [quantiles]
+            [float(quantiles)]
+            if isinstance(quantiles, numbers.Real)
+            else [float(q) for q in quantiles]
         )
         self.column = column
         _wf._stats(self.stats, self.quantiles)
@@ -1555,7 +1560,9 @@ class ExpandingFeatures(_WindowStep):
         self.lag = _int(lag, "lag", 0)
         self.min_periods = _int(min_periods, "min_periods", 0)
         self.quantiles = (
-            list(quantiles) if not isinstance(quantiles, numbers.Real) else [quantiles]
+            [float(quantiles)]
+            if isinstance(quantiles, numbers.Real)
+            else [float(q) for q in quantiles]
         )
         self.column = column
         _wf._stats(self.stats, self.quantiles)
@@ -1598,7 +1605,7 @@ class EWMFeatures(_WindowStep):
         self.alpha = (
             [float(alpha)]
             if isinstance(alpha, numbers.Real) and not isinstance(alpha, bool)
-            else list(alpha)
+            else list(alpha)  # type: ignore[arg-type]
         )
         self.lag = _int(lag, "lag", 0)
         self.min_periods = _int(min_periods, "min_periods", 0)
@@ -1830,11 +1837,8 @@ class FeaturePipeline:
 
     def _fit(self, df: Any) -> PanelFrame:
         frame, ds, t = self._read(df)
-        self._tz = (
-            frame[self.time_col].dtype.tz
-            if isinstance(frame[self.time_col].dtype, pd.DatetimeTZDtype)
-            else None
-        )
+        dtype = frame[self.time_col].dtype
+        self._tz = dtype.tz if isinstance(dtype, pd.DatetimeTZDtype) else None
         for col in self.passthrough:
             if col not in frame.columns:
                 invalid(f"passthrough column {col!r} is not in the frame", field=col)
@@ -2045,13 +2049,14 @@ class FeaturePipeline:
             vals = out[self.feature_names_].to_numpy(dtype=np.float64)
             bad = np.isnan(vals)
             if bad.any():
-                r, c = map(int, np.argwhere(bad)[0])
+                r, j = (int(v) for v in np.argwhere(bad)[0])
+                name = self.feature_names_[j]
                 invalid(
-                    f"feature {self.feature_names_[c]!r} is not known at {out[self.time_col].iloc[r]} "
+                    f"feature {name!r} is not known at {out[self.time_col].iloc[r]} "
                     "(NaN: a missing future input, weather the table does not cover, or a window "
                     "with no history); give the input or set fill_value",
                     series=out[self.id_col].iloc[r],
-                    field=self.feature_names_[c],
+                    field=name,
                 )
         return out
 
