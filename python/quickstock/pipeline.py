@@ -117,6 +117,12 @@ def _str_list(values: Any, field: str) -> list[str]:
     return list(values)
 
 
+def _quantile_levels(stats: list[str], quantiles: Any) -> list[float]:
+    """The checked quantile levels (errors name ``stats`` or ``quantiles``)."""
+    todo = _wf._stats(stats, quantiles)
+    return [q for stat, q, _ in todo if stat == "quantile"] or [0.5]
+
+
 def _shortest(x: float) -> str:
     text = repr(float(x))
     return text[:-2] if text.endswith(".0") else text
@@ -1452,13 +1458,8 @@ class RollingFeatures(_WindowStep):
         self.stats = [stats] if isinstance(stats, str) else list(stats)
         self.lag = _int(lag, "lag", 0)
         self.min_periods = min_periods
-        self.quantiles = (
-            [float(quantiles)]
-            if isinstance(quantiles, numbers.Real)
-            else [float(q) for q in quantiles]
-        )
+        self.quantiles = _quantile_levels(self.stats, quantiles)
         self.column = column
-        _wf._stats(self.stats, self.quantiles)
         _wf._window_args(self.window, min_periods, lag)
 
     def _lags_needed(self) -> list[tuple[str, int]]:
@@ -1508,13 +1509,8 @@ class SeasonalRollingFeatures(_WindowStep):
         self.stats = [stats] if isinstance(stats, str) else list(stats)
         self.lag = self.season_length if lag is None else _int(lag, "lag", 0)
         self.min_periods = min_periods
-        self.quantiles = (
-            [float(quantiles)]
-            if isinstance(quantiles, numbers.Real)
-            else [float(q) for q in quantiles]
-        )
+        self.quantiles = _quantile_levels(self.stats, quantiles)
         self.column = column
-        _wf._stats(self.stats, self.quantiles)
         _wf._window_args(self.window, min_periods, self.lag)
 
     def _lags_needed(self) -> list[tuple[str, int]]:
@@ -1559,13 +1555,8 @@ class ExpandingFeatures(_WindowStep):
         self.stats = [stats] if isinstance(stats, str) else list(stats)
         self.lag = _int(lag, "lag", 0)
         self.min_periods = _int(min_periods, "min_periods", 0)
-        self.quantiles = (
-            [float(quantiles)]
-            if isinstance(quantiles, numbers.Real)
-            else [float(q) for q in quantiles]
-        )
+        self.quantiles = _quantile_levels(self.stats, quantiles)
         self.column = column
-        _wf._stats(self.stats, self.quantiles)
 
     def _lags_needed(self) -> list[tuple[str, int]]:
         return [(n, self.lag) for n in getattr(self, "feature_names_", [])]
@@ -1605,7 +1596,12 @@ class EWMFeatures(_WindowStep):
         self.alpha = (
             [float(alpha)]
             if isinstance(alpha, numbers.Real) and not isinstance(alpha, bool)
-            else list(alpha)  # type: ignore[arg-type]
+            else (
+                list(alpha)
+                if isinstance(alpha, (Sequence, np.ndarray))
+                and not isinstance(alpha, str)
+                else [alpha]
+            )  # type: ignore[list-item]
         )
         self.lag = _int(lag, "lag", 0)
         self.min_periods = _int(min_periods, "min_periods", 0)

@@ -701,6 +701,19 @@ def test_bad_tables_and_arguments(weather):
         qs.LagFeatures([0])
     with pytest.raises(qs.QuickstockError, match='field "window"'):
         qs.RollingFeatures(0)
+    with pytest.raises(qs.QuickstockError, match='field "quantiles"'):
+        qs.RollingFeatures(7, "quantile", quantiles=[1.5])
+    with pytest.raises(qs.QuickstockError, match='field "stats"'):
+        qs.ExpandingFeatures("median")
+    for bad in (None, "0.3", 0.0):
+        with pytest.raises(qs.QuickstockError, match='field "alpha"'):
+            qs.EWMFeatures(bad)
+    with pytest.raises(qs.QuickstockError, match='field "monsoon"'):
+        qs.WeatherFeatures(weather, monsoon="kerala")
+    with pytest.raises(qs.QuickstockError, match='field "reference"'):
+        qs.PriceFeatures(reference="median")
+    with pytest.raises(qs.QuickstockError, match='field "by"'):
+        qs.EventFeatures(festivals="IN-TG", by="region")
     with pytest.raises(qs.QuickstockError, match='field "steps"'):
         qs.FeaturePipeline([qs.Naive()], freq="D")
     with pytest.raises(qs.QuickstockError, match='field "freq"'):
