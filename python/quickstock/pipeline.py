@@ -1873,16 +1873,15 @@ class FeaturePipeline:
         with_target: bool,
         feats_at_rows: bool = False,
     ) -> pd.DataFrame:
-        base = panel.frame
-        cols: dict[str, Any] = {self.id_col: base[self.id_col].to_numpy()[rows]}
-        ds = base[self.time_col].to_numpy()[rows]
+        names = [self.id_col, self.time_col]
+        names += [self.target_col] if with_target else []
+        names += self.passthrough
+        # pandas take keeps each column's dtype (arrow strings stay arrow: no object round trip)
+        head = panel.frame[names].take(rows).reset_index(drop=True)
         if getattr(self, "_tz", None) is not None and not self._freq.is_integer:
-            ds = pd.DatetimeIndex(ds).tz_localize(self._tz)
-        cols[self.time_col] = ds
-        if with_target:
-            cols[self.target_col] = base[self.target_col].to_numpy()[rows]
-        for c in self.passthrough:
-            cols[c] = base[c].to_numpy()[rows]
+            head[self.time_col] = pd.DatetimeIndex(head[self.time_col]).tz_localize(
+                self._tz
+            )
         block = np.empty(
             (len(rows), len(self.feature_names_)), dtype=np.float64, order="F"
         )
@@ -1892,7 +1891,6 @@ class FeaturePipeline:
             dst[...] = feats[n] if every else feats[n][rows]
             if self.fill_value is not None:
                 np.putmask(dst, np.isnan(dst), self.fill_value)
-        head = pd.DataFrame(cols)
         return pd.concat(
             [head, pd.DataFrame(block, columns=self.feature_names_, copy=False)], axis=1
         )
