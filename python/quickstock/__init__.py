@@ -22,6 +22,21 @@ from . import datasets, features, inventory, io, metrics, plotting
 from ._core import InvalidInputError, QuickstockError
 from .alerts import anomalies, webhook_payload
 from .calendar import festivals
+from .pipeline import (
+    CalendarFeatures,
+    EventFeatures,
+    EWMFeatures,
+    ExpandingFeatures,
+    FeaturePipeline,
+    FeatureStep,
+    FourierTerms,
+    LagFeatures,
+    PriceFeatures,
+    PromotionFeatures,
+    RollingFeatures,
+    SeasonalRollingFeatures,
+    WeatherFeatures,
+)
 from .evaluation import evaluate
 from .forecaster import DEFAULT_QUANTILES, Forecaster
 from .scenario import Change, what_if
@@ -66,4 +81,17 @@ __all__ = [
     "webhook_payload",
     "what_if",
     "Change",
+    "FeaturePipeline",
+    "FeatureStep",
+    "CalendarFeatures",
+    "FourierTerms",
+    "EventFeatures",
+    "WeatherFeatures",
+    "PriceFeatures",
+    "PromotionFeatures",
+    "LagFeatures",
+    "RollingFeatures",
+    "SeasonalRollingFeatures",
+    "ExpandingFeatures",
+    "EWMFeatures",
 ]
