@@ -202,5 +202,9 @@ def test_with_the_mcp_sdk_client(model_dir: Path) -> None:
 
     tools, ok, bad = anyio.run(go)
     assert sorted(t.name for t in tools.tools) == ["explain", "forecast", "recommend_orders", "what_if"]
-    assert ok.isError is False and len(json.loads(ok.content[0].text)["forecasts"][0]["p50"]) == 2
-    assert bad.isError is True and "horizon" in bad.content[0].text
+
+    def is_error(r: object) -> bool:  # isError in SDK 1.x, is_error in 2.x
+        return bool(getattr(r, "is_error", getattr(r, "isError", None)))
+
+    assert not is_error(ok) and len(json.loads(ok.content[0].text)["forecasts"][0]["p50"]) == 2
+    assert is_error(bad) and "horizon" in bad.content[0].text
