@@ -410,7 +410,7 @@ def test_sigterm_exits_zero_within_30_s(trained: Path) -> None:
 
 
 # -- load ---------------------------------------------------------------------------------------
-N_REQUESTS = int(os.environ.get("QUICKSTOCK_LOAD_REQUESTS", "3000"))
+N_REQUESTS = int(os.environ.get("QUICKSTOCK_LOAD_REQUESTS", "5000"))
 N_CLIENTS = 6
 TIME_LIMIT_S = 180.0
 

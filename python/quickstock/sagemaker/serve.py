@@ -454,6 +454,9 @@ class Handler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     server_version = "quickstock"
+    # Headers and body go out in two writes: without TCP_NODELAY, Nagle's algorithm holds the
+    # body until the client's delayed ACK (~40 ms per request on Linux).
+    disable_nagle_algorithm = True
     timeout = 65  # an idle keep-alive connection is closed after this many seconds
 
     @property
