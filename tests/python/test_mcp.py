@@ -182,14 +182,17 @@ def test_help() -> None:
     assert r.returncode == 0 and "QUICKSTOCK_MODEL_DIR" in r.stdout
 
 
-def test_with_the_mcp_sdk_client(model_dir: Path) -> None:
-    """The PyPI ``mcp`` SDK's own stdio client against the server (skipped without the SDK)."""
+@pytest.mark.parametrize("server_args", [[], ["--sdk"]], ids=["builtin-server", "sdk-server"])
+def test_with_the_mcp_sdk_client(model_dir: Path, server_args: list[str]) -> None:
+    """The PyPI ``mcp`` SDK's own stdio client against the server, built in or served by the
+    SDK itself (``--sdk``); skipped without the SDK."""
     pytest.importorskip("mcp", reason="the PyPI mcp SDK is not installed (pip install mcp)")
     import anyio
     from mcp import ClientSession, StdioServerParameters
     from mcp.client.stdio import stdio_client
 
-    params = StdioServerParameters(command=sys.executable, args=["-m", "quickstock.mcp"], env=_env(model_dir))
+    params = StdioServerParameters(command=sys.executable, args=["-m", "quickstock.mcp", *server_args],
+                                   env=_env(model_dir))
 
     async def go() -> tuple:
         async with stdio_client(params) as (read, write):
@@ -202,6 +205,9 @@ def test_with_the_mcp_sdk_client(model_dir: Path) -> None:
 
     tools, ok, bad = anyio.run(go)
     assert sorted(t.name for t in tools.tools) == ["explain", "forecast", "recommend_orders", "what_if"]
+    schema = next(t for t in tools.tools if t.name == "what_if")
+    schema = getattr(schema, "input_schema", None) or schema.inputSchema
+    assert set(schema["required"]) == {"unique_id", "column", "op", "value"}
 
     def is_error(r: object) -> bool:  # isError in SDK 1.x, is_error in 2.x
         return bool(getattr(r, "is_error", getattr(r, "isError", None)))

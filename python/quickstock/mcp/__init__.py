@@ -148,7 +148,20 @@ def main(argv: list[str] | None = None) -> int:
         "The model comes from $QUICKSTOCK_MODEL_DIR (a directory written by `quickstock sagemaker train` or a "
         ".qs file); without it the bundled synthetic sample is used.",
     )
-    parser.parse_args(argv)
+    parser.add_argument(
+        "--sdk",
+        action="store_true",
+        help="serve with the PyPI mcp SDK (MCPServer / FastMCP) instead of the built-in protocol code",
+    )
+    args = parser.parse_args(argv)
+    if args.sdk:
+        try:
+            from ._sdk import build_server
+        except ImportError as exc:  # pragma: no cover - depends on the installation
+            print(f"quickstock.mcp: --sdk needs the mcp package (pip install mcp): {exc}", file=sys.stderr)
+            return 2
+        build_server().run(transport="stdio")
+        return 0
     protocol_out = sys.stdout
     sys.stdout = sys.stderr  # stdout carries protocol messages only
     try:

@@ -419,7 +419,8 @@ def read_csv_history(text: str) -> pd.DataFrame:
         RequestError: 400 naming the line of malformed CSV.
     """
     first = text.lstrip("\ufeff").split("\n", 1)[0]
-    has_header = first.split(",")[0].strip().strip('"').lower() in ("unique_id", "item_id", "id")
+    fields = {f.strip().strip('"').lower() for f in first.split(",")}
+    has_header = bool(fields & {"unique_id", "ds", "y"})
     try:
         if has_header:
             df = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), dtype={"unique_id": str})
