@@ -311,6 +311,36 @@ def test_csv_history_is_forecast_on_the_fly(server: Server) -> None:
         _same(got, want)
 
 
+def test_csv_header_in_any_column_order(server: Server) -> None:
+    csv = "ds,y,unique_id\n2025-01-01,1,A\n2025-01-02,2,A\n2025-01-03,5,A\n"
+    status, _, body = server.invoke(csv, "text/csv", X_Amzn_SageMaker_Custom_Attributes="h=1;models=Naive")
+    assert status == 200, body
+    (row,) = json.loads(body)["predictions"]
+    assert (row["unique_id"], row["ds"], row["p50"]) == ("A", "2025-01-04", 5.0)
+
+
+def test_ping_answers_while_a_long_forecast_runs(server: Server) -> None:
+    hist = _panel(40, 400, seed=5)[["unique_id", "ds", "y"]].to_csv(index=False)
+    done = threading.Event()
+    result: list = []
+
+    def slow() -> None:
+        result.append(server.invoke(hist, "text/csv", X_Amzn_SageMaker_Custom_Attributes="h=7;models=AutoETS")[0])
+        done.set()
+
+    t = threading.Thread(target=slow)
+    t.start()
+    during = []
+    while not done.is_set():
+        status = server.request("GET", "/ping", timeout=2)[0]
+        if not done.is_set():
+            during.append(status)
+        time.sleep(0.02)
+    t.join()
+    assert result == [200]
+    assert during and set(during) == {200}
+
+
 def test_json_history_rows_or_columns(server: Server) -> None:
     hist = {"unique_id": ["a"] * 10, "ds": [f"2025-02-{d:02d}" for d in range(1, 11)], "y": list(range(10))}
     rows = [dict(zip(hist, v)) for v in zip(*hist.values())]
