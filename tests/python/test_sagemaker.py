@@ -311,6 +311,26 @@ def test_csv_history_is_forecast_on_the_fly(server: Server) -> None:
         _same(got, want)
 
 
+def test_jsonlines_history_is_forecast_on_the_fly(server: Server) -> None:
+    hist = _panel(2, 30, seed=9)[["unique_id", "ds", "y"]]
+    hist["ds"] = hist["ds"].dt.strftime("%Y-%m-%d")
+    body_in = "\n".join(json.dumps(r) for r in hist.to_dict(orient="records")) + "\n"
+    status, headers, body = server.invoke(body_in, "application/jsonlines", "text/csv",
+                                          X_Amzn_SageMaker_Custom_Attributes="h=3")
+    assert status == 200 and headers["content-type"] == "text/csv", body
+    import io
+
+    got = pd.read_csv(io.StringIO(body.decode()), dtype={"unique_id": str})
+    want = qs.Forecaster([qs.SeasonalNaive(season_length=7), qs.Naive()], freq="D").forecast(
+        _panel(2, 30, seed=9)[["unique_id", "ds", "y"]], h=3)
+    _same(got, want)
+    lines = body_in.splitlines()
+    lines[4] = '{"unique_id": "HYD-500000/sku-0", "y": 3}'
+    status, _, body = server.invoke("\n".join(lines), "application/jsonlines")
+    err = json.loads(body)["error"]
+    assert status == 400 and err["line"] == 5 and err["field"] == "ds"
+
+
 def test_csv_header_in_any_column_order(server: Server) -> None:
     csv = "ds,y,unique_id\n2025-01-01,1,A\n2025-01-02,2,A\n2025-01-03,5,A\n"
     status, _, body = server.invoke(csv, "text/csv", X_Amzn_SageMaker_Custom_Attributes="h=1;models=Naive")

@@ -609,6 +609,9 @@ class App:
         lines = text.split("\n")
         if lines and lines[-1].strip() == "":
             lines.pop()
+        history = self._history_rows(lines)
+        if history is not None:  # JSON lines of long-format rows: one history forecast on the fly
+            return 200, self._render([self._one({**attrs, "history": history}, None)], accept, multi=False)
         results = []
         for n, line in enumerate(lines, start=1):
             try:
@@ -617,6 +620,29 @@ class App:
             except RequestError as err:
                 results.append(err)
         return 200, self._render(results, accept, multi=True)
+
+    @staticmethod
+    def _history_rows(lines: list[str]) -> list[dict[str, Any]] | None:
+        """The rows when the JSON lines are a long history (the first holds ``ds``), else None.
+
+        Raises:
+            RequestError: 400 naming the first line that is not a row.
+        """
+        first = next((ln for ln in lines if ln.strip()), "")
+        try:
+            head = json.loads(first)
+        except ValueError:
+            return None
+        if not isinstance(head, dict) or "ds" not in head:
+            return None
+        rows = []
+        for n, line in enumerate(lines, start=1):
+            row = _json_object(line.rstrip("\r"), line=n)
+            if "ds" not in row:
+                raise RequestError(400, "a JSON-lines history needs unique_id, ds and y on every line", line=n,
+                                   field="ds")
+            rows.append(row)
+        return rows
 
     def _one(self, rec: dict[str, Any], line: int | None) -> Any:
         try:
