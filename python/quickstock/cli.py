@@ -235,7 +235,48 @@ def make_parser() -> argparse.ArgumentParser:
     f.add_argument("--target-col", default="y")
     f.add_argument("--n-jobs", type=int, default=-1, help="threads (-1: all cores)")
     f.set_defaults(func=_cmd_forecast)
+
+    sm = sub.add_parser(
+        "sagemaker",
+        help="Amazon SageMaker container entry points: train, serve",
+        description="Entry points of a SageMaker bring-your-own container (see docs/sagemaker.md). "
+        "Paths live under $SAGEMAKER_BASE_DIR (default /opt/ml).",
+    )
+    smsub = sm.add_subparsers(dest="sagemaker_command", metavar="COMMAND")
+    smsub.required = True
+    st = smsub.add_parser(
+        "train",
+        help="fit on input/data/training with input/config/hyperparameters.json, save to model/",
+        description="SageMaker training: read the hyperparameters (strings: freq, season_length, "
+        "horizon, quantiles, models, window_size) from input/config/hyperparameters.json and every "
+        "CSV/Parquet file under input/data/training, fit, and save the model to model/. On failure "
+        "the reason goes to output/failure and the exit status is non-zero.",
+    )
+    st.add_argument("--base-dir", help="instead of $SAGEMAKER_BASE_DIR (default /opt/ml)")
+    st.set_defaults(func=_cmd_sagemaker_train)
+    ss = smsub.add_parser(
+        "serve",
+        help="HTTP inference server: GET /ping, POST /invocations, GET /execution-parameters",
+        description="SageMaker inference: serve the model in model/ over HTTP on "
+        "$SAGEMAKER_BIND_TO_PORT (default 8080). Exits 0 on SIGTERM.",
+    )
+    ss.add_argument("--base-dir", help="instead of $SAGEMAKER_BASE_DIR (default /opt/ml)")
+    ss.add_argument("--host", help="address to bind (default $QUICKSTOCK_BIND_HOST or 0.0.0.0)")
+    ss.add_argument("--port", type=int, help="port (default $SAGEMAKER_BIND_TO_PORT or 8080)")
+    ss.set_defaults(func=_cmd_sagemaker_serve)
     return p
+
+
+def _cmd_sagemaker_train(args: argparse.Namespace) -> int:
+    from .sagemaker.train import main as train_main
+
+    return train_main(args.base_dir)
+
+
+def _cmd_sagemaker_serve(args: argparse.Namespace) -> int:
+    from .sagemaker.serve import main as serve_main
+
+    return serve_main(host=args.host, port=args.port, base=args.base_dir)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
