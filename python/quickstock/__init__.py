@@ -24,8 +24,13 @@ from .calendar import festivals
 from .evaluation import evaluate
 from .forecaster import DEFAULT_QUANTILES, Forecaster
 from .models import (
+    ADIDA,
     ETS,
+    IMAPA,
+    TSB,
     AutoETS,
+    Croston,
+    CrostonSBA,
     HistoricAverage,
     Model,
     Naive,
@@ -52,6 +57,11 @@ __all__ = [
     "RandomWalkWithDrift",
     "ETS",
     "AutoETS",
+    "Croston",
+    "CrostonSBA",
+    "TSB",
+    "ADIDA",
+    "IMAPA",
     "datasets",
     "io",
     "features",

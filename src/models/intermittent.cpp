@@ -1,0 +1,319 @@
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include <quickstock/detail/math.hpp>
+#include <quickstock/error.hpp>
+#include <quickstock/models/intermittent.hpp>
+
+namespace quickstock {
+namespace {
+
+void require_alpha(double a, const char* name) {
+  if (!std::isfinite(a) || a <= 0.0 || a > 1.0) {
+    detail::raise_argument(
+        name, std::string(name) + " must be in (0, 1] (got " + std::to_string(a) + ")");
+  }
+}
+
+void require_nonempty(const SeriesView& s) {
+  if (s.y.size() == 0) {
+    detail::raise_invalid("series has no observations", s.id, std::nullopt, "y");
+  }
+}
+
+// Everything the five models need from one pass over the series.
+struct Scan {
+  std::int64_t n = 0;
+  std::int64_t n_demands = 0;
+  bool count = true;          // every value is an integer
+  double z = 0.0;             // SES of the non-zero sizes (alpha_z), started at the first
+  double x = 0.0;             // SES of the intervals between demands (alpha_x)
+  double p = 0.0;             // SES of the demand indicator over every step (alpha_p; TSB)
+  double size_mean = 0.0;     // mean of the non-zero sizes
+  double size_m2 = 0.0;       // sum of squared deviations of the sizes (Welford)
+  double interval_sum = 0.0;  // sum of the intervals (first counted from the start)
+};
+
+Scan scan(const Eigen::Ref<const Eigen::VectorXd>& y,
+          double alpha_z,
+          double alpha_x,
+          double alpha_p) {
+  Scan s;
+  s.n = y.size();
+  std::int64_t last = 0;  // 1-based position of the last demand, 0 before any
+  const double* v = y.data();
+  s.p = v[0] > 0.0 ? 1.0 : 0.0;
+  for (std::int64_t i = 0; i < s.n; ++i) {
+    const double yi = v[i];
+    const double d = yi > 0.0 ? 1.0 : 0.0;
+    s.p += alpha_p * (d - s.p);
+    if (yi > 0.0) {
+      if (yi != std::floor(yi)) s.count = false;
+      const auto tt = static_cast<double>(i + 1 - last);
+      last = i + 1;
+      ++s.n_demands;
+      if (s.n_demands == 1) {
+        s.z = yi;
+        s.x = tt;
+      } else {
+        s.z += alpha_z * (yi - s.z);
+        s.x += alpha_x * (tt - s.x);
+      }
+      s.interval_sum += tt;
+      const double delta = yi - s.size_mean;
+      s.size_mean += delta / static_cast<double>(s.n_demands);
+      s.size_m2 += delta * (yi - s.size_mean);
+    }
+  }
+  return s;
+}
+
+// The all-zero fit: forecast 0, every quantile 0.
+IntermittentFitted all_zero(const Scan& s, const std::optional<bool>& integer) {
+  IntermittentFitted f;
+  f.integer = integer.value_or(true);
+  f.family = SizeFamily::degenerate;
+  f.n_demands = 0;
+  (void)s;
+  f.fallback = "all zero: forecast 0";
+  return f;
+}
+
+// Fills the size family and dispersion from the scan's size moments; `size_mean` and `p` are
+// the model's. Returns the fallback note ("" when none).
+std::string set_sizes(IntermittentFitted& f, const Scan& s) {
+  const double var = s.n_demands >= 2 ? s.size_m2 / static_cast<double>(s.n_demands - 1) : 0.0;
+  if (s.count) {
+    if (s.n_demands < 2) {
+      f.family = SizeFamily::poisson;
+      f.size_dispersion = 1.0;
+      return "fewer than two demands: Poisson sizes";
+    }
+    if (!(var > 0.0)) {
+      f.family = SizeFamily::degenerate;
+      f.size_dispersion = 0.0;
+      return "";
+    }
+    const double d = var / (s.size_mean - 1.0);  // size_mean > 1 when var > 0
+    if (!(d > 1.0) || !std::isfinite(d)) {
+      f.family = SizeFamily::poisson;
+      f.size_dispersion = 1.0;
+      return "";
+    }
+    f.family = SizeFamily::negative_binomial;
+    f.size_dispersion = d;
+    return "";
+  }
+  if (s.n_demands < 2 || !(var > 0.0)) {
+    f.family = SizeFamily::degenerate;
+    f.size_dispersion = 0.0;
+    return s.n_demands < 2 ? "fewer than two demands: constant size" : "";
+  }
+  f.family = SizeFamily::gamma;
+  f.size_dispersion = var / (s.size_mean * s.size_mean);
+  return "";
+}
+
+void note(std::string& fallback, const std::string& what) {
+  if (what.empty()) return;
+  if (!fallback.empty()) fallback += "; ";
+  fallback += what;
+}
+
+// Finishes a fit from the point forecast `mean` and the size mean `size_mean`: p = mean /
+// size_mean capped at 1 (the size mean then raised to the forecast).
+IntermittentFitted finish(const Scan& s,
+                          double mean,
+                          double size_mean,
+                          const std::optional<bool>& integer) {
+  IntermittentFitted f;
+  f.mean = mean;
+  f.n_demands = s.n_demands;
+  f.integer = integer.value_or(s.count);
+  if (s.count) size_mean = std::max(size_mean, 1.0);
+  double p = size_mean > 0.0 ? mean / size_mean : 0.0;
+  if (p > 1.0) {
+    p = 1.0;
+    size_mean = mean;
+  }
+  f.p = std::max(p, 0.0);
+  f.size_mean = size_mean;
+  note(f.fallback, set_sizes(f, s));
+  return f;
+}
+
+// Sum of squared one-step errors of SES with `alpha` on b (level started at b[0]), and the
+// final level.
+double ses_sse(const std::vector<double>& b, double alpha, double* level) {
+  double l = b[0];
+  double sse = 0.0;
+  for (std::size_t i = 1; i < b.size(); ++i) {
+    const double e = b[i] - l;
+    sse += e * e;
+    l += alpha * e;
+  }
+  if (level != nullptr) *level = l;
+  return sse;
+}
+
+// SES forecast of b with alpha minimising the in-sample squared one-step error over
+// [0.1, 0.3] (golden-section search to 1e-6, then the better of the bracket's ends).
+double optimized_ses(const std::vector<double>& b) {
+  if (b.size() == 1) return b[0];
+  constexpr double lo0 = 0.1;
+  constexpr double hi0 = 0.3;
+  const double g = (std::sqrt(5.0) - 1.0) / 2.0;
+  double lo = lo0;
+  double hi = hi0;
+  double c = hi - g * (hi - lo);
+  double d = lo + g * (hi - lo);
+  double fc = ses_sse(b, c, nullptr);
+  double fd = ses_sse(b, d, nullptr);
+  while (hi - lo > 1e-6) {
+    if (fc <= fd) {
+      hi = d;
+      d = c;
+      fd = fc;
+      c = hi - g * (hi - lo);
+      fc = ses_sse(b, c, nullptr);
+    } else {
+      lo = c;
+      c = d;
+      fc = fd;
+      d = lo + g * (hi - lo);
+      fd = ses_sse(b, d, nullptr);
+    }
+  }
+  double level = 0.0;
+  (void)ses_sse(b, fc <= fd ? c : d, &level);
+  return level;
+}
+
+// ADIDA's forecast per step at aggregation level k (buckets aligned to the series' end).
+double adida_at(const Eigen::Ref<const Eigen::VectorXd>& y,
+                std::int64_t k,
+                std::vector<double>& buckets) {
+  const std::int64_t n = y.size();
+  const std::int64_t nb = n / k;
+  const std::int64_t first = n - nb * k;
+  buckets.assign(static_cast<std::size_t>(nb), 0.0);
+  for (std::int64_t j = 0; j < nb; ++j) {
+    buckets[static_cast<std::size_t>(j)] = y.segment(first + j * k, k).sum();
+  }
+  return optimized_ses(buckets) / static_cast<double>(k);
+}
+
+std::int64_t mean_interval_level(const Scan& s) {
+  const double m = s.interval_sum / static_cast<double>(s.n_demands);
+  return std::max<std::int64_t>(1, std::llround(m));
+}
+
+}  // namespace
+
+double IntermittentFitted::quantile(double tau) const {
+  if (!(p > 0.0) || !(size_mean > 0.0)) return 0.0;
+  const double q0 = 1.0 - p;
+  if (tau <= q0) return 0.0;
+  // Level within the size distribution; kept below 1 so that the quantile is finite.
+  const double u = std::min((tau - q0) / p, 1.0 - 1e-12);
+  switch (family) {
+    case SizeFamily::degenerate:
+      return integer ? std::ceil(size_mean) : size_mean;
+    case SizeFamily::gamma: {
+      const double v =
+          detail::gamma_quantile(1.0 / size_dispersion, size_mean * size_dispersion, u);
+      return integer ? std::ceil(v) : v;
+    }
+    case SizeFamily::poisson:
+    case SizeFamily::negative_binomial: {
+      const double m = size_mean - 1.0;  // mean of S − 1
+      if (!(m > 1e-12)) return 1.0;      // S = 1
+      const bool pois = family == SizeFamily::poisson;
+      const double r = pois ? 0.0 : m / (size_dispersion - 1.0);
+      const double prob = pois ? 0.0 : 1.0 / size_dispersion;
+      const double j =
+          pois ? detail::poisson_quantile(m, u) : detail::negative_binomial_quantile(r, prob, u);
+      if (integer) return 1.0 + j;
+      // Continuous: interpolate the CDF of S − 1 linearly between j − 1 and j.
+      const double hi =
+          pois ? detail::poisson_cdf(m, j) : detail::negative_binomial_cdf(r, prob, j);
+      const double lo = j < 0.5 ? 0.0
+                                : (pois ? detail::poisson_cdf(m, j - 1.0)
+                                        : detail::negative_binomial_cdf(r, prob, j - 1.0));
+      const double frac = hi > lo ? std::clamp((u - lo) / (hi - lo), 0.0, 1.0) : 1.0;
+      return j + frac;  // D in (j, j + 1] on the continuous scale; D = 1 + j is the count
+    }
+  }
+  return 0.0;
+}
+
+SeriesForecast IntermittentFitted::forecast(const ForecastOptions& options) const {
+  const auto h = static_cast<Eigen::Index>(options.h);
+  const auto nq = static_cast<Eigen::Index>(options.quantiles.size());
+  SeriesForecast out;
+  out.mean = Eigen::VectorXd::Constant(h, mean);
+  out.quantiles.resize(h, nq);
+  for (Eigen::Index q = 0; q < nq; ++q) {
+    out.quantiles.col(q).setConstant(quantile(options.quantiles[static_cast<std::size_t>(q)]));
+  }
+  return out;
+}
+
+void validate(const Croston& spec) { require_alpha(spec.alpha, "alpha"); }
+void validate(const CrostonSBA& spec) { require_alpha(spec.alpha, "alpha"); }
+void validate(const TSB& spec) {
+  require_alpha(spec.alpha_d, "alpha_d");
+  require_alpha(spec.alpha_p, "alpha_p");
+}
+void validate(const ADIDA&) {}
+void validate(const IMAPA&) {}
+
+IntermittentFitted Croston::fit(const SeriesView& s) const {
+  require_nonempty(s);
+  const Scan sc = scan(s.y, alpha, alpha, 0.0);
+  if (sc.n_demands == 0) return all_zero(sc, integer);
+  return finish(sc, sc.z / sc.x, sc.z, integer);
+}
+
+IntermittentFitted CrostonSBA::fit(const SeriesView& s) const {
+  require_nonempty(s);
+  const Scan sc = scan(s.y, alpha, alpha, 0.0);
+  if (sc.n_demands == 0) return all_zero(sc, integer);
+  return finish(sc, (1.0 - alpha / 2.0) * sc.z / sc.x, sc.z, integer);
+}
+
+IntermittentFitted TSB::fit(const SeriesView& s) const {
+  require_nonempty(s);
+  const Scan sc = scan(s.y, alpha_d, alpha_d, alpha_p);
+  if (sc.n_demands == 0) return all_zero(sc, integer);
+  IntermittentFitted f = finish(sc, sc.p * sc.z, sc.z, integer);
+  return f;
+}
+
+IntermittentFitted ADIDA::fit(const SeriesView& s) const {
+  require_nonempty(s);
+  const Scan sc = scan(s.y, 0.1, 0.1, 0.0);
+  if (sc.n_demands == 0) return all_zero(sc, integer);
+  const std::int64_t k = mean_interval_level(sc);
+  std::vector<double> buckets;
+  IntermittentFitted f = finish(sc, adida_at(s.y, k, buckets), sc.z, integer);
+  f.aggregation = k;
+  return f;
+}
+
+IntermittentFitted IMAPA::fit(const SeriesView& s) const {
+  require_nonempty(s);
+  const Scan sc = scan(s.y, 0.1, 0.1, 0.0);
+  if (sc.n_demands == 0) return all_zero(sc, integer);
+  const std::int64_t kmax = mean_interval_level(sc);
+  std::vector<double> buckets;
+  double sum = 0.0;
+  for (std::int64_t k = 1; k <= kmax; ++k) sum += adida_at(s.y, k, buckets);
+  IntermittentFitted f = finish(sc, sum / static_cast<double>(kmax), sc.z, integer);
+  f.aggregation = kmax;
+  return f;
+}
+
+}  // namespace quickstock
