@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <vector>
 
 #include <quickstock/detail/math.hpp>
@@ -191,23 +192,42 @@ double optimized_ses(const std::vector<double>& b) {
   return level;
 }
 
-// ADIDA's forecast per step at aggregation level k (buckets aligned to the series' end).
-double adida_at(const Eigen::Ref<const Eigen::VectorXd>& y,
-                std::int64_t k,
-                std::vector<double>& buckets) {
-  const std::int64_t n = y.size();
+// ADIDA's forecast per step at aggregation level k (buckets aligned to the series' end), from
+// the prefix sums `cum` (cum[0] = 0, cum[t + 1] = y[0] + … + y[t]): O(n / k) per level.
+double adida_at(const std::vector<double>& cum, std::int64_t k, std::vector<double>& buckets) {
+  const auto n = static_cast<std::int64_t>(cum.size()) - 1;
   const std::int64_t nb = n / k;
   const std::int64_t first = n - nb * k;
-  buckets.assign(static_cast<std::size_t>(nb), 0.0);
+  buckets.resize(static_cast<std::size_t>(nb));
   for (std::int64_t j = 0; j < nb; ++j) {
-    buckets[static_cast<std::size_t>(j)] = y.segment(first + j * k, k).sum();
+    const auto a = static_cast<std::size_t>(first + j * k);
+    buckets[static_cast<std::size_t>(j)] = cum[a + static_cast<std::size_t>(k)] - cum[a];
   }
   return optimized_ses(buckets) / static_cast<double>(k);
+}
+
+std::vector<double> prefix_sums(const Eigen::Ref<const Eigen::VectorXd>& y) {
+  std::vector<double> cum(static_cast<std::size_t>(y.size()) + 1);
+  cum[0] = 0.0;
+  for (Eigen::Index t = 0; t < y.size(); ++t) {
+    cum[static_cast<std::size_t>(t) + 1] = cum[static_cast<std::size_t>(t)] + y[t];
+  }
+  return cum;
 }
 
 std::int64_t mean_interval_level(const Scan& s) {
   const double m = s.interval_sum / static_cast<double>(s.n_demands);
   return std::max<std::int64_t>(1, std::llround(m));
+}
+
+// Above this mean of S − 1 the count quantile uses the Normal approximation (the relative
+// error of a count quantile is then below 1e-3 and Boost's series may not converge).
+constexpr double kLargeCount = 1e6;
+
+// 1 + the Normal approximation of the (S − 1) quantile, rounded up for integer output.
+double large_count_quantile(double m, double var, double u, bool integer) {
+  const double j = std::max(0.0, m + std::sqrt(var) * detail::normal_quantile(u));
+  return 1.0 + (integer ? std::ceil(j) : j);
 }
 
 }  // namespace
@@ -231,19 +251,25 @@ double IntermittentFitted::quantile(double tau) const {
       const double m = size_mean - 1.0;  // mean of S − 1
       if (!(m > 1e-12)) return 1.0;      // S = 1
       const bool pois = family == SizeFamily::poisson;
+      const double var = pois ? m : m * size_dispersion;
+      if (m > kLargeCount) return large_count_quantile(m, var, u, integer);
       const double r = pois ? 0.0 : m / (size_dispersion - 1.0);
       const double prob = pois ? 0.0 : 1.0 / size_dispersion;
-      const double j =
-          pois ? detail::poisson_quantile(m, u) : detail::negative_binomial_quantile(r, prob, u);
-      if (integer) return 1.0 + j;
-      // Continuous: interpolate the CDF of S − 1 linearly between j − 1 and j.
-      const double hi =
-          pois ? detail::poisson_cdf(m, j) : detail::negative_binomial_cdf(r, prob, j);
-      const double lo = j < 0.5 ? 0.0
-                                : (pois ? detail::poisson_cdf(m, j - 1.0)
-                                        : detail::negative_binomial_cdf(r, prob, j - 1.0));
-      const double frac = hi > lo ? std::clamp((u - lo) / (hi - lo), 0.0, 1.0) : 1.0;
-      return j + frac;  // D in (j, j + 1] on the continuous scale; D = 1 + j is the count
+      try {
+        const double j =
+            pois ? detail::poisson_quantile(m, u) : detail::negative_binomial_quantile(r, prob, u);
+        if (integer) return 1.0 + j;
+        // Continuous: interpolate the CDF of S − 1 linearly between j − 1 and j.
+        const double hi =
+            pois ? detail::poisson_cdf(m, j) : detail::negative_binomial_cdf(r, prob, j);
+        const double lo = j < 0.5 ? 0.0
+                                  : (pois ? detail::poisson_cdf(m, j - 1.0)
+                                          : detail::negative_binomial_cdf(r, prob, j - 1.0));
+        const double frac = hi > lo ? std::clamp((u - lo) / (hi - lo), 0.0, 1.0) : 1.0;
+        return j + frac;  // D in (j, j + 1] on the continuous scale; D = 1 + j is the count
+      } catch (const std::exception&) {
+        return large_count_quantile(m, var, u, integer);  // Boost's series did not converge
+      }
     }
   }
   return 0.0;
@@ -298,7 +324,7 @@ IntermittentFitted ADIDA::fit(const SeriesView& s) const {
   if (sc.n_demands == 0) return all_zero(sc, integer);
   const std::int64_t k = mean_interval_level(sc);
   std::vector<double> buckets;
-  IntermittentFitted f = finish(sc, adida_at(s.y, k, buckets), sc.z, integer);
+  IntermittentFitted f = finish(sc, adida_at(prefix_sums(s.y), k, buckets), sc.z, integer);
   f.aggregation = k;
   return f;
 }
@@ -308,9 +334,11 @@ IntermittentFitted IMAPA::fit(const SeriesView& s) const {
   const Scan sc = scan(s.y, 0.1, 0.1, 0.0);
   if (sc.n_demands == 0) return all_zero(sc, integer);
   const std::int64_t kmax = mean_interval_level(sc);
+  const std::vector<double> cum = prefix_sums(s.y);
   std::vector<double> buckets;
+  buckets.reserve(static_cast<std::size_t>(s.y.size()));
   double sum = 0.0;
-  for (std::int64_t k = 1; k <= kmax; ++k) sum += adida_at(s.y, k, buckets);
+  for (std::int64_t k = 1; k <= kmax; ++k) sum += adida_at(cum, k, buckets);
   IntermittentFitted f = finish(sc, sum / static_cast<double>(kmax), sc.z, integer);
   f.aggregation = kmax;
   return f;
