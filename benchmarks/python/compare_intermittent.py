@@ -114,20 +114,22 @@ def speed(df: pd.DataFrame, repeats: int, n_jobs: list[int]) -> None:
     warm = df[df["unique_id"] < 10]
     StatsForecast(models=list(sf_models().values()), freq="D", n_jobs=1).forecast(df=warm, h=28)
     print(f"\nspeed: {n} series x {length} days, h = 28, median of {repeats} (fit + predict from the frame)")
-    print(f"  {'model':<12}{'quickstock s':>14}{'series/s':>12}{'statsforecast s':>17}{'series/s':>12}{'ratio':>8}")
-    for name in qs_models():
+    print(f"  {'model':<14}{'quickstock s':>12}{'series/s':>12}{'statsforecast s':>17}{'series/s':>12}{'ratio':>8}")
+    for name in [*qs_models(), "all five"]:
+        ours = list(qs_models().values()) if name == "all five" else [qs_models()[name]]
+        theirs = list(sf_models().values()) if name == "all five" else [sf_models()[name]]
         for j in n_jobs:
             q = timed(
-                lambda: qs.Forecaster([qs_models()[name]], freq="D", n_jobs=j)
+                lambda: qs.Forecaster(ours, freq="D", n_jobs=j)
                 .fit(df)
                 .predict(h=28, quantiles=[0.1, 0.5, 0.9]),
                 repeats,
             )
             s = timed(
-                lambda: StatsForecast(models=[sf_models()[name]], freq="D", n_jobs=j).forecast(df=df, h=28),
+                lambda: StatsForecast(models=theirs, freq="D", n_jobs=j).forecast(df=df, h=28),
                 repeats,
             )
-            print(f"  {name + f' j={j}':<12}{q:>14.2f}{n / q:>12.0f}{s:>17.2f}{n / s:>12.0f}{s / q:>8.1f}")
+            print(f"  {name + f' j={j}':<14}{q:>12.2f}{n / q:>12.0f}{s:>17.2f}{n / s:>12.0f}{s / q:>8.1f}")
 
 
 def main() -> int:
