@@ -6,9 +6,10 @@
 2. Speed on a simulated M5-sized panel (default 30,490 series × 1,941 days; per series a demand
    probability from Beta(0.6, 1.2) and sizes 1 + NB(2, 0.4); seeded): wall time of fit +
    predict (h = 28) from the long DataFrame, per model, median of `--repeats` runs, series/s and
-   the ratio statsforecast / quickstock. quickstock also returns quantiles (P10/P50/P90 here);
-   statsforecast returns the mean only. statsforecast's numba compilation is excluded (a
-   warm-up run on 10 series first).
+   the ratio statsforecast / quickstock, end to end (frame in, frame out) and for quickstock's
+   C++ core alone (fit + forecast on the already validated panel). quickstock also returns
+   quantiles (P10/P50/P90 here); statsforecast returns the mean only. statsforecast's numba
+   compilation is excluded (a warm-up run on 10 series first).
 
 Run (statsforecast needs pandas < 3, so it lives in its own venv):
 
@@ -106,16 +107,27 @@ def timed(fn, repeats: int) -> float:
     return float(np.median(times))
 
 
-def speed(df: pd.DataFrame, repeats: int, n_jobs: list[int]) -> None:
+def speed(df: pd.DataFrame, repeats: int, n_jobs: list[int], only: list[str]) -> None:
     from statsforecast import StatsForecast
+
+    from quickstock import _core
 
     n = df["unique_id"].nunique()
     length = len(df) // n
     warm = df[df["unique_id"] < 10]
     StatsForecast(models=list(sf_models().values()), freq="D", n_jobs=1).forecast(df=warm, h=28)
-    print(f"\nspeed: {n} series x {length} days, h = 28, median of {repeats} (fit + predict from the frame)")
-    print(f"  {'model':<14}{'quickstock s':>12}{'series/s':>12}{'statsforecast s':>17}{'series/s':>12}{'ratio':>8}")
-    for name in [*qs_models(), "all five"]:
+    prep = qs.Forecaster([qs.Croston()], freq="D")._prepare
+    t_prep = timed(lambda: prep(df), repeats)
+    panel = prep(df).panel
+    print(f"\nspeed: {n} series x {length} days, h = 28, median of {repeats}")
+    print(f"  quickstock: validated panel from the frame (shared by all models): {t_prep:.2f} s")
+    print("  e2e = fit + predict from the frame (quickstock with P10/P50/P90, statsforecast mean only);")
+    print("  core = quickstock's C++ fit + forecast on the built panel (no frame in or out)")
+    print(
+        f"  {'model':<14}{'qs e2e s':>10}{'qs core s':>11}{'core ser/s':>12}{'sf e2e s':>10}"
+        f"{'sf ser/s':>10}{'sf/qs e2e':>11}{'sf/qs core':>12}"
+    )
+    for name in [m for m in [*qs_models(), "all five"] if not only or m in only]:
         ours = list(qs_models().values()) if name == "all five" else [qs_models()[name]]
         theirs = list(sf_models().values()) if name == "all five" else [sf_models()[name]]
         for j in n_jobs:
@@ -125,11 +137,21 @@ def speed(df: pd.DataFrame, repeats: int, n_jobs: list[int]) -> None:
                 .predict(h=28, quantiles=[0.1, 0.5, 0.9]),
                 repeats,
             )
+            c = timed(
+                lambda: [
+                    _core.FittedModel(m.spec, panel, j).forecast(28, [0.1, 0.5, 0.9], True, j)
+                    for m in ours
+                ],
+                repeats,
+            )
             s = timed(
                 lambda: StatsForecast(models=theirs, freq="D", n_jobs=j).forecast(df=df, h=28),
                 repeats,
             )
-            print(f"  {name + f' j={j}':<14}{q:>12.2f}{n / q:>12.0f}{s:>17.2f}{n / s:>12.0f}{s / q:>8.1f}")
+            print(
+                f"  {name + f' j={j}':<14}{q:>10.2f}{c:>11.3f}{n / c:>12.0f}{s:>10.2f}{n / s:>10.0f}"
+                f"{s / q:>11.2f}{s / c:>12.1f}"
+            )
 
 
 def main() -> int:
@@ -140,6 +162,7 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--n-jobs", default="1")
     ap.add_argument("--skip-parity", action="store_true")
+    ap.add_argument("--models", default="", help='comma-separated subset, e.g. "Croston,all five"')
     args = ap.parse_args()
     try:
         import statsforecast  # noqa: F401
@@ -151,7 +174,8 @@ def main() -> int:
             parity(tiny_m5(Path(args.data)))
         else:
             print(f"M5 data not found in {args.data}: parity skipped")
-    speed(simulated(args.series, args.length), args.repeats, [int(j) for j in args.n_jobs.split(",")])
+    speed(simulated(args.series, args.length), args.repeats, [int(j) for j in args.n_jobs.split(",")],
+          [m for m in args.models.split(",") if m])
     return 0
 
 

@@ -429,7 +429,7 @@ class ADIDA(Model):
 
     The series is summed over non-overlapping buckets of k steps, k the mean interval between
     demands rounded (at least 1), aligned to end at the last observation; simple exponential
-    smoothing with alpha chosen in [0.1, 0.3] (least squares, golden-section search) forecasts
+    smoothing with alpha chosen in [0.1, 0.3] (least squares, bracketing search) forecasts
     the next bucket, divided by k per step. Occurrence and size as ``Croston`` (size mean from
     Croston's size smoothing, p = forecast / size mean, capped at 1).
 

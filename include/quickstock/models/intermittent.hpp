@@ -123,8 +123,8 @@ struct TSB {
 /// Petropoulos & Assimakopoulos 2011): the series is summed over non-overlapping buckets of k
 /// steps, k the mean interval between demands rounded (at least 1), aligned so that the last
 /// bucket ends at the last observation (older leftovers dropped); SES with alpha chosen in
-/// [0.1, 0.3] by golden-section search on the in-sample squared one-step error forecasts the
-/// next bucket, and the forecast per step is that divided by k. Predictive distribution: size
+/// [0.1, 0.3] by a bracketing search (to 1e-6) on the in-sample squared one-step error forecasts
+/// the next bucket, and the forecast per step is that divided by k. Predictive distribution: size
 /// mean from Croston's size smoothing (alpha 0.1), p = forecast / size mean (capped at 1, the
 /// size mean then raised to the forecast). Same `integer` and fallbacks as `Croston`.
 struct ADIDA {
