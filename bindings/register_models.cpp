@@ -107,6 +107,66 @@ void register_models(py::module_& m) {
             return s;
           }));
 
+  bind_spec<Croston>(m, "Croston")
+      .def(py::init([](double alpha, std::optional<bool> integer) {
+             Croston s{alpha, integer};
+             validate(s);
+             return s;
+           }),
+           "alpha"_a = 0.1, "integer"_a = py::none())
+      .def_readonly("alpha", &Croston::alpha)
+      .def_readonly("integer", &Croston::integer)
+      .def(py::pickle([](const Croston& s) { return py::make_tuple(s.alpha, s.integer); },
+                      [](const py::tuple& t) {
+                        Croston s{t[0].cast<double>(), t[1].cast<std::optional<bool>>()};
+                        validate(s);
+                        return s;
+                      }));
+  bind_spec<CrostonSBA>(m, "CrostonSBA")
+      .def(py::init([](double alpha, std::optional<bool> integer) {
+             CrostonSBA s{alpha, integer};
+             validate(s);
+             return s;
+           }),
+           "alpha"_a = 0.1, "integer"_a = py::none())
+      .def_readonly("alpha", &CrostonSBA::alpha)
+      .def_readonly("integer", &CrostonSBA::integer)
+      .def(py::pickle([](const CrostonSBA& s) { return py::make_tuple(s.alpha, s.integer); },
+                      [](const py::tuple& t) {
+                        CrostonSBA s{t[0].cast<double>(), t[1].cast<std::optional<bool>>()};
+                        validate(s);
+                        return s;
+                      }));
+  bind_spec<TSB>(m, "TSB")
+      .def(py::init([](double alpha_d, double alpha_p, std::optional<bool> integer) {
+             TSB s{alpha_d, alpha_p, integer};
+             validate(s);
+             return s;
+           }),
+           "alpha_d"_a, "alpha_p"_a, "integer"_a = py::none())
+      .def_readonly("alpha_d", &TSB::alpha_d)
+      .def_readonly("alpha_p", &TSB::alpha_p)
+      .def_readonly("integer", &TSB::integer)
+      .def(py::pickle(
+          [](const TSB& s) { return py::make_tuple(s.alpha_d, s.alpha_p, s.integer); },
+          [](const py::tuple& t) {
+            TSB s{t[0].cast<double>(), t[1].cast<double>(), t[2].cast<std::optional<bool>>()};
+            validate(s);
+            return s;
+          }));
+  bind_spec<ADIDA>(m, "ADIDA")
+      .def(py::init([](std::optional<bool> integer) { return ADIDA{integer}; }),
+           "integer"_a = py::none())
+      .def_readonly("integer", &ADIDA::integer)
+      .def(py::pickle([](const ADIDA& s) { return py::make_tuple(s.integer); },
+                      [](const py::tuple& t) { return ADIDA{t[0].cast<std::optional<bool>>()}; }));
+  bind_spec<IMAPA>(m, "IMAPA")
+      .def(py::init([](std::optional<bool> integer) { return IMAPA{integer}; }),
+           "integer"_a = py::none())
+      .def_readonly("integer", &IMAPA::integer)
+      .def(py::pickle([](const IMAPA& s) { return py::make_tuple(s.integer); },
+                      [](const py::tuple& t) { return IMAPA{t[0].cast<std::optional<bool>>()}; }));
+
   m.def("model_name", &model_name, "spec"_a);
 
   py::class_<FittedModel>(m, "FittedModel")

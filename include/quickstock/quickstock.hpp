@@ -15,5 +15,6 @@
 #include <quickstock/models/baselines.hpp>
 #include <quickstock/models/ets.hpp>
 #include <quickstock/models/forecast.hpp>
+#include <quickstock/models/intermittent.hpp>
 #include <quickstock/models/model.hpp>
 #include <quickstock/version.hpp>

@@ -41,8 +41,13 @@ from .evaluation import evaluate
 from .forecaster import DEFAULT_QUANTILES, Forecaster
 from .scenario import Change, what_if
 from .models import (
+    ADIDA,
     ETS,
+    IMAPA,
+    TSB,
     AutoETS,
+    Croston,
+    CrostonSBA,
     HistoricAverage,
     Model,
     Naive,
@@ -69,6 +74,11 @@ __all__ = [
     "RandomWalkWithDrift",
     "ETS",
     "AutoETS",
+    "Croston",
+    "CrostonSBA",
+    "TSB",
+    "ADIDA",
+    "IMAPA",
     "datasets",
     "io",
     "features",

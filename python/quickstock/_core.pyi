@@ -158,6 +158,30 @@ class AutoETS:
         self, season_length: int = 1, model: str = "ZZZ", damped: bool | None = None
     ) -> None: ...
 
+class Croston:
+    alpha: float
+    integer: bool | None
+    def __init__(self, alpha: float = 0.1, integer: bool | None = None) -> None: ...
+
+class CrostonSBA:
+    alpha: float
+    integer: bool | None
+    def __init__(self, alpha: float = 0.1, integer: bool | None = None) -> None: ...
+
+class TSB:
+    alpha_d: float
+    alpha_p: float
+    integer: bool | None
+    def __init__(self, alpha_d: float, alpha_p: float, integer: bool | None = None) -> None: ...
+
+class ADIDA:
+    integer: bool | None
+    def __init__(self, integer: bool | None = None) -> None: ...
+
+class IMAPA:
+    integer: bool | None
+    def __init__(self, integer: bool | None = None) -> None: ...
+
 _Spec = Union[
     Naive,
     SeasonalNaive,
@@ -167,6 +191,11 @@ _Spec = Union[
     RandomWalkWithDrift,
     ETS,
     AutoETS,
+    Croston,
+    CrostonSBA,
+    TSB,
+    ADIDA,
+    IMAPA,
 ]
 
 def model_name(spec: _Spec) -> str: ...

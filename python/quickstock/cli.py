@@ -28,6 +28,11 @@ _BY_NAME = {
     "SeasonalWindowAverage": lambda m, k: _models.SeasonalWindowAverage(season_length=m, window_size=k),
     "RandomWalkWithDrift": lambda m, k: _models.RandomWalkWithDrift(),
     "AutoETS": lambda m, k: _models.AutoETS(season_length=m),
+    "Croston": lambda m, k: _models.Croston(),
+    "CrostonSBA": lambda m, k: _models.CrostonSBA(),
+    "TSB": lambda m, k: _models.TSB(alpha_d=0.1, alpha_p=0.1),
+    "ADIDA": lambda m, k: _models.ADIDA(),
+    "IMAPA": lambda m, k: _models.IMAPA(),
 }
 
 

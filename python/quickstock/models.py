@@ -23,6 +23,11 @@ __all__ = [
     "RandomWalkWithDrift",
     "ETS",
     "AutoETS",
+    "Croston",
+    "CrostonSBA",
+    "TSB",
+    "ADIDA",
+    "IMAPA",
 ]
 
 
@@ -285,3 +290,195 @@ class AutoETS(Model):
 
     def _params(self) -> dict[str, Any]:
         return {"season_length": self.season_length, "model": self.model, "damped": self.damped}
+
+
+def _alpha(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        invalid(f"{name} must be a number in (0, 1] (got {value!r})", field=name)
+    return float(value)
+
+
+def _integer(value: Any) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        invalid(f"integer must be None, True or False (got {value!r})", field="integer")
+    return value
+
+
+_INTERMITTENT_QUANTILES = """Quantiles come from a per-step predictive distribution D = B·S: demand occurs with
+    probability p (B ~ Bernoulli(p), from the model's occurrence estimate) and its size S
+    follows, for count data, 1 + negative binomial (1 + Poisson when the observed sizes are not
+    over-dispersed; a constant when they are all equal) with the model's size estimate as mean
+    and the variance-to-mean ratio of the observed non-zero sizes; for non-integer data a Gamma
+    with the observed coefficient of variation. p·E[S] is the point forecast. Levels at or
+    below 1 − p give 0. See docs/intermittent.md for the calibration evidence on M5."""
+
+
+class Croston(Model):
+    """Croston's method for intermittent demand, as R ``forecast::croston(y, alpha=0.1)``.
+
+    Simple exponential smoothing with fixed ``alpha`` of the non-zero demand sizes z and of
+    the intervals x between demands (the first counted from the start), each started at its
+    first value; the point forecast is z / x at every step. Occurrence p = 1 / x, size mean z.
+
+    {quantiles}
+
+    Fallbacks: an all-zero series forecasts 0 (every quantile 0); fewer than two demands give
+    Poisson sizes (count data) or a constant size.
+
+    Args:
+        alpha: smoothing parameter of sizes and intervals, in (0, 1]; 0.1 as R.
+        integer: ``None`` (default) gives integer quantiles when every observation is an
+            integer (count data); ``True`` always (non-integer data: quantiles of ⌈D⌉);
+            ``False`` never (count data: the CDF is interpolated linearly between integers).
+        alias: name in outputs (default ``"Croston"``).
+
+    Raises:
+        QuickstockError: for ``alpha`` outside (0, 1] or a non-boolean ``integer``.
+
+    References:
+        Croston (1972), *Forecasting and stock control for intermittent demands*, Operational
+        Research Quarterly 23(3); R ``forecast::croston``.
+    """
+
+    def __init__(
+        self, alpha: float = 0.1, integer: bool | None = None, alias: str | None = None
+    ) -> None:
+        super().__init__(alias)
+        self.alpha = _alpha(alpha, "alpha")
+        self.integer = _integer(integer)
+        self._spec = _core.Croston(alpha=self.alpha, integer=self.integer)
+
+    def _params(self) -> dict[str, Any]:
+        return {"alpha": self.alpha, "integer": self.integer}
+
+
+class CrostonSBA(Model):
+    """Croston's method with the Syntetos–Boylan bias correction (SBA).
+
+    The Croston forecast times (1 − alpha / 2) (0.95 for alpha = 0.1); occurrence
+    p = (1 − alpha / 2) / x, size mean z.
+
+    {quantiles}
+
+    Args:
+        alpha: smoothing parameter of sizes and intervals, in (0, 1].
+        integer: integer quantiles (see ``Croston``).
+        alias: name in outputs (default ``"CrostonSBA"``).
+
+    Raises:
+        QuickstockError: for ``alpha`` outside (0, 1] or a non-boolean ``integer``.
+
+    References:
+        Syntetos & Boylan (2005), *The accuracy of intermittent demand estimates*, IJF 21(2).
+    """
+
+    def __init__(
+        self, alpha: float = 0.1, integer: bool | None = None, alias: str | None = None
+    ) -> None:
+        super().__init__(alias)
+        self.alpha = _alpha(alpha, "alpha")
+        self.integer = _integer(integer)
+        self._spec = _core.CrostonSBA(alpha=self.alpha, integer=self.integer)
+
+    def _params(self) -> dict[str, Any]:
+        return {"alpha": self.alpha, "integer": self.integer}
+
+
+class TSB(Model):
+    """Teunter–Syntetos–Babai: smoothed demand probability times smoothed demand size.
+
+    The demand probability p is smoothed every step with ``alpha_p`` (started at the first
+    step's indicator), the size z only when demand occurs with ``alpha_d`` (started at the
+    first non-zero size); the point forecast is p·z.
+
+    {quantiles}
+
+    Args:
+        alpha_d: smoothing parameter of the demand size, in (0, 1].
+        alpha_p: smoothing parameter of the demand probability, in (0, 1].
+        integer: integer quantiles (see ``Croston``).
+        alias: name in outputs (default ``"TSB"``).
+
+    Raises:
+        QuickstockError: for a smoothing parameter outside (0, 1] or a non-boolean ``integer``.
+
+    References:
+        Teunter, Syntetos & Babai (2011), *Intermittent demand: linking forecasting to inventory
+        obsolescence*, EJOR 214(3).
+    """
+
+    def __init__(
+        self,
+        alpha_d: float,
+        alpha_p: float,
+        integer: bool | None = None,
+        alias: str | None = None,
+    ) -> None:
+        super().__init__(alias)
+        self.alpha_d = _alpha(alpha_d, "alpha_d")
+        self.alpha_p = _alpha(alpha_p, "alpha_p")
+        self.integer = _integer(integer)
+        self._spec = _core.TSB(alpha_d=self.alpha_d, alpha_p=self.alpha_p, integer=self.integer)
+
+    def _params(self) -> dict[str, Any]:
+        return {"alpha_d": self.alpha_d, "alpha_p": self.alpha_p, "integer": self.integer}
+
+
+class ADIDA(Model):
+    """Aggregate–disaggregate intermittent demand approach.
+
+    The series is summed over non-overlapping buckets of k steps, k the mean interval between
+    demands rounded (at least 1), aligned to end at the last observation; simple exponential
+    smoothing with alpha chosen in [0.1, 0.3] (least squares, bracketing search) forecasts
+    the next bucket, divided by k per step. Occurrence and size as ``Croston`` (size mean from
+    Croston's size smoothing, p = forecast / size mean, capped at 1).
+
+    {quantiles}
+
+    Args:
+        integer: integer quantiles (see ``Croston``).
+        alias: name in outputs (default ``"ADIDA"``).
+
+    References:
+        Nikolopoulos, Syntetos, Boylan, Petropoulos & Assimakopoulos (2011), *An
+        aggregate–disaggregate intermittent demand approach (ADIDA) to forecasting*, JORS 62(3).
+    """
+
+    def __init__(self, integer: bool | None = None, alias: str | None = None) -> None:
+        super().__init__(alias)
+        self.integer = _integer(integer)
+        self._spec = _core.ADIDA(integer=self.integer)
+
+    def _params(self) -> dict[str, Any]:
+        return {"integer": self.integer}
+
+
+class IMAPA(Model):
+    """Intermittent multiple aggregation prediction algorithm.
+
+    The ADIDA forecast at every aggregation level 1 … K (K the rounded mean interval between
+    demands), averaged with equal weights. Occurrence and size as ``ADIDA``.
+
+    {quantiles}
+
+    Args:
+        integer: integer quantiles (see ``Croston``).
+        alias: name in outputs (default ``"IMAPA"``).
+
+    References:
+        Petropoulos & Kourentzes (2015), *Forecast combinations for intermittent demand*, JORS
+        66(6).
+    """
+
+    def __init__(self, integer: bool | None = None, alias: str | None = None) -> None:
+        super().__init__(alias)
+        self.integer = _integer(integer)
+        self._spec = _core.IMAPA(integer=self.integer)
+
+    def _params(self) -> dict[str, Any]:
+        return {"integer": self.integer}
+
+
+for _cls in (Croston, CrostonSBA, TSB, ADIDA, IMAPA):
+    _cls.__doc__ = (_cls.__doc__ or "").replace("{quantiles}", _INTERMITTENT_QUANTILES)
+del _cls

@@ -1,4 +1,6 @@
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <set>
 
 #include <quickstock/models/model.hpp>
@@ -44,6 +46,21 @@ void check_future_covariates(const Eigen::Ref<const RowMatrixXd>& x_future,
   }
 }
 
+/// A number as Python prints it (shortest round-trip text, e.g. `0.1`).
+std::string number_text(double v) {
+  char buf[32];
+  for (int prec = 1; prec <= 17; ++prec) {
+    std::snprintf(buf, sizeof buf, "%.*g", prec, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+
+/// `None`, `True` or `False`.
+std::string optional_bool_text(const std::optional<bool>& b) {
+  return b.has_value() ? (*b ? "True" : "False") : "None";
+}
+
 }  // namespace detail
 
 void validate(const ForecastOptions& options) {
@@ -84,6 +101,16 @@ std::string model_name(const Model& spec) {
           return "ETS";
         else if constexpr (std::is_same_v<T, AutoETS>)
           return "AutoETS";
+        else if constexpr (std::is_same_v<T, Croston>)
+          return "Croston";
+        else if constexpr (std::is_same_v<T, CrostonSBA>)
+          return "CrostonSBA";
+        else if constexpr (std::is_same_v<T, TSB>)
+          return "TSB";
+        else if constexpr (std::is_same_v<T, ADIDA>)
+          return "ADIDA";
+        else if constexpr (std::is_same_v<T, IMAPA>)
+          return "IMAPA";
         else
           static_assert(detail::always_false<T>, "model_name: unhandled model");
       },
@@ -112,6 +139,15 @@ std::string to_string(const Model& spec) {
                  s.model +
                  "', damped=" + (s.damped.has_value() ? (*s.damped ? "True" : "False") : "None") +
                  ")";
+        } else if constexpr (std::is_same_v<T, Croston> || std::is_same_v<T, CrostonSBA>) {
+          return name + "(alpha=" + detail::number_text(s.alpha) +
+                 ", integer=" + detail::optional_bool_text(s.integer) + ")";
+        } else if constexpr (std::is_same_v<T, TSB>) {
+          return name + "(alpha_d=" + detail::number_text(s.alpha_d) +
+                 ", alpha_p=" + detail::number_text(s.alpha_p) +
+                 ", integer=" + detail::optional_bool_text(s.integer) + ")";
+        } else if constexpr (std::is_same_v<T, ADIDA> || std::is_same_v<T, IMAPA>) {
+          return name + "(integer=" + detail::optional_bool_text(s.integer) + ")";
         } else {
           return name + "()";
         }

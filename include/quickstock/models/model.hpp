@@ -16,6 +16,7 @@
 #include <quickstock/models/baselines.hpp>
 #include <quickstock/models/ets.hpp>
 #include <quickstock/models/forecast.hpp>
+#include <quickstock/models/intermittent.hpp>
 
 namespace quickstock {
 
@@ -27,7 +28,12 @@ using Model = std::variant<Naive,
                            SeasonalWindowAverage,
                            RandomWalkWithDrift,
                            ETS,
-                           AutoETS>;
+                           AutoETS,
+                           Croston,
+                           CrostonSBA,
+                           TSB,
+                           ADIDA,
+                           IMAPA>;
 
 /// The class name of a spec (`"SeasonalNaive"`), the default alias in outputs.
 QUICKSTOCK_API std::string model_name(const Model& spec);
@@ -202,7 +208,12 @@ class QUICKSTOCK_API FittedModel {
                             FittedPanel<SeasonalWindowAverage>,
                             FittedPanel<RandomWalkWithDrift>,
                             FittedPanel<ETS>,
-                            FittedPanel<AutoETS>>;
+                            FittedPanel<AutoETS>,
+                            FittedPanel<Croston>,
+                            FittedPanel<CrostonSBA>,
+                            FittedPanel<TSB>,
+                            FittedPanel<ADIDA>,
+                            FittedPanel<IMAPA>>;
   Model spec_;
   std::shared_ptr<const Impl> impl_;
 };

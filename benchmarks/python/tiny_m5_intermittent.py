@@ -1,0 +1,167 @@
+"""Intermittent models on M5 tiny_m5: scaled pinball loss and per-quantile calibration.
+
+280 real Walmart item×store daily series (M5, history d_1 … d_1913). The truth of d_1914 …
+d_1941 is not public in ../shared/data/m5, so every model forecasts h = 56 days from d_1913 and
+the last 28 steps are scored against d_1942 … d_1969 (`sales_test_evaluation`).
+
+Scores, per model (mean over series and the nine M5 quantile levels):
+* scaled pinball loss (M5 uncertainty: pinball / mean |y_t − y_{t−1}| over the history from the
+  first sale; `qs.metrics.scaled_pinball`), and its ratio to the baseline;
+* per level τ: the share of actuals strictly below q_τ and at or below q_τ (calibrated counts
+  have share_below ≤ τ ≤ share_at_or_below; the target allows ±0.02).
+
+Baseline: seasonal naive (period 7) with quantiles = point forecast + empirical quantiles of its
+in-sample one-week-ahead errors y_t − y_{t−7} over the last 365 days, floored at 0.
+
+Run from the repository root:
+
+    PYTHONPATH=build/python python3 benchmarks/python/tiny_m5_intermittent.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import quickstock as qs
+
+LEVELS = [0.005, 0.025, 0.165, 0.25, 0.5, 0.75, 0.835, 0.975, 0.995]
+H = 56
+SCORED = 28
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "m5"
+
+
+def load(data: Path = DATA) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(train, truth) long frames ``unique_id, ds, y`` for the 280 tiny_m5 series."""
+    wide = pd.read_csv(data / "tiny_m5_sales_d1_d1913.csv.gz")
+    days = [c for c in wide.columns if c.startswith("d_")]
+    start = pd.Timestamp("2011-01-29")  # d_1
+    uid = (wide["item_id"] + "_" + wide["store_id"]).to_numpy()
+    y = wide[days].to_numpy(float)
+    train = pd.DataFrame(
+        {
+            "unique_id": np.repeat(uid, len(days)),
+            "ds": np.tile(pd.date_range(start, periods=len(days), freq="D"), len(uid)),
+            "y": y.ravel(),
+        }
+    )
+    test = pd.read_csv(data / "sales_test_evaluation.csv.gz")
+    test["unique_id"] = test["item_id"] + "_" + test["store_id"]
+    test = test.set_index("unique_id").loc[uid]
+    tdays = [f"d_{d}" for d in range(1942, 1970)]
+    truth = pd.DataFrame(
+        {
+            "unique_id": np.repeat(uid, len(tdays)),
+            "ds": np.tile(pd.date_range(start + pd.Timedelta(days=1941), periods=28, freq="D"), len(uid)),
+            "y": test[tdays].to_numpy(float).ravel(),
+        }
+    )
+    return train, truth
+
+
+def qcol(q: float) -> str:
+    return "p" + f"{100 * q:.10g}"
+
+
+def seasonal_naive_baseline(train: pd.DataFrame) -> pd.DataFrame:
+    """The issue's baseline: seasonal naive (7) + empirical quantiles of one-week-ahead errors
+    over the last 365 days, floored at 0; long frame like ``Forecaster.predict``."""
+    rows = []
+    for uid, g in train.groupby("unique_id", sort=False):
+        y = g["y"].to_numpy()
+        err = (y[7:] - y[:-7])[-365:]
+        eq = np.quantile(err, LEVELS)
+        point = np.array([y[len(y) - 7 + (j % 7)] for j in range(H)])
+        ds = pd.date_range(g["ds"].iloc[-1] + pd.Timedelta(days=1), periods=H, freq="D")
+        out = {"unique_id": uid, "ds": ds, "model": "SeasonalNaiveEmp", "mean": point}
+        for q, e in zip(LEVELS, eq):
+            out[qcol(q)] = np.maximum(point + e, 0.0)
+        rows.append(pd.DataFrame(out))
+    return pd.concat(rows, ignore_index=True)
+
+
+def forecast(train: pd.DataFrame, models: list, n_jobs: int = 1) -> pd.DataFrame:
+    fc = qs.Forecaster(models=models, freq="D", n_jobs=n_jobs)
+    return fc.fit(train).predict(h=H, quantiles=LEVELS)
+
+
+def score(fcst: pd.DataFrame, truth: pd.DataFrame, train: pd.DataFrame) -> pd.DataFrame:
+    """One row per model: scaled pinball (mean over series and levels) and, per level, the
+    shares of actuals strictly below and at or below the quantile."""
+    df = fcst.merge(truth, on=["unique_id", "ds"], how="inner")
+    assert len(df) == truth.shape[0] * fcst["model"].nunique(), "scored rows missing"
+    sp = qs.metrics.scaled_pinball(df, quantiles=LEVELS, train_df=train)
+    cols = [c for c in sp.columns if c.startswith("scaled_pinball_")]
+    out = sp.groupby("model")[cols].mean().mean(axis=1).rename("spl").to_frame()
+    for q in LEVELS:
+        c = qcol(q)
+        g = df.assign(below=df["y"] < df[c], at=df["y"] <= df[c]).groupby("model")
+        out[f"lt_{c}"] = g["below"].mean()
+        out[f"le_{c}"] = g["at"].mean()
+    return out
+
+
+def calibrated(row: pd.Series, q: float, tol: float = 0.02) -> bool:
+    c = qcol(q)
+    return bool(row[f"lt_{c}"] <= q + tol and row[f"le_{c}"] >= q - tol)
+
+
+def default_models() -> list:
+    return [
+        qs.Croston(),
+        qs.CrostonSBA(),
+        qs.TSB(alpha_d=0.1, alpha_p=0.1),
+        qs.ADIDA(),
+        qs.IMAPA(),
+    ]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default=str(DATA))
+    ap.add_argument("--n-jobs", type=int, default=2)
+    args = ap.parse_args()
+    data = Path(args.data)
+    if not (data / "tiny_m5_sales_d1_d1913.csv.gz").exists():
+        print(f"M5 data not found in {data} (--data DIR)")
+        return 2
+    train, truth = load(data)
+    fc = pd.concat(
+        [forecast(train, default_models(), args.n_jobs), seasonal_naive_baseline(train)],
+        ignore_index=True,
+    )
+    res = score(fc, truth, train)
+    base = res.loc["SeasonalNaiveEmp", "spl"]
+    print(f"tiny_m5: {train.unique_id.nunique()} series, h={H}, scored d_1942..d_1969\n")
+    head = f"{'model':<18}{'SPL':>8}{'vs base':>9}  " + "  ".join(
+        f"{qcol(q):>11}" for q in LEVELS
+    )
+    print(head)
+    print(" " * 37 + "  ".join(f"{'<q / <=q':>11}" for _ in LEVELS))
+    for model, r in res.sort_values("spl").iterrows():
+        cells = "  ".join(
+            f"{r[f'lt_{qcol(q)}']:.3f}/{r[f'le_{qcol(q)}']:.3f}"[:11].rjust(11) for q in LEVELS
+        )
+        print(f"{model:<18}{r['spl']:>8.4f}{r['spl'] / base - 1:>+9.1%}  {cells}")
+    print("\nP10/P50/P90 (share < q / share <= q; ok = calibrated as counts: share < q <= tau+0.02")
+    print("and share <= q >= tau-0.02):")
+    extra = [0.1, 0.5, 0.9]
+    fc3 = qs.Forecaster(models=default_models(), freq="D", n_jobs=args.n_jobs).fit(train)
+    fc3 = fc3.predict(h=H, quantiles=extra).merge(truth, on=["unique_id", "ds"])
+    for model, g in fc3.groupby("model"):
+        parts = []
+        for q in extra:
+            c = qcol(q)
+            lt, le = (g["y"] < g[c]).mean(), (g["y"] <= g[c]).mean()
+            ok = lt <= q + 0.02 and le >= q - 0.02
+            parts.append(f"{c}: {lt:.3f}/{le:.3f} {'ok' if ok else 'NO'}")
+        print(f"  {model:<12} " + "   ".join(parts))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

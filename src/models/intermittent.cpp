@@ -1,0 +1,358 @@
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <vector>
+
+#include <quickstock/detail/math.hpp>
+#include <quickstock/error.hpp>
+#include <quickstock/models/intermittent.hpp>
+
+namespace quickstock {
+namespace {
+
+void require_alpha(double a, const char* name) {
+  if (!std::isfinite(a) || a <= 0.0 || a > 1.0) {
+    detail::raise_argument(
+        name, std::string(name) + " must be in (0, 1] (got " + std::to_string(a) + ")");
+  }
+}
+
+void require_nonempty(const SeriesView& s) {
+  if (s.y.size() == 0) {
+    detail::raise_invalid("series has no observations", s.id, std::nullopt, "y");
+  }
+}
+
+// Everything the five models need from one pass over the series.
+struct Scan {
+  std::int64_t n = 0;
+  std::int64_t n_demands = 0;
+  bool count = true;          // every value is an integer
+  double z = 0.0;             // SES of the non-zero sizes (alpha_z), started at the first
+  double x = 0.0;             // SES of the intervals between demands (alpha_x)
+  double p = 0.0;             // SES of the demand indicator over every step (alpha_p; TSB)
+  double size_mean = 0.0;     // mean of the non-zero sizes
+  double size_var = 0.0;      // their sample variance (0 with fewer than two)
+  double interval_sum = 0.0;  // sum of the intervals (first counted from the start)
+};
+
+// One pass. The demand-probability recursion is a dependency chain through every step, so it
+// is only run when asked (`WithProbability`, TSB); the size moments are sums shifted by the
+// first size (exact for counts, stable for other data) rather than Welford's divisions.
+template <bool WithProbability>
+Scan scan(const Eigen::Ref<const Eigen::VectorXd>& y,
+          double alpha_z,
+          double alpha_x,
+          double alpha_p) {
+  Scan s;
+  s.n = y.size();
+  std::int64_t last = 0;  // 1-based position of the last demand, 0 before any
+  const double* v = y.data();
+  double p = v[0] > 0.0 ? 1.0 : 0.0;
+  double shift = 0.0;
+  double s1 = 0.0;
+  double s2 = 0.0;
+  bool count = true;
+  for (std::int64_t i = 0; i < s.n; ++i) {
+    const double yi = v[i];
+    if constexpr (WithProbability) p += alpha_p * ((yi > 0.0 ? 1.0 : 0.0) - p);
+    if (yi > 0.0) {
+      count = count && yi == std::floor(yi);
+      const auto tt = static_cast<double>(i + 1 - last);
+      last = i + 1;
+      if (s.n_demands == 0) {
+        s.z = yi;
+        s.x = tt;
+        shift = yi;
+      } else {
+        s.z += alpha_z * (yi - s.z);
+        s.x += alpha_x * (tt - s.x);
+      }
+      ++s.n_demands;
+      s.interval_sum += tt;
+      const double d = yi - shift;
+      s1 += d;
+      s2 += d * d;
+    }
+  }
+  s.count = count;
+  s.p = p;
+  if (s.n_demands > 0) {
+    const auto k = static_cast<double>(s.n_demands);
+    s.size_mean = shift + s1 / k;
+    if (s.n_demands >= 2) s.size_var = std::max(0.0, (s2 - s1 * s1 / k) / (k - 1.0));
+  }
+  return s;
+}
+
+// The all-zero fit: forecast 0, every quantile 0.
+IntermittentFitted all_zero(const Scan& s, const std::optional<bool>& integer) {
+  IntermittentFitted f;
+  f.integer = integer.value_or(true);
+  f.family = SizeFamily::degenerate;
+  f.n_demands = 0;
+  (void)s;
+  f.fallback = "all zero: forecast 0";
+  return f;
+}
+
+// Fills the size family and dispersion from the scan's size moments; `size_mean` and `p` are
+// the model's. Returns the fallback note ("" when none).
+std::string set_sizes(IntermittentFitted& f, const Scan& s) {
+  const double var = s.size_var;
+  if (s.count) {
+    if (s.n_demands < 2) {
+      f.family = SizeFamily::poisson;
+      f.size_dispersion = 1.0;
+      return "fewer than two demands: Poisson sizes";
+    }
+    if (!(var > 0.0)) {
+      f.family = SizeFamily::degenerate;
+      f.size_dispersion = 0.0;
+      return "";
+    }
+    const double d = var / (s.size_mean - 1.0);  // size_mean > 1 when var > 0
+    if (!(d > 1.0) || !std::isfinite(d)) {
+      f.family = SizeFamily::poisson;
+      f.size_dispersion = 1.0;
+      return "";
+    }
+    f.family = SizeFamily::negative_binomial;
+    f.size_dispersion = d;
+    return "";
+  }
+  if (s.n_demands < 2 || !(var > 0.0)) {
+    f.family = SizeFamily::degenerate;
+    f.size_dispersion = 0.0;
+    return s.n_demands < 2 ? "fewer than two demands: constant size" : "";
+  }
+  f.family = SizeFamily::gamma;
+  f.size_dispersion = var / (s.size_mean * s.size_mean);
+  return "";
+}
+
+void note(std::string& fallback, const std::string& what) {
+  if (what.empty()) return;
+  if (!fallback.empty()) fallback += "; ";
+  fallback += what;
+}
+
+// Finishes a fit from the point forecast `mean` and the size mean `size_mean`: p = mean /
+// size_mean capped at 1 (the size mean then raised to the forecast).
+IntermittentFitted finish(const Scan& s,
+                          double mean,
+                          double size_mean,
+                          const std::optional<bool>& integer) {
+  IntermittentFitted f;
+  f.mean = mean;
+  f.n_demands = s.n_demands;
+  f.integer = integer.value_or(s.count);
+  if (s.count) size_mean = std::max(size_mean, 1.0);
+  double p = size_mean > 0.0 ? mean / size_mean : 0.0;
+  if (p > 1.0) {
+    p = 1.0;
+    size_mean = mean;
+  }
+  f.p = std::max(p, 0.0);
+  f.size_mean = size_mean;
+  note(f.fallback, set_sizes(f, s));
+  return f;
+}
+
+// Final level of SES with `alpha` on b (level started at b[0]).
+double ses_level(const std::vector<double>& b, double alpha) {
+  double l = b[0];
+  for (std::size_t i = 1; i < b.size(); ++i) l += alpha * (b[i] - l);
+  return l;
+}
+
+// SES forecast of b with alpha minimising the in-sample squared one-step error over
+// [0.1, 0.3]: each pass evaluates the error at 4 equally spaced interior points at once (four
+// independent recursions, so a pass costs about one SES run) and keeps the two intervals around
+// the best, shrinking the bracket to 2/5; stops below 1e-6 and uses the bracket's middle.
+double optimized_ses(const std::vector<double>& b) {
+  if (b.size() == 1) return b[0];
+  double lo = 0.1;
+  double hi = 0.3;
+  while (hi - lo > 1e-6) {
+    double a[4];
+    double l[4];
+    double sse[4] = {0.0, 0.0, 0.0, 0.0};
+    for (int j = 0; j < 4; ++j) {
+      a[j] = lo + (hi - lo) * (j + 1) / 5.0;
+      l[j] = b[0];
+    }
+    for (std::size_t i = 1; i < b.size(); ++i) {
+      const double v = b[i];
+      for (int j = 0; j < 4; ++j) {
+        const double e = v - l[j];
+        sse[j] += e * e;
+        l[j] += a[j] * e;
+      }
+    }
+    int best = 0;
+    for (int j = 1; j < 4; ++j) {
+      if (sse[j] < sse[best]) best = j;
+    }
+    const double new_lo = best == 0 ? lo : a[best - 1];
+    const double new_hi = best == 3 ? hi : a[best + 1];
+    lo = new_lo;
+    hi = new_hi;
+  }
+  return ses_level(b, 0.5 * (lo + hi));
+}
+
+// ADIDA's forecast per step at aggregation level k (buckets aligned to the series' end), from
+// the prefix sums `cum` (cum[0] = 0, cum[t + 1] = y[0] + … + y[t]): O(n / k) per level.
+double adida_at(const std::vector<double>& cum, std::int64_t k, std::vector<double>& buckets) {
+  const auto n = static_cast<std::int64_t>(cum.size()) - 1;
+  const std::int64_t nb = n / k;
+  const std::int64_t first = n - nb * k;
+  buckets.resize(static_cast<std::size_t>(nb));
+  for (std::int64_t j = 0; j < nb; ++j) {
+    const auto a = static_cast<std::size_t>(first + j * k);
+    buckets[static_cast<std::size_t>(j)] = cum[a + static_cast<std::size_t>(k)] - cum[a];
+  }
+  return optimized_ses(buckets) / static_cast<double>(k);
+}
+
+std::vector<double> prefix_sums(const Eigen::Ref<const Eigen::VectorXd>& y) {
+  std::vector<double> cum(static_cast<std::size_t>(y.size()) + 1);
+  cum[0] = 0.0;
+  for (Eigen::Index t = 0; t < y.size(); ++t) {
+    cum[static_cast<std::size_t>(t) + 1] = cum[static_cast<std::size_t>(t)] + y[t];
+  }
+  return cum;
+}
+
+std::int64_t mean_interval_level(const Scan& s) {
+  const double m = s.interval_sum / static_cast<double>(s.n_demands);
+  return std::max<std::int64_t>(1, std::llround(m));
+}
+
+// Above this mean of S − 1 the count quantile uses the Normal approximation (the relative
+// error of a count quantile is then below 1e-3 and Boost's series may not converge).
+constexpr double kLargeCount = 1e6;
+
+// 1 + the Normal approximation of the (S − 1) quantile, rounded up for integer output.
+double large_count_quantile(double m, double var, double u, bool integer) {
+  const double j = std::max(0.0, m + std::sqrt(var) * detail::normal_quantile(u));
+  return 1.0 + (integer ? std::ceil(j) : j);
+}
+
+}  // namespace
+
+double IntermittentFitted::quantile(double tau) const {
+  if (!(p > 0.0) || !(size_mean > 0.0)) return 0.0;
+  const double q0 = 1.0 - p;
+  if (tau <= q0) return 0.0;
+  // Level within the size distribution; kept below 1 so that the quantile is finite.
+  const double u = std::min((tau - q0) / p, 1.0 - 1e-12);
+  switch (family) {
+    case SizeFamily::degenerate:
+      return integer ? std::ceil(size_mean) : size_mean;
+    case SizeFamily::gamma: {
+      const double v =
+          detail::gamma_quantile(1.0 / size_dispersion, size_mean * size_dispersion, u);
+      return integer ? std::ceil(v) : v;
+    }
+    case SizeFamily::poisson:
+    case SizeFamily::negative_binomial: {
+      const double m = size_mean - 1.0;  // mean of S − 1
+      if (!(m > 1e-12)) return 1.0;      // S = 1
+      const bool pois = family == SizeFamily::poisson;
+      const double var = pois ? m : m * size_dispersion;
+      if (m > kLargeCount) return large_count_quantile(m, var, u, integer);
+      const double r = pois ? 0.0 : m / (size_dispersion - 1.0);
+      const double prob = pois ? 0.0 : 1.0 / size_dispersion;
+      try {
+        const double j =
+            pois ? detail::poisson_quantile(m, u) : detail::negative_binomial_quantile(r, prob, u);
+        if (integer) return 1.0 + j;
+        // Continuous: interpolate the CDF of S − 1 linearly between j − 1 and j.
+        const double hi =
+            pois ? detail::poisson_cdf(m, j) : detail::negative_binomial_cdf(r, prob, j);
+        const double lo = j < 0.5 ? 0.0
+                                  : (pois ? detail::poisson_cdf(m, j - 1.0)
+                                          : detail::negative_binomial_cdf(r, prob, j - 1.0));
+        const double frac = hi > lo ? std::clamp((u - lo) / (hi - lo), 0.0, 1.0) : 1.0;
+        return j + frac;  // D in (j, j + 1] on the continuous scale; D = 1 + j is the count
+      } catch (const std::exception&) {
+        return large_count_quantile(m, var, u, integer);  // Boost's series did not converge
+      }
+    }
+  }
+  return 0.0;
+}
+
+SeriesForecast IntermittentFitted::forecast(const ForecastOptions& options) const {
+  const auto h = static_cast<Eigen::Index>(options.h);
+  const auto nq = static_cast<Eigen::Index>(options.quantiles.size());
+  SeriesForecast out;
+  out.mean = Eigen::VectorXd::Constant(h, mean);
+  out.quantiles.resize(h, nq);
+  for (Eigen::Index q = 0; q < nq; ++q) {
+    out.quantiles.col(q).setConstant(quantile(options.quantiles[static_cast<std::size_t>(q)]));
+  }
+  return out;
+}
+
+void validate(const Croston& spec) { require_alpha(spec.alpha, "alpha"); }
+void validate(const CrostonSBA& spec) { require_alpha(spec.alpha, "alpha"); }
+void validate(const TSB& spec) {
+  require_alpha(spec.alpha_d, "alpha_d");
+  require_alpha(spec.alpha_p, "alpha_p");
+}
+void validate(const ADIDA&) {}
+void validate(const IMAPA&) {}
+
+IntermittentFitted Croston::fit(const SeriesView& s) const {
+  require_nonempty(s);
+  const Scan sc = scan<false>(s.y, alpha, alpha, 0.0);
+  if (sc.n_demands == 0) return all_zero(sc, integer);
+  return finish(sc, sc.z / sc.x, sc.z, integer);
+}
+
+IntermittentFitted CrostonSBA::fit(const SeriesView& s) const {
+  require_nonempty(s);
+  const Scan sc = scan<false>(s.y, alpha, alpha, 0.0);
+  if (sc.n_demands == 0) return all_zero(sc, integer);
+  return finish(sc, (1.0 - alpha / 2.0) * sc.z / sc.x, sc.z, integer);
+}
+
+IntermittentFitted TSB::fit(const SeriesView& s) const {
+  require_nonempty(s);
+  const Scan sc = scan<true>(s.y, alpha_d, alpha_d, alpha_p);
+  if (sc.n_demands == 0) return all_zero(sc, integer);
+  IntermittentFitted f = finish(sc, sc.p * sc.z, sc.z, integer);
+  return f;
+}
+
+IntermittentFitted ADIDA::fit(const SeriesView& s) const {
+  require_nonempty(s);
+  const Scan sc = scan<false>(s.y, 0.1, 0.1, 0.0);
+  if (sc.n_demands == 0) return all_zero(sc, integer);
+  const std::int64_t k = mean_interval_level(sc);
+  std::vector<double> buckets;
+  IntermittentFitted f = finish(sc, adida_at(prefix_sums(s.y), k, buckets), sc.z, integer);
+  f.aggregation = k;
+  return f;
+}
+
+IntermittentFitted IMAPA::fit(const SeriesView& s) const {
+  require_nonempty(s);
+  const Scan sc = scan<false>(s.y, 0.1, 0.1, 0.0);
+  if (sc.n_demands == 0) return all_zero(sc, integer);
+  const std::int64_t kmax = mean_interval_level(sc);
+  const std::vector<double> cum = prefix_sums(s.y);
+  std::vector<double> buckets;
+  buckets.reserve(static_cast<std::size_t>(s.y.size()));
+  double sum = 0.0;
+  for (std::int64_t k = 1; k <= kmax; ++k) sum += adida_at(cum, k, buckets);
+  IntermittentFitted f = finish(sc, sum / static_cast<double>(kmax), sc.z, integer);
+  f.aggregation = kmax;
+  return f;
+}
+
+}  // namespace quickstock
