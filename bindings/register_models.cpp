@@ -13,6 +13,30 @@ py::class_<Spec> bind_spec(py::module_& m, const char* name) {
   return cls;
 }
 
+// Binds a Theta-family spec: (season_length, decomposition_type), picklable.
+template <class Spec>
+void bind_theta(py::module_& m, const char* name) {
+  bind_spec<Spec>(m, name)
+      .def(py::init([](std::int64_t season_length, const std::string& decomposition_type) {
+             Spec s{season_length, parse_decomposition_type(decomposition_type)};
+             validate(s);
+             return s;
+           }),
+           "season_length"_a = 1, "decomposition_type"_a = "multiplicative")
+      .def_readonly("season_length", &Spec::season_length)
+      .def_property_readonly("decomposition_type",
+                             [](const Spec& s) { return to_string(s.decomposition_type); })
+      .def(py::pickle(
+          [](const Spec& s) {
+            return py::make_tuple(s.season_length, to_string(s.decomposition_type));
+          },
+          [](const py::tuple& t) {
+            Spec s{t[0].cast<std::int64_t>(), parse_decomposition_type(t[1].cast<std::string>())};
+            validate(s);
+            return s;
+          }));
+}
+
 }  // namespace
 
 void register_models(py::module_& m) {
@@ -106,6 +130,12 @@ void register_models(py::module_& m) {
             validate(s);
             return s;
           }));
+
+  bind_theta<Theta>(m, "Theta");
+  bind_theta<OptimizedTheta>(m, "OptimizedTheta");
+  bind_theta<DynamicTheta>(m, "DynamicTheta");
+  bind_theta<DynamicOptimizedTheta>(m, "DynamicOptimizedTheta");
+  bind_theta<AutoTheta>(m, "AutoTheta");
 
   m.def("model_name", &model_name, "spec"_a);
 

@@ -14,4 +14,5 @@
 #include <quickstock/models/ets.hpp>
 #include <quickstock/models/forecast.hpp>
 #include <quickstock/models/model.hpp>
+#include <quickstock/models/theta.hpp>
 #include <quickstock/version.hpp>

@@ -158,6 +158,31 @@ class AutoETS:
         self, season_length: int = 1, model: str = "ZZZ", damped: bool | None = None
     ) -> None: ...
 
+class Theta:
+    season_length: int
+    decomposition_type: str
+    def __init__(self, season_length: int = 1, decomposition_type: str = "multiplicative") -> None: ...
+
+class OptimizedTheta:
+    season_length: int
+    decomposition_type: str
+    def __init__(self, season_length: int = 1, decomposition_type: str = "multiplicative") -> None: ...
+
+class DynamicTheta:
+    season_length: int
+    decomposition_type: str
+    def __init__(self, season_length: int = 1, decomposition_type: str = "multiplicative") -> None: ...
+
+class DynamicOptimizedTheta:
+    season_length: int
+    decomposition_type: str
+    def __init__(self, season_length: int = 1, decomposition_type: str = "multiplicative") -> None: ...
+
+class AutoTheta:
+    season_length: int
+    decomposition_type: str
+    def __init__(self, season_length: int = 1, decomposition_type: str = "multiplicative") -> None: ...
+
 _Spec = Union[
     Naive,
     SeasonalNaive,
@@ -167,6 +192,11 @@ _Spec = Union[
     RandomWalkWithDrift,
     ETS,
     AutoETS,
+    Theta,
+    OptimizedTheta,
+    DynamicTheta,
+    DynamicOptimizedTheta,
+    AutoTheta,
 ]
 
 def model_name(spec: _Spec) -> str: ...

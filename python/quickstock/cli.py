@@ -28,6 +28,8 @@ _BY_NAME = {
     "SeasonalWindowAverage": lambda m, k: _models.SeasonalWindowAverage(season_length=m, window_size=k),
     "RandomWalkWithDrift": lambda m, k: _models.RandomWalkWithDrift(),
     "AutoETS": lambda m, k: _models.AutoETS(season_length=m),
+    "Theta": lambda m, k: _models.Theta(season_length=m),
+    "AutoTheta": lambda m, k: _models.AutoTheta(season_length=m),
 }
 
 

@@ -50,6 +50,16 @@ std::string model_name(const Model& spec) {
           return "ETS";
         else if constexpr (std::is_same_v<T, AutoETS>)
           return "AutoETS";
+        else if constexpr (std::is_same_v<T, Theta>)
+          return "Theta";
+        else if constexpr (std::is_same_v<T, OptimizedTheta>)
+          return "OptimizedTheta";
+        else if constexpr (std::is_same_v<T, DynamicTheta>)
+          return "DynamicTheta";
+        else if constexpr (std::is_same_v<T, DynamicOptimizedTheta>)
+          return "DynamicOptimizedTheta";
+        else if constexpr (std::is_same_v<T, AutoTheta>)
+          return "AutoTheta";
         else
           static_assert(detail::always_false<T>, "model_name: unhandled model");
       },
@@ -78,6 +88,12 @@ std::string to_string(const Model& spec) {
                  s.model +
                  "', damped=" + (s.damped.has_value() ? (*s.damped ? "True" : "False") : "None") +
                  ")";
+        } else if constexpr (std::is_same_v<T, Theta> || std::is_same_v<T, OptimizedTheta> ||
+                             std::is_same_v<T, DynamicTheta> ||
+                             std::is_same_v<T, DynamicOptimizedTheta> ||
+                             std::is_same_v<T, AutoTheta>) {
+          return name + "(season_length=" + std::to_string(s.season_length) +
+                 ", decomposition_type='" + to_string(s.decomposition_type) + "')";
         } else {
           return name + "()";
         }

@@ -15,6 +15,7 @@
 #include <quickstock/models/baselines.hpp>
 #include <quickstock/models/ets.hpp>
 #include <quickstock/models/forecast.hpp>
+#include <quickstock/models/theta.hpp>
 
 namespace quickstock {
 
@@ -26,7 +27,12 @@ using Model = std::variant<Naive,
                            SeasonalWindowAverage,
                            RandomWalkWithDrift,
                            ETS,
-                           AutoETS>;
+                           AutoETS,
+                           Theta,
+                           OptimizedTheta,
+                           DynamicTheta,
+                           DynamicOptimizedTheta,
+                           AutoTheta>;
 
 /// The class name of a spec (`"SeasonalNaive"`), the default alias in outputs.
 QUICKSTOCK_API std::string model_name(const Model& spec);
@@ -130,7 +136,12 @@ class QUICKSTOCK_API FittedModel {
                             FittedPanel<SeasonalWindowAverage>,
                             FittedPanel<RandomWalkWithDrift>,
                             FittedPanel<ETS>,
-                            FittedPanel<AutoETS>>;
+                            FittedPanel<AutoETS>,
+                            FittedPanel<Theta>,
+                            FittedPanel<OptimizedTheta>,
+                            FittedPanel<DynamicTheta>,
+                            FittedPanel<DynamicOptimizedTheta>,
+                            FittedPanel<AutoTheta>>;
   Model spec_;
   std::shared_ptr<const Impl> impl_;
 };
