@@ -135,7 +135,32 @@ void register_models(py::module_& m) {
   bind_theta<OptimizedTheta>(m, "OptimizedTheta");
   bind_theta<DynamicTheta>(m, "DynamicTheta");
   bind_theta<DynamicOptimizedTheta>(m, "DynamicOptimizedTheta");
-  bind_theta<AutoTheta>(m, "AutoTheta");
+  bind_spec<AutoTheta>(m, "AutoTheta")
+      .def(py::init([](std::int64_t season_length, const std::string& decomposition_type,
+                       const std::string& selection) {
+             AutoTheta s{season_length, parse_decomposition_type(decomposition_type),
+                         parse_theta_selection(selection)};
+             validate(s);
+             return s;
+           }),
+           "season_length"_a = 1, "decomposition_type"_a = "multiplicative",
+           "selection"_a = "holdout")
+      .def_readonly("season_length", &AutoTheta::season_length)
+      .def_property_readonly("decomposition_type",
+                             [](const AutoTheta& s) { return to_string(s.decomposition_type); })
+      .def_property_readonly("selection", [](const AutoTheta& s) { return to_string(s.selection); })
+      .def(py::pickle(
+          [](const AutoTheta& s) {
+            return py::make_tuple(s.season_length, to_string(s.decomposition_type),
+                                  to_string(s.selection));
+          },
+          [](const py::tuple& t) {
+            AutoTheta s{t[0].cast<std::int64_t>(),
+                        parse_decomposition_type(t[1].cast<std::string>()),
+                        parse_theta_selection(t[2].cast<std::string>())};
+            validate(s);
+            return s;
+          }));
 
   m.def("model_name", &model_name, "spec"_a);
 

@@ -181,7 +181,13 @@ class DynamicOptimizedTheta:
 class AutoTheta:
     season_length: int
     decomposition_type: str
-    def __init__(self, season_length: int = 1, decomposition_type: str = "multiplicative") -> None: ...
+    selection: str
+    def __init__(
+        self,
+        season_length: int = 1,
+        decomposition_type: str = "multiplicative",
+        selection: str = "holdout",
+    ) -> None: ...
 
 _Spec = Union[
     Naive,

@@ -464,11 +464,16 @@ class DynamicOptimizedTheta(_ThetaBase):
 
 
 class AutoTheta(_ThetaBase):
-    """Automatic Theta: the best of STM, OTM, DSTM and DOTM by in-sample MSE.
+    """Automatic Theta: the best of STM, OTM, DSTM and DOTM (Fiorucci et al. 2016).
 
-    The four state space theta models of Fiorucci et al. (2016) are fitted to the
-    (deseasonalised) series as ``OptimizedTheta`` does, and the smallest MSE of the one-step
-    errors wins (ties to the simpler model), as statsforecast ``AutoTheta``.
+    The four state space theta models are fitted to the (deseasonalised) series as
+    ``OptimizedTheta`` does. ``selection="holdout"`` (default) fits each to all but the last
+    season (10 points without season; at most a quarter of the series), keeps the one that
+    forecasts those points best and refits it to the whole series. ``selection="mse"`` keeps
+    the smallest in-sample MSE of the one-step errors, as Fiorucci et al. and statsforecast
+    ``AutoTheta``: that criterion favours the static models (their theta = 0 line is fitted to
+    the points it predicts) and, on M4 Hourly, gives MASE 2.54 against 2.39 for the holdout
+    (docs/theta.md). Series too short for a holdout use the in-sample MSE.
 
     Seasonality, as R ``forecast::thetaf``: when ``season_length`` m > 1, the series has more
     than 2m points and its lag-m autocorrelation exceeds the 90% bound of R's ACF test, it is
@@ -485,14 +490,45 @@ class AutoTheta(_ThetaBase):
     Args:
         season_length: m, observations per cycle (24 for hourly data).
         decomposition_type: ``"multiplicative"`` or ``"additive"``.
+        selection: ``"holdout"`` or ``"mse"``.
         alias: name in outputs (default ``"AutoTheta"``).
 
     Raises:
-        QuickstockError: for a bad ``season_length`` or ``decomposition_type``.
+        QuickstockError: for a bad ``season_length``, ``decomposition_type`` or ``selection``.
 
     References:
         Fiorucci, Pellegrini, Louzada, Petropoulos & Koehler (2016), IJF 32(4); statsforecast
         ``AutoTheta``.
     """
 
-    _core_cls = _core.AutoTheta
+    def __init__(
+        self,
+        season_length: int = 1,
+        decomposition_type: str = "multiplicative",
+        selection: str = "holdout",
+        alias: str | None = None,
+    ) -> None:
+        Model.__init__(self, alias)
+        if decomposition_type not in ("multiplicative", "additive"):
+            invalid(
+                "decomposition_type must be 'multiplicative' or 'additive' "
+                f"(got {decomposition_type!r})",
+                field="decomposition_type",
+            )
+        if selection not in ("holdout", "mse"):
+            invalid(f"selection must be 'holdout' or 'mse' (got {selection!r})", field="selection")
+        self.season_length = _season_length(season_length)
+        self.decomposition_type = decomposition_type
+        self.selection = selection
+        self._spec = _core.AutoTheta(
+            season_length=self.season_length,
+            decomposition_type=decomposition_type,
+            selection=selection,
+        )
+
+    def _params(self) -> dict[str, Any]:
+        return {
+            "season_length": self.season_length,
+            "decomposition_type": self.decomposition_type,
+            "selection": self.selection,
+        }

@@ -88,10 +88,13 @@ std::string to_string(const Model& spec) {
                  s.model +
                  "', damped=" + (s.damped.has_value() ? (*s.damped ? "True" : "False") : "None") +
                  ")";
+        } else if constexpr (std::is_same_v<T, AutoTheta>) {
+          return name + "(season_length=" + std::to_string(s.season_length) +
+                 ", decomposition_type='" + to_string(s.decomposition_type) + "', selection='" +
+                 to_string(s.selection) + "')";
         } else if constexpr (std::is_same_v<T, Theta> || std::is_same_v<T, OptimizedTheta> ||
                              std::is_same_v<T, DynamicTheta> ||
-                             std::is_same_v<T, DynamicOptimizedTheta> ||
-                             std::is_same_v<T, AutoTheta>) {
+                             std::is_same_v<T, DynamicOptimizedTheta>) {
           return name + "(season_length=" + std::to_string(s.season_length) +
                  ", decomposition_type='" + to_string(s.decomposition_type) + "')";
         } else {

@@ -502,6 +502,14 @@ ThetaFitted fiorucci_fit(const Prepared& p, std::int64_t m, ThetaMethod method) 
   return out;
 }
 
+// AutoTheta's validation window: one season (10 points without season), at most a quarter of
+// the series; 0 (in-sample MSE instead) when fewer than 10 points would remain to fit.
+Eigen::Index holdout_length(Eigen::Index n, std::int64_t m) {
+  const Eigen::Index want = m > 1 ? static_cast<Eigen::Index>(m) : 10;
+  const Eigen::Index hold = std::min(want, n / 4);
+  return hold >= 1 && n - hold >= 10 ? hold : 0;
+}
+
 void require_season_length(std::int64_t m) {
   if (m < 1) {
     detail::raise_argument("season_length",
@@ -515,6 +523,14 @@ void require_season_length(std::int64_t m) {
 
 std::string to_string(DecompositionType d) {
   return d == DecompositionType::multiplicative ? "multiplicative" : "additive";
+}
+
+std::string to_string(ThetaSelection s) { return s == ThetaSelection::holdout ? "holdout" : "mse"; }
+
+ThetaSelection parse_theta_selection(const std::string& s) {
+  if (s == "holdout") return ThetaSelection::holdout;
+  if (s == "mse") return ThetaSelection::mse;
+  detail::raise_argument("selection", "selection must be 'holdout' or 'mse' (got '" + s + "')");
 }
 
 DecompositionType parse_decomposition_type(const std::string& s) {
@@ -557,10 +573,34 @@ ThetaFitted DynamicOptimizedTheta::fit(const SeriesView& s) const {
 ThetaFitted AutoTheta::fit(const SeriesView& s) const {
   validate(*this);
   const Prepared p = prepare(s, season_length, decomposition_type);
+  constexpr std::array<ThetaMethod, 4> kCandidates{ThetaMethod::stm, ThetaMethod::otm,
+                                                   ThetaMethod::dstm, ThetaMethod::dotm};
+  const Eigen::Index n = p.x.size();
+  const Eigen::Index hold = holdout_length(n, season_length);
+  if (selection == ThetaSelection::holdout && hold > 0 && !p.constant) {
+    // Fit every candidate to all but the last `hold` points, forecast them, and refit the
+    // candidate with the smallest squared error to the whole series.
+    Prepared head = p;
+    head.x = p.x.head(n - hold);
+    head.seasonal = false;  // compare on the deseasonalised scale
+    head.scale = 1.0;
+    ThetaMethod best = kCandidates[0];
+    double best_sse = kInf;
+    const ForecastOptions opts{hold, {}, false};
+    for (const ThetaMethod method : kCandidates) {
+      const ThetaFitted f = fiorucci_fit(head, season_length, method);
+      if (f.method == ThetaMethod::naive) break;
+      const double sse = (f.forecast(opts).mean - p.x.tail(hold)).squaredNorm();
+      if (sse < best_sse) {
+        best_sse = sse;
+        best = method;
+      }
+    }
+    if (std::isfinite(best_sse)) return fiorucci_fit(p, season_length, best);
+  }
   ThetaFitted best;
   bool found = false;
-  for (const ThetaMethod method :
-       {ThetaMethod::stm, ThetaMethod::otm, ThetaMethod::dstm, ThetaMethod::dotm}) {
+  for (const ThetaMethod method : kCandidates) {
     ThetaFitted f = fiorucci_fit(p, season_length, method);
     if (f.method == ThetaMethod::naive) return f;  // the same fallback for every candidate
     if (!found || f.mse < best.mse) {

@@ -153,7 +153,10 @@ TEST_CASE("Fiorucci theta models agree with statsforecast", "[models][theta][ref
     if (model == "OptimizedTheta") fit = qs::OptimizedTheta{s.m}.fit(v);
     if (model == "DynamicTheta") fit = qs::DynamicTheta{s.m}.fit(v);
     if (model == "DynamicOptimizedTheta") fit = qs::DynamicOptimizedTheta{s.m}.fit(v);
-    if (model == "AutoTheta") fit = qs::AutoTheta{s.m}.fit(v);
+    if (model == "AutoTheta") {
+      fit =
+          qs::AutoTheta{s.m, qs::DecompositionType::multiplicative, qs::ThetaSelection::mse}.fit(v);
+    }
     if (model == "Theta") {  // statsforecast's Theta is STM; ours is R thetaf (tested above)
       r = end;
       continue;
@@ -200,6 +203,8 @@ TEST_CASE("Theta family passes the model contract", "[models][theta][contract]")
     qs_test::check_model_contract(qs::AutoTheta{7, d});
   }
   qs_test::check_model_contract(qs::AutoTheta{1});
+  qs_test::check_model_contract(
+      qs::AutoTheta{7, qs::DecompositionType::multiplicative, qs::ThetaSelection::mse});
   qs_test::check_model_contract(qs::Theta{1});
 }
 
@@ -208,7 +213,8 @@ TEST_CASE("Optimised theta models reach at most the MSE of the standard ones", "
   for (const auto& [name, s] : series) {
     INFO(name);
     const auto v = view(name, s.y);
-    const auto best = qs::AutoTheta{s.m}.fit(v);
+    const auto best =
+        qs::AutoTheta{s.m, qs::DecompositionType::multiplicative, qs::ThetaSelection::mse}.fit(v);
     const auto otm = qs::OptimizedTheta{s.m}.fit(v);
     const auto dstm = qs::DynamicTheta{s.m}.fit(v);
     const auto dotm = qs::DynamicOptimizedTheta{s.m}.fit(v);
@@ -223,6 +229,45 @@ TEST_CASE("Optimised theta models reach at most the MSE of the standard ones", "
     CHECK(best.mse <= std::min({otm.mse, dstm.mse, dotm.mse}) * (1.0 + 1e-12));
     CHECK(qs::OptimizedTheta{s.m}.fit(v) == otm);  // deterministic
   }
+}
+
+TEST_CASE("AutoTheta's holdout picks the candidate that forecasts the last points best",
+          "[models][theta]") {
+  const auto series = read_series(dir() + "r_forecast/theta_series.csv");
+  std::size_t checked = 0;
+  for (const std::string name : {"WWWusage", "Nile", "lynx"}) {
+    INFO(name);
+    const std::vector<double>& y = series.at(name).y;
+    const auto full = view(name, y);
+    const qs::ThetaFitted chosen = qs::AutoTheta{1}.fit(full);
+    // The winner is refitted to the whole series.
+    if (chosen.method == qs::ThetaMethod::otm) CHECK(chosen == qs::OptimizedTheta{1}.fit(full));
+    if (chosen.method == qs::ThetaMethod::dstm) CHECK(chosen == qs::DynamicTheta{1}.fit(full));
+    if (chosen.method == qs::ThetaMethod::dotm) {
+      CHECK(chosen == qs::DynamicOptimizedTheta{1}.fit(full));
+    }
+    // Holdout of 10 points (m = 1): no other public candidate forecasts them better.
+    const std::vector<double> head(y.begin(), y.end() - 10);
+    const auto hv = view(name, head);
+    const auto sse = [&](const qs::ThetaFitted& f) {
+      const auto out = f.forecast({10, {}, false});
+      double s = 0.0;
+      for (Eigen::Index j = 0; j < 10; ++j) {
+        const double e = out.mean[j] - y[head.size() + static_cast<std::size_t>(j)];
+        s += e * e;
+      }
+      return s;
+    };
+    const double s_otm = sse(qs::OptimizedTheta{1}.fit(hv));
+    const double s_dstm = sse(qs::DynamicTheta{1}.fit(hv));
+    const double s_dotm = sse(qs::DynamicOptimizedTheta{1}.fit(hv));
+    const double best = std::min({s_otm, s_dstm, s_dotm});
+    if (chosen.method == qs::ThetaMethod::otm) CHECK(s_otm == best);
+    if (chosen.method == qs::ThetaMethod::dstm) CHECK(s_dstm == best);
+    if (chosen.method == qs::ThetaMethod::dotm) CHECK(s_dotm == best);
+    checked += chosen.method != qs::ThetaMethod::stm ? 1 : 0;
+  }
+  CHECK(checked >= 2);
 }
 
 TEST_CASE("Theta state space variance matches a simulation of the model", "[models][theta]") {
@@ -381,5 +426,8 @@ TEST_CASE("Theta family: bad input names the series and field", "[models][theta]
   CHECK_THROWS_AS(qs::parse_decomposition_type("mult"), qs::invalid_input);
   CHECK(qs::parse_decomposition_type("additive") == qs::DecompositionType::additive);
   CHECK(qs::to_string(qs::Model{qs::AutoTheta{24}}) ==
-        "AutoTheta(season_length=24, decomposition_type='multiplicative')");
+        "AutoTheta(season_length=24, decomposition_type='multiplicative', selection='holdout')");
+  CHECK(qs::to_string(qs::Model{qs::Theta{12}}) ==
+        "Theta(season_length=12, decomposition_type='multiplicative')");
+  CHECK_THROWS_AS(qs::parse_theta_selection("aic"), qs::invalid_input);
 }

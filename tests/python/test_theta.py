@@ -46,7 +46,8 @@ def test_fiorucci_models_agree_with_statsforecast(name, model):
     ref = SF[(SF.series == name) & (SF.model == model)].sort_values("step")
     df, m = _frame(name)
     cls = getattr(qs, model)
-    fc = qs.Forecaster([cls(season_length=m)], freq=1).fit(df)
+    spec = cls(season_length=m, selection="mse") if model == "AutoTheta" else cls(season_length=m)
+    fc = qs.Forecaster([spec], freq=1).fit(df)
     _, mean, quant = fc.fitted_[0].forecast(len(ref), [0.1, 0.9], False, 1)
     scale = np.abs(ref["mean"]).mean()
     if model == "Theta":
@@ -79,8 +80,16 @@ def test_contract_through_forecaster(cls, panel):
 
 def test_specs_validate_repr_and_pickle():
     a = qs.AutoTheta(season_length=24)
-    assert repr(a) == "AutoTheta(season_length=24, decomposition_type='multiplicative')"
-    assert repr(a.spec) == "AutoTheta(season_length=24, decomposition_type='multiplicative')"
+    assert repr(a) == (
+        "AutoTheta(season_length=24, decomposition_type='multiplicative', selection='holdout')"
+    )
+    assert repr(a.spec) == repr(a)
+    b = qs.AutoTheta(season_length=12, selection="mse")
+    assert b.spec.selection == "mse"
+    assert pickle.loads(pickle.dumps(b.spec)) == b.spec
+    assert b != a
+    with pytest.raises(qs.QuickstockError, match="selection"):
+        qs.AutoTheta(selection="aic")
     for cls in THETAS:
         spec = cls(season_length=12, decomposition_type="additive").spec
         assert spec.decomposition_type == "additive"

@@ -137,9 +137,20 @@ struct DynamicOptimizedTheta {
   }
 };
 
-/// Automatic Theta (Fiorucci et al. 2016; statsforecast `AutoTheta`): STM, OTM, DSTM and
-/// DOTM are fitted to the (deseasonalised) series and the smallest in-sample MSE wins (ties
-/// go to the simpler model, in that order).
+/// How `AutoTheta` chooses among STM, OTM, DSTM and DOTM.
+enum class ThetaSelection {
+  holdout,  ///< smallest squared error forecasting the last season (10 points if m = 1, at
+            ///< most n/4) from fits to the rest; the winner is refitted to the whole series
+  mse       ///< smallest in-sample MSE of the one-step errors (Fiorucci et al.; statsforecast)
+};
+
+/// Automatic Theta (Fiorucci et al. 2016; statsforecast `AutoTheta`): chooses among STM, OTM,
+/// DSTM and DOTM fitted to the (deseasonalised) series. By default by a holdout: the in-sample
+/// MSE of Fiorucci et al. (`ThetaSelection::mse`, ties to the simpler model) favours the
+/// static models, whose theta = 0 line is fitted to the whole series including the points it
+/// predicts, and picks random-walk-with-drift-like OTM fits that extrapolate worse (docs/theta.md
+/// gives the M4 figures). A series too short for a holdout (fewer than 10 points left) uses
+/// the in-sample MSE.
 ///
 /// **Example**
 /// ```cpp
@@ -149,9 +160,11 @@ struct AutoTheta {
   using Fitted = ThetaFitted;
   std::int64_t season_length = 1;  ///< m >= 1
   DecompositionType decomposition_type = DecompositionType::multiplicative;
+  ThetaSelection selection = ThetaSelection::holdout;  ///< how the model is chosen
   [[nodiscard]] Fitted fit(const SeriesView& s) const;
   friend bool operator==(const AutoTheta& a, const AutoTheta& b) noexcept {
-    return a.season_length == b.season_length && a.decomposition_type == b.decomposition_type;
+    return a.season_length == b.season_length && a.decomposition_type == b.decomposition_type &&
+           a.selection == b.selection;
   }
 };
 
@@ -166,6 +179,10 @@ QUICKSTOCK_API void validate(const DynamicOptimizedTheta& spec);
 /// Checks a spec. @throws invalid_input naming "season_length".
 QUICKSTOCK_API void validate(const AutoTheta& spec);
 
+/// `"holdout"` or `"mse"`.
+QUICKSTOCK_API std::string to_string(ThetaSelection s);
+/// Parses `"holdout"` or `"mse"`. @throws invalid_input naming "selection" for anything else.
+QUICKSTOCK_API ThetaSelection parse_theta_selection(const std::string& s);
 /// `"multiplicative"` or `"additive"`.
 QUICKSTOCK_API std::string to_string(DecompositionType d);
 /// Parses `"multiplicative"` or `"additive"`.
