@@ -13,6 +13,30 @@ py::class_<Spec> bind_spec(py::module_& m, const char* name) {
   return cls;
 }
 
+// Binds a Theta-family spec: (season_length, decomposition_type), picklable.
+template <class Spec>
+void bind_theta(py::module_& m, const char* name) {
+  bind_spec<Spec>(m, name)
+      .def(py::init([](std::int64_t season_length, const std::string& decomposition_type) {
+             Spec s{season_length, parse_decomposition_type(decomposition_type)};
+             validate(s);
+             return s;
+           }),
+           "season_length"_a = 1, "decomposition_type"_a = "multiplicative")
+      .def_readonly("season_length", &Spec::season_length)
+      .def_property_readonly("decomposition_type",
+                             [](const Spec& s) { return to_string(s.decomposition_type); })
+      .def(py::pickle(
+          [](const Spec& s) {
+            return py::make_tuple(s.season_length, to_string(s.decomposition_type));
+          },
+          [](const py::tuple& t) {
+            Spec s{t[0].cast<std::int64_t>(), parse_decomposition_type(t[1].cast<std::string>())};
+            validate(s);
+            return s;
+          }));
+}
+
 }  // namespace
 
 void register_models(py::module_& m) {
@@ -166,6 +190,37 @@ void register_models(py::module_& m) {
       .def_readonly("integer", &IMAPA::integer)
       .def(py::pickle([](const IMAPA& s) { return py::make_tuple(s.integer); },
                       [](const py::tuple& t) { return IMAPA{t[0].cast<std::optional<bool>>()}; }));
+
+  bind_theta<Theta>(m, "Theta");
+  bind_theta<OptimizedTheta>(m, "OptimizedTheta");
+  bind_theta<DynamicTheta>(m, "DynamicTheta");
+  bind_theta<DynamicOptimizedTheta>(m, "DynamicOptimizedTheta");
+  bind_spec<AutoTheta>(m, "AutoTheta")
+      .def(py::init([](std::int64_t season_length, const std::string& decomposition_type,
+                       const std::string& selection) {
+             AutoTheta s{season_length, parse_decomposition_type(decomposition_type),
+                         parse_theta_selection(selection)};
+             validate(s);
+             return s;
+           }),
+           "season_length"_a = 1, "decomposition_type"_a = "multiplicative",
+           "selection"_a = "holdout")
+      .def_readonly("season_length", &AutoTheta::season_length)
+      .def_property_readonly("decomposition_type",
+                             [](const AutoTheta& s) { return to_string(s.decomposition_type); })
+      .def_property_readonly("selection", [](const AutoTheta& s) { return to_string(s.selection); })
+      .def(py::pickle(
+          [](const AutoTheta& s) {
+            return py::make_tuple(s.season_length, to_string(s.decomposition_type),
+                                  to_string(s.selection));
+          },
+          [](const py::tuple& t) {
+            AutoTheta s{t[0].cast<std::int64_t>(),
+                        parse_decomposition_type(t[1].cast<std::string>()),
+                        parse_theta_selection(t[2].cast<std::string>())};
+            validate(s);
+            return s;
+          }));
 
   m.def("model_name", &model_name, "spec"_a);
 

@@ -17,4 +17,5 @@
 #include <quickstock/models/forecast.hpp>
 #include <quickstock/models/intermittent.hpp>
 #include <quickstock/models/model.hpp>
+#include <quickstock/models/theta.hpp>
 #include <quickstock/version.hpp>

@@ -182,6 +182,37 @@ class IMAPA:
     integer: bool | None
     def __init__(self, integer: bool | None = None) -> None: ...
 
+class Theta:
+    season_length: int
+    decomposition_type: str
+    def __init__(self, season_length: int = 1, decomposition_type: str = "multiplicative") -> None: ...
+
+class OptimizedTheta:
+    season_length: int
+    decomposition_type: str
+    def __init__(self, season_length: int = 1, decomposition_type: str = "multiplicative") -> None: ...
+
+class DynamicTheta:
+    season_length: int
+    decomposition_type: str
+    def __init__(self, season_length: int = 1, decomposition_type: str = "multiplicative") -> None: ...
+
+class DynamicOptimizedTheta:
+    season_length: int
+    decomposition_type: str
+    def __init__(self, season_length: int = 1, decomposition_type: str = "multiplicative") -> None: ...
+
+class AutoTheta:
+    season_length: int
+    decomposition_type: str
+    selection: str
+    def __init__(
+        self,
+        season_length: int = 1,
+        decomposition_type: str = "multiplicative",
+        selection: str = "holdout",
+    ) -> None: ...
+
 _Spec = Union[
     Naive,
     SeasonalNaive,
@@ -196,6 +227,11 @@ _Spec = Union[
     TSB,
     ADIDA,
     IMAPA,
+    Theta,
+    OptimizedTheta,
+    DynamicTheta,
+    DynamicOptimizedTheta,
+    AutoTheta,
 ]
 
 def model_name(spec: _Spec) -> str: ...

@@ -33,6 +33,8 @@ _BY_NAME = {
     "TSB": lambda m, k: _models.TSB(alpha_d=0.1, alpha_p=0.1),
     "ADIDA": lambda m, k: _models.ADIDA(),
     "IMAPA": lambda m, k: _models.IMAPA(),
+    "Theta": lambda m, k: _models.Theta(season_length=m),
+    "AutoTheta": lambda m, k: _models.AutoTheta(season_length=m),
 }
 
 

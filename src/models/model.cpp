@@ -111,6 +111,16 @@ std::string model_name(const Model& spec) {
           return "ADIDA";
         else if constexpr (std::is_same_v<T, IMAPA>)
           return "IMAPA";
+        else if constexpr (std::is_same_v<T, Theta>)
+          return "Theta";
+        else if constexpr (std::is_same_v<T, OptimizedTheta>)
+          return "OptimizedTheta";
+        else if constexpr (std::is_same_v<T, DynamicTheta>)
+          return "DynamicTheta";
+        else if constexpr (std::is_same_v<T, DynamicOptimizedTheta>)
+          return "DynamicOptimizedTheta";
+        else if constexpr (std::is_same_v<T, AutoTheta>)
+          return "AutoTheta";
         else
           static_assert(detail::always_false<T>, "model_name: unhandled model");
       },
@@ -148,6 +158,15 @@ std::string to_string(const Model& spec) {
                  ", integer=" + detail::optional_bool_text(s.integer) + ")";
         } else if constexpr (std::is_same_v<T, ADIDA> || std::is_same_v<T, IMAPA>) {
           return name + "(integer=" + detail::optional_bool_text(s.integer) + ")";
+        } else if constexpr (std::is_same_v<T, AutoTheta>) {
+          return name + "(season_length=" + std::to_string(s.season_length) +
+                 ", decomposition_type='" + to_string(s.decomposition_type) + "', selection='" +
+                 to_string(s.selection) + "')";
+        } else if constexpr (std::is_same_v<T, Theta> || std::is_same_v<T, OptimizedTheta> ||
+                             std::is_same_v<T, DynamicTheta> ||
+                             std::is_same_v<T, DynamicOptimizedTheta>) {
+          return name + "(season_length=" + std::to_string(s.season_length) +
+                 ", decomposition_type='" + to_string(s.decomposition_type) + "')";
         } else {
           return name + "()";
         }

@@ -17,6 +17,7 @@
 #include <quickstock/models/ets.hpp>
 #include <quickstock/models/forecast.hpp>
 #include <quickstock/models/intermittent.hpp>
+#include <quickstock/models/theta.hpp>
 
 namespace quickstock {
 
@@ -33,7 +34,12 @@ using Model = std::variant<Naive,
                            CrostonSBA,
                            TSB,
                            ADIDA,
-                           IMAPA>;
+                           IMAPA,
+                           Theta,
+                           OptimizedTheta,
+                           DynamicTheta,
+                           DynamicOptimizedTheta,
+                           AutoTheta>;
 
 /// The class name of a spec (`"SeasonalNaive"`), the default alias in outputs.
 QUICKSTOCK_API std::string model_name(const Model& spec);
@@ -213,7 +219,12 @@ class QUICKSTOCK_API FittedModel {
                             FittedPanel<CrostonSBA>,
                             FittedPanel<TSB>,
                             FittedPanel<ADIDA>,
-                            FittedPanel<IMAPA>>;
+                            FittedPanel<IMAPA>,
+                            FittedPanel<Theta>,
+                            FittedPanel<OptimizedTheta>,
+                            FittedPanel<DynamicTheta>,
+                            FittedPanel<DynamicOptimizedTheta>,
+                            FittedPanel<AutoTheta>>;
   Model spec_;
   std::shared_ptr<const Impl> impl_;
 };
