@@ -14,4 +14,6 @@
 #include <quickstock/models/ets.hpp>
 #include <quickstock/models/forecast.hpp>
 #include <quickstock/models/model.hpp>
+#include <quickstock/models/mstl.hpp>
+#include <quickstock/models/stl.hpp>
 #include <quickstock/version.hpp>

@@ -18,13 +18,14 @@ except ImportError as _exc:  # pragma: no cover - depends on the installation
         "(-DQUICKSTOCK_BUILD_PYTHON=ON) and put build/python on PYTHONPATH."
     ) from _exc
 
-from . import datasets, features, io, metrics, plotting
+from . import datasets, decompose, features, io, metrics, plotting
 from ._core import InvalidInputError, QuickstockError
 from .calendar import festivals
 from .evaluation import evaluate
 from .forecaster import DEFAULT_QUANTILES, Forecaster
 from .models import (
     ETS,
+    MSTL,
     AutoETS,
     HistoricAverage,
     Model,
@@ -52,6 +53,8 @@ __all__ = [
     "RandomWalkWithDrift",
     "ETS",
     "AutoETS",
+    "MSTL",
+    "decompose",
     "datasets",
     "io",
     "features",

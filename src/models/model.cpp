@@ -3,6 +3,8 @@
 
 #include <quickstock/models/model.hpp>
 
+#include "stl_kernel.hpp"
+
 namespace quickstock {
 namespace detail {
 
@@ -50,6 +52,8 @@ std::string model_name(const Model& spec) {
           return "ETS";
         else if constexpr (std::is_same_v<T, AutoETS>)
           return "AutoETS";
+        else if constexpr (std::is_same_v<T, MSTL>)
+          return "MSTL";
         else
           static_assert(detail::always_false<T>, "model_name: unhandled model");
       },
@@ -78,6 +82,9 @@ std::string to_string(const Model& spec) {
                  s.model +
                  "', damped=" + (s.damped.has_value() ? (*s.damped ? "True" : "False") : "None") +
                  ")";
+        } else if constexpr (std::is_same_v<T, MSTL>) {
+          return name + "(season_length=" + detail::format_periods(s.season_length) +
+                 ", trend_forecaster=" + to_string(trend_forecaster(s)) + ")";
         } else {
           return name + "()";
         }
