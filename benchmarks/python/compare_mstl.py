@@ -7,7 +7,7 @@ difference between the two point forecasts. statsforecast's numba warm-up is exc
 (statsforecast needs pandas < 3, so it lives in its own venv; see benchmarks/README.md):
 
     PYTHONPATH=build/python /work/venv-sf/bin/python benchmarks/python/compare_mstl.py \\
-        --series 414 --n-jobs 1,2 --repeats 3
+        --series 414 --n-jobs 1,2 --repeats 3 --sf-repeats 1
 """
 
 from __future__ import annotations
@@ -60,6 +60,8 @@ def main() -> int:
     ap.add_argument("--series", type=int, default=414)
     ap.add_argument("--n-jobs", default="1,2")
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--sf-repeats", type=int, default=None,
+                    help="repeats for statsforecast (default --repeats; it is slow)")
     args = ap.parse_args()
     data = Path(args.data)
     if not (data / "Hourly-train.csv.gz").exists():
@@ -83,15 +85,17 @@ def main() -> int:
     def qs_model():
         return qs.MSTL(season_length=[24, 168], trend_forecaster=qs.AutoETS(model="ZZN"))
 
-    StatsForecast(models=[sf_model()], freq="h").forecast(df=df[df.unique_id == df.unique_id.iloc[0]], h=48)
+    StatsForecast(models=[sf_model()], freq="h").forecast(
+        df=df[df.unique_id == df.unique_id.iloc[0]], h=48, level=[80])
     print(f"MSTL(season_length=[24, 168], AutoETS(model='ZZN') trend), M4 Hourly, {n} series, h=48, "
-          f"median of {args.repeats} runs (statsforecast warm-up excluded)")
+          f"median of {args.repeats} runs ({args.sf_repeats or args.repeats} for statsforecast; "
+          "its warm-up excluded)")
     q = s = None
     for nj in (int(x) for x in args.n_jobs.split(",")):
         tq, q = timed(lambda: qs.Forecaster([qs_model()], freq="h", n_jobs=nj).forecast(
             df, h=48, quantiles=[0.1, 0.5, 0.9]), args.repeats)
         ts, s = timed(lambda: StatsForecast(models=[sf_model()], freq="h", n_jobs=nj).forecast(
-            df=df, h=48, level=[80]), args.repeats)
+            df=df, h=48, level=[80]), args.sf_repeats or args.repeats)
         print(f"  n_jobs={nj}: quickstock {tq:7.2f} s ({n / tq:6.1f} series/s)   statsforecast {ts:7.2f} s "
               f"({n / ts:6.1f} series/s)   ratio {ts / tq:5.2f}x")
     s = s.reset_index() if "unique_id" not in s.columns else s
