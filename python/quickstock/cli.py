@@ -28,6 +28,7 @@ _BY_NAME = {
     "SeasonalWindowAverage": lambda m, k: _models.SeasonalWindowAverage(season_length=m, window_size=k),
     "RandomWalkWithDrift": lambda m, k: _models.RandomWalkWithDrift(),
     "AutoETS": lambda m, k: _models.AutoETS(season_length=m),
+    "MSTL": lambda m, k: _models.MSTL(season_length=m),
 }
 
 

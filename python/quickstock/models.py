@@ -289,7 +289,8 @@ class AutoETS(Model):
 
 
 def _season_lengths(value: Any) -> list[float | int]:
-    items = list(value) if isinstance(value, (list, tuple)) else [value]
+    iterable = hasattr(value, "__iter__") and not isinstance(value, (str, bytes))
+    items = list(value) if iterable else [value]
     if not items:
         invalid("season_length must be a number or a non-empty list of numbers", field="season_length")
     out: list[float | int] = []

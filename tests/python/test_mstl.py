@@ -159,3 +159,11 @@ def test_nan_names_the_series():
     y[10] = np.nan
     with pytest.raises(qs.QuickstockError, match="decomposition needs finite"):
         qs.decompose.mstl(y, [24])
+
+
+def test_numpy_periods_and_cli_name():
+    assert qs.MSTL(np.array([24, 168])) == qs.MSTL([24, 168])
+    assert qs.MSTL(np.float64(365.25)).season_length == [365.25]
+    from quickstock.cli import build_models
+
+    assert build_models("MSTL", 24, 1) == [qs.MSTL(24)]
