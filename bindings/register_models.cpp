@@ -1,3 +1,5 @@
+#include <pybind11/eigen.h>
+
 #include "common.hpp"
 
 namespace quickstock::bindings {
@@ -221,6 +223,74 @@ void register_models(py::module_& m) {
             validate(s);
             return s;
           }));
+
+  bind_spec<MSTL>(m, "MSTL")
+      .def(py::init([](std::vector<double> season_length, const Model& trend_forecaster) {
+             return make_mstl(std::move(season_length), trend_forecaster);
+           }),
+           "season_length"_a, "trend_forecaster"_a)
+      .def_readonly("season_length", &MSTL::season_length)
+      .def_property_readonly("trend_forecaster", [](const MSTL& s) { return trend_forecaster(s); })
+      .def(py::pickle(
+          [](const MSTL& s) { return py::make_tuple(s.season_length, trend_forecaster(s)); },
+          [](const py::tuple& t) {
+            return make_mstl(t[0].cast<std::vector<double>>(), t[1].cast<Model>());
+          }));
+
+  m.def(
+      "stl",
+      [](const Eigen::Ref<const Eigen::VectorXd>& y, double period,
+         std::optional<std::int64_t> s_window, int s_degree, std::optional<std::int64_t> t_window,
+         int t_degree, std::optional<std::int64_t> l_window, std::optional<int> l_degree,
+         std::optional<std::int64_t> s_jump, std::optional<std::int64_t> t_jump,
+         std::optional<std::int64_t> l_jump, bool robust, std::optional<int> inner,
+         std::optional<int> outer) {
+        STLOptions o;
+        o.period = period;
+        o.s_window = s_window;
+        o.s_degree = s_degree;
+        o.t_window = t_window;
+        o.t_degree = t_degree;
+        o.l_window = l_window;
+        o.l_degree = l_degree;
+        o.s_jump = s_jump;
+        o.t_jump = t_jump;
+        o.l_jump = l_jump;
+        o.robust = robust;
+        o.inner = inner;
+        o.outer = outer;
+        STLDecomposition d;
+        {
+          py::gil_scoped_release release;
+          d = stl(y, o);
+        }
+        return py::make_tuple(d.trend, d.seasonal, d.remainder, d.weights);
+      },
+      "y"_a, "period"_a, "s_window"_a = py::none(), "s_degree"_a = 0, "t_window"_a = py::none(),
+      "t_degree"_a = 1, "l_window"_a = py::none(), "l_degree"_a = py::none(),
+      "s_jump"_a = py::none(), "t_jump"_a = py::none(), "l_jump"_a = py::none(), "robust"_a = false,
+      "inner"_a = py::none(), "outer"_a = py::none(),
+      "STL as R's stl(); s_window None is \"periodic\". Returns (trend, seasonal, remainder, "
+      "weights).");
+  m.def(
+      "mstl",
+      [](const Eigen::Ref<const Eigen::VectorXd>& y, std::vector<double> periods, int iterate,
+         std::vector<std::int64_t> s_window, bool robust) {
+        MSTLOptions o;
+        o.periods = std::move(periods);
+        o.iterate = iterate;
+        o.s_window = std::move(s_window);
+        o.robust = robust;
+        MSTLDecomposition d;
+        {
+          py::gil_scoped_release release;
+          d = mstl(y, o);
+        }
+        return py::make_tuple(d.periods, d.trend, d.seasonal, d.remainder);
+      },
+      "y"_a, "periods"_a, "iterate"_a = 2, "s_window"_a = std::vector<std::int64_t>{},
+      "robust"_a = false,
+      "MSTL as R's forecast::mstl(). Returns (periods kept, trend, seasonal [n x k], remainder).");
 
   m.def("model_name", &model_name, "spec"_a);
 

@@ -17,5 +17,7 @@
 #include <quickstock/models/forecast.hpp>
 #include <quickstock/models/intermittent.hpp>
 #include <quickstock/models/model.hpp>
+#include <quickstock/models/mstl.hpp>
+#include <quickstock/models/stl.hpp>
 #include <quickstock/models/theta.hpp>
 #include <quickstock/version.hpp>

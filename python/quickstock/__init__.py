@@ -18,7 +18,7 @@ except ImportError as _exc:  # pragma: no cover - depends on the installation
         "(-DQUICKSTOCK_BUILD_PYTHON=ON) and put build/python on PYTHONPATH."
     ) from _exc
 
-from . import datasets, features, inventory, io, metrics, plotting
+from . import datasets, decompose, features, inventory, io, metrics, plotting
 from ._core import InvalidInputError, QuickstockError
 from .alerts import anomalies, webhook_payload
 from .calendar import festivals
@@ -45,6 +45,7 @@ from .models import (
     ETS,
     IMAPA,
     TSB,
+    MSTL,
     AutoETS,
     Croston,
     CrostonSBA,
@@ -89,6 +90,8 @@ __all__ = [
     "DynamicTheta",
     "DynamicOptimizedTheta",
     "AutoTheta",
+    "MSTL",
+    "decompose",
     "datasets",
     "io",
     "features",

@@ -213,6 +213,37 @@ class AutoTheta:
         selection: str = "holdout",
     ) -> None: ...
 
+class MSTL:
+    season_length: list[float]
+    trend_forecaster: Any
+    def __init__(self, season_length: Sequence[float], trend_forecaster: Any) -> None: ...
+
+def stl(
+    y: npt.ArrayLike,
+    period: float,
+    s_window: Optional[int] = None,
+    s_degree: int = 0,
+    t_window: Optional[int] = None,
+    t_degree: int = 1,
+    l_window: Optional[int] = None,
+    l_degree: Optional[int] = None,
+    s_jump: Optional[int] = None,
+    t_jump: Optional[int] = None,
+    l_jump: Optional[int] = None,
+    robust: bool = False,
+    inner: Optional[int] = None,
+    outer: Optional[int] = None,
+) -> tuple[
+    npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]
+]: ...
+def mstl(
+    y: npt.ArrayLike,
+    periods: Sequence[float],
+    iterate: int = 2,
+    s_window: Sequence[int] = ...,
+    robust: bool = False,
+) -> tuple[list[float], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+
 _Spec = Union[
     Naive,
     SeasonalNaive,
@@ -232,6 +263,7 @@ _Spec = Union[
     DynamicTheta,
     DynamicOptimizedTheta,
     AutoTheta,
+    MSTL,
 ]
 
 def model_name(spec: _Spec) -> str: ...

@@ -35,6 +35,7 @@ _BY_NAME = {
     "IMAPA": lambda m, k: _models.IMAPA(),
     "Theta": lambda m, k: _models.Theta(season_length=m),
     "AutoTheta": lambda m, k: _models.AutoTheta(season_length=m),
+    "MSTL": lambda m, k: _models.MSTL(season_length=m),
 }
 
 

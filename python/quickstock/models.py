@@ -33,6 +33,7 @@ __all__ = [
     "DynamicTheta",
     "DynamicOptimizedTheta",
     "AutoTheta",
+    "MSTL",
 ]
 
 
@@ -729,3 +730,79 @@ class AutoTheta(_ThetaBase):
             "decomposition_type": self.decomposition_type,
             "selection": self.selection,
         }
+
+
+def _season_lengths(value: Any) -> list[float | int]:
+    iterable = hasattr(value, "__iter__") and not isinstance(value, (str, bytes))
+    items = list(value) if iterable else [value]
+    if not items:
+        invalid("season_length must be a number or a non-empty list of numbers", field="season_length")
+    out: list[float | int] = []
+    for v in items:
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
+            invalid(f"season_length values must be numbers >= 1 (got {v!r})", field="season_length")
+        f = float(v)
+        out.append(int(f) if f.is_integer() else f)
+    return out
+
+
+class MSTL(Model):
+    """Multiple seasonal-trend decomposition by loess, then forecasting by component.
+
+    The series is decomposed as R ``forecast::mstl`` does (Bandara, Hyndman & Bergmeir 2021):
+    periods sorted, those with fewer than two full cycles in the series dropped, then two passes
+    of STL (Cleveland et al. 1990, R ``stats::stl`` with ``s.window = 7 + 4·i`` for the i-th
+    period) over the periods. Each seasonal component is forecast by seasonal naive (its last
+    ⌊period⌋ values repeated) and the seasonally adjusted series (trend + remainder) by
+    ``trend_forecaster``. Quantiles are the trend forecaster's, shifted by the seasonal
+    forecast (as R ``forecast(mstl(y))`` and statsforecast's ``MSTL``), then censored at 0.
+
+    Fallbacks, never an error for finite data: a constant series (all zero included), or one
+    with no period left, is forecast by the trend forecaster alone; ``fallbacks()`` says which.
+
+    Args:
+        season_length: the seasonal periods, e.g. ``[24, 168]`` for hourly data (a single number
+            is one period); non-integer periods such as 365.25 are allowed: STL smooths with
+            the integer part and the seasonal naive forecast repeats the last ⌊period⌋ values,
+            as R does.
+        trend_forecaster: a non-seasonal model of this library for the seasonally adjusted
+            series; default ``AutoETS(model="ZZN")``.
+        alias: name in outputs (default ``"MSTL"``).
+
+    Raises:
+        QuickstockError: for a bad ``season_length`` or a seasonal or invalid
+            ``trend_forecaster`` (field ``trend_forecaster``).
+
+    References:
+        Bandara, Hyndman & Bergmeir (2021), *MSTL: A Seasonal-Trend Decomposition Algorithm for
+        Time Series with Multiple Seasonal Patterns*, arXiv:2107.13462; Cleveland, Cleveland,
+        McRae & Terpenning (1990), *STL: A Seasonal-Trend Decomposition Procedure Based on
+        Loess*, J. Official Statistics 6(1); R ``forecast::mstl``.
+    """
+
+    def __init__(
+        self,
+        season_length: float | list[float],
+        trend_forecaster: Model | None = None,
+        alias: str | None = None,
+    ) -> None:
+        super().__init__(alias)
+        if trend_forecaster is None:
+            trend_forecaster = AutoETS(model="ZZN")
+        if not isinstance(trend_forecaster, Model):
+            invalid(
+                f"trend_forecaster must be a quickstock model (got {trend_forecaster!r})",
+                field="trend_forecaster",
+            )
+        self.season_length = _season_lengths(season_length)
+        self.trend_forecaster = trend_forecaster
+        self._spec = _core.MSTL(
+            season_length=[float(v) for v in self.season_length],
+            trend_forecaster=trend_forecaster.spec,
+        )
+
+    def _params(self) -> dict[str, Any]:
+        return {"season_length": list(self.season_length), "trend_forecaster": self.trend_forecaster}
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, tuple(self.season_length), self.trend_forecaster, self.alias))

@@ -32,6 +32,27 @@ def _json_value(v: Any) -> Any:
     return v
 
 
+def _model_json(m: Any) -> dict[str, Any]:
+    """A model spec as JSON: class, params (nested models as their own JSON) and alias."""
+    from .models import Model
+
+    params = {k: _model_json(v) if isinstance(v, Model) else v for k, v in m._params().items()}
+    return {"class": type(m).__name__, "params": params, "alias": m.alias}
+
+
+def _model_from_json(m: Any, path: str) -> Any:
+    from . import models as _models
+
+    cls = getattr(_models, m["class"], None)
+    if not (isinstance(cls, type) and issubclass(cls, _models.Model)):
+        invalid(f"{path!r} names an unknown model {m['class']!r}", field="path")
+    params = {
+        k: _model_from_json(v, path) if isinstance(v, dict) and "class" in v else v
+        for k, v in m["params"].items()
+    }
+    return cls(**params, alias=m["alias"])
+
+
 def _array(zf: zipfile.ZipFile, name: str) -> np.ndarray:
     with zf.open(name + ".npy") as fh:
         return np.load(_io.BytesIO(fh.read()), allow_pickle=False)
@@ -56,9 +77,7 @@ def save(forecaster: Any, path: str) -> None:
         "freq": forecaster.freq if not isinstance(forecaster.freq, pd.DateOffset) else forecaster.freq.freqstr,
         "n_jobs": forecaster.n_jobs,
         "columns": [p.id_col, p.time_col, p.target_col],
-        "models": [
-            {"class": type(m).__name__, "params": m._params(), "alias": m.alias} for m in forecaster.models
-        ],
+        "models": [_model_json(m) for m in forecaster.models],
         "ids": ids,
         "covariates": list(p.covariates),
         "time": {"kind": p.codec.kind, "tz": None if p.codec.tz is None else str(p.codec.tz)},
@@ -92,7 +111,6 @@ def load(path: str) -> Any:
     Raises:
         QuickstockError: for a missing, damaged, foreign or newer-version file.
     """
-    from . import models as _models
     from ._frame import prepare
     from .forecaster import Forecaster
 
@@ -117,10 +135,7 @@ def load(path: str) -> Any:
     try:
         specs = []
         for m in meta["models"]:
-            cls = getattr(_models, m["class"], None)
-            if not (isinstance(cls, type) and issubclass(cls, _models.Model)):
-                invalid(f"{path!r} names an unknown model {m['class']!r}", field="path")
-            specs.append(cls(**m["params"], alias=m["alias"]))
+            specs.append(_model_from_json(m, path))
         id_col, time_col, target_col = meta["columns"]
         ids = np.asarray(meta["ids"], dtype=object)
         lengths = arrays["lengths"]

@@ -5,6 +5,8 @@
 
 #include <quickstock/models/model.hpp>
 
+#include "stl_kernel.hpp"
+
 namespace quickstock {
 namespace detail {
 
@@ -121,6 +123,8 @@ std::string model_name(const Model& spec) {
           return "DynamicOptimizedTheta";
         else if constexpr (std::is_same_v<T, AutoTheta>)
           return "AutoTheta";
+        else if constexpr (std::is_same_v<T, MSTL>)
+          return "MSTL";
         else
           static_assert(detail::always_false<T>, "model_name: unhandled model");
       },
@@ -167,6 +171,9 @@ std::string to_string(const Model& spec) {
                              std::is_same_v<T, DynamicOptimizedTheta>) {
           return name + "(season_length=" + std::to_string(s.season_length) +
                  ", decomposition_type='" + to_string(s.decomposition_type) + "')";
+        } else if constexpr (std::is_same_v<T, MSTL>) {
+          return name + "(season_length=" + detail::format_periods(s.season_length) +
+                 ", trend_forecaster=" + to_string(trend_forecaster(s)) + ")";
         } else {
           return name + "()";
         }

@@ -4,6 +4,7 @@
 /// Any model of the library as one value type, and fitting it to a whole panel in parallel.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <variant>
@@ -17,6 +18,7 @@
 #include <quickstock/models/ets.hpp>
 #include <quickstock/models/forecast.hpp>
 #include <quickstock/models/intermittent.hpp>
+#include <quickstock/models/mstl.hpp>
 #include <quickstock/models/theta.hpp>
 
 namespace quickstock {
@@ -39,7 +41,21 @@ using Model = std::variant<Naive,
                            OptimizedTheta,
                            DynamicTheta,
                            DynamicOptimizedTheta,
-                           AutoTheta>;
+                           AutoTheta,
+                           MSTL>;
+
+/// A `Model` held by `MSTL` as its trend forecaster (see `make_mstl`).
+struct ModelBox {
+  Model model;
+};
+
+/// An MSTL spec with the given periods and trend forecaster (a non-seasonal model).
+/// @throws invalid_input (field "season_length" or "trend_forecaster") for a bad spec.
+QUICKSTOCK_API MSTL make_mstl(std::vector<double> season_length,
+                              Model trend_forecaster = AutoETS{1, "ZZN", std::nullopt});
+
+/// The trend forecaster of an MSTL spec (`AutoETS(model="ZZN")` when unset).
+QUICKSTOCK_API const Model& trend_forecaster(const MSTL& spec);
 
 /// The class name of a spec (`"SeasonalNaive"`), the default alias in outputs.
 QUICKSTOCK_API std::string model_name(const Model& spec);
@@ -224,7 +240,8 @@ class QUICKSTOCK_API FittedModel {
                             FittedPanel<OptimizedTheta>,
                             FittedPanel<DynamicTheta>,
                             FittedPanel<DynamicOptimizedTheta>,
-                            FittedPanel<AutoTheta>>;
+                            FittedPanel<AutoTheta>,
+                            FittedPanel<MSTL>>;
   Model spec_;
   std::shared_ptr<const Impl> impl_;
 };
