@@ -114,6 +114,24 @@ inline void update(const Components& c,
 }
 
 // Instantiated per component combination so that the per-observation switches fold away.
+// Splits a finite, normal, positive x into x = mantissa · 2^exponent with the mantissa in
+// [0.5, 1), as std::frexp does, but inline (no library call per observation). Returns false
+// (leaving the outputs unspecified) for zero, subnormal, infinite or NaN input.
+inline bool split_pow2(double x, double& mantissa, std::int64_t& exponent) {
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &x, sizeof bits);
+  const auto biased = static_cast<std::int64_t>((bits >> 52U) & 0x7FFU);
+  if (biased == 0 || biased == 0x7FF) return false;
+  exponent = biased - 1022;
+  bits = (bits & 0x800FFFFFFFFFFFFFULL) | (std::uint64_t{1022} << 52U);
+  std::memcpy(&mantissa, &bits, sizeof mantissa);
+  return true;
+}
+
+// `sse_limit`: for additive error, the recursion stops (returning +inf) as soon as the running
+// sum of squared errors exceeds it, because the objective n·log(SSE) can then only end above
+// the caller's threshold (the Nelder–Mead search passes one where it only needs to know that a
+// trial point is worse than a given vertex; see `nelder_mead`). +inf disables it.
 template <ErrorType E, TrendType T, SeasonType S>
 double recursion_t(const double* y,
                    Eigen::Index n,
@@ -122,7 +140,8 @@ double recursion_t(const double* y,
                    const double* init,
                    double* ring,
                    double* resid,
-                   double* last) {
+                   double* last,
+                   double sse_limit) {
   Components c = c_in;
   c.error = E;
   c.trend = T;
@@ -139,7 +158,7 @@ double recursion_t(const double* y,
   }
   double sse = 0.0;
   double prod = 1.0;
-  long prod_exp = 0;
+  std::int64_t prod_exp = 0;
   int k = 0;
   for (Eigen::Index t = 0; t < n; ++t) {
     const double s_old = has_season ? ring[k] : 0.0;
@@ -148,12 +167,27 @@ double recursion_t(const double* y,
     const double e = c.error == ErrorType::additive ? y[t] - st.f : (y[t] - st.f) / st.f;
     if (resid != nullptr) resid[t] = e;
     sse += e * e;
+    if constexpr (E == ErrorType::additive) {
+      if (sse > sse_limit) return kInf;
+    }
     if (c.error == ErrorType::multiplicative) {
       // Σ log|f| as log of a product kept as mantissa × 2^exponent (one log per series
-      // instead of one per observation; never overflows).
-      int ex = 0;
-      prod = std::frexp(prod * std::fabs(st.f), &ex);
-      prod_exp += ex;
+      // instead of one per observation; never overflows). The split is exact, so this equals
+      // frexp(prod·|f|) bit for bit; frexp itself only runs for zero, subnormal or
+      // non-finite values.
+      const double af = std::fabs(st.f);
+      double fm = 0.0;
+      std::int64_t fe = 0;
+      double pm = 0.0;
+      std::int64_t pe = 0;
+      if (split_pow2(af, fm, fe) && split_pow2(prod * fm, pm, pe)) {
+        prod = pm;
+        prod_exp += fe + pe;
+      } else {
+        int ex = 0;
+        prod = std::frexp(prod * af, &ex);
+        prod_exp += ex;
+      }
     }
     double s_new = 0.0;
     update(c, p, y[t], s_old, st, l, b, s_new);
@@ -189,14 +223,17 @@ double recursion_s(const double* y,
                    const double* init,
                    double* ring,
                    double* resid,
-                   double* last) {
+                   double* last,
+                   double sse_limit) {
   switch (c.season) {
     case SeasonType::none:
-      return recursion_t<E, T, SeasonType::none>(y, n, c, p, init, ring, resid, last);
+      return recursion_t<E, T, SeasonType::none>(y, n, c, p, init, ring, resid, last, sse_limit);
     case SeasonType::additive:
-      return recursion_t<E, T, SeasonType::additive>(y, n, c, p, init, ring, resid, last);
+      return recursion_t<E, T, SeasonType::additive>(y, n, c, p, init, ring, resid, last,
+                                                     sse_limit);
     case SeasonType::multiplicative:
-      return recursion_t<E, T, SeasonType::multiplicative>(y, n, c, p, init, ring, resid, last);
+      return recursion_t<E, T, SeasonType::multiplicative>(y, n, c, p, init, ring, resid, last,
+                                                           sse_limit);
   }
   return kInf;
 }
@@ -209,14 +246,16 @@ double recursion_e(const double* y,
                    const double* init,
                    double* ring,
                    double* resid,
-                   double* last) {
+                   double* last,
+                   double sse_limit) {
   switch (c.trend) {
     case TrendType::none:
-      return recursion_s<E, TrendType::none>(y, n, c, p, init, ring, resid, last);
+      return recursion_s<E, TrendType::none>(y, n, c, p, init, ring, resid, last, sse_limit);
     case TrendType::additive:
-      return recursion_s<E, TrendType::additive>(y, n, c, p, init, ring, resid, last);
+      return recursion_s<E, TrendType::additive>(y, n, c, p, init, ring, resid, last, sse_limit);
     case TrendType::multiplicative:
-      return recursion_s<E, TrendType::multiplicative>(y, n, c, p, init, ring, resid, last);
+      return recursion_s<E, TrendType::multiplicative>(y, n, c, p, init, ring, resid, last,
+                                                       sse_limit);
   }
   return kInf;
 }
@@ -231,10 +270,12 @@ double recursion(const double* y,
                  const double* init,
                  double* ring,
                  double* resid,
-                 double* last) {
+                 double* last,
+                 double sse_limit = kInf) {
   return c.error == ErrorType::additive
-             ? recursion_e<ErrorType::additive>(y, n, c, p, init, ring, resid, last)
-             : recursion_e<ErrorType::multiplicative>(y, n, c, p, init, ring, resid, last);
+             ? recursion_e<ErrorType::additive>(y, n, c, p, init, ring, resid, last, sse_limit)
+             : recursion_e<ErrorType::multiplicative>(y, n, c, p, init, ring, resid, last,
+                                                      sse_limit);
 }
 
 // Stability of a seasonal model (R's `admissible`): every root of the characteristic
@@ -371,11 +412,21 @@ struct Problem {
     return true;
   }
 
-  double operator()(const double* x) {
+  // The objective at x. When it is certain to exceed `threshold`, the evaluation may stop
+  // early and return +inf instead of the exact value (additive error only; see
+  // `recursion_t`): the caller then only learns "worse than threshold", which is all
+  // Nelder–Mead uses of such a point, so the search follows exactly the same path.
+  double operator()(const double* x, double threshold = kInf) {
     const ETSParams p = params(x);
     if (!feasible(p)) return kInf;
     if (!expand_states(x)) return kInf;
-    return recursion(y, n, c, p, init.data(), ring.data(), nullptr, nullptr);
+    double sse_limit = kInf;
+    if (c.error == ErrorType::additive && threshold > -1e9 && threshold < kBig) {
+      // n·log(SSE) > threshold once SSE > exp(threshold / n); the relative margin 1e-10 is
+      // far above the rounding of exp, log and the product, so the implication is exact.
+      sse_limit = std::exp(threshold / static_cast<double>(n)) * (1.0 + 1e-10);
+    }
+    return recursion(y, n, c, p, init.data(), ring.data(), nullptr, nullptr, sse_limit);
   }
 };
 
@@ -394,12 +445,14 @@ double nelder_mead(F& f, std::vector<double>& x, int max_evals) {
   std::vector<double> trial(n);
   std::vector<double> trial2(n);
   auto vertex = [&](std::size_t j) { return pts.data() + j * n; };
-  auto eval = [&](const double* p) {
-    const double v = f(p);
+  // `threshold`: the caller only needs to know whether the value is below it (see
+  // Problem::operator()); kInf asks for the exact value.
+  auto eval = [&](const double* p, double threshold) {
+    const double v = f(p, threshold);
     return std::isfinite(v) ? v : kBig;
   };
 
-  const double f0 = f(x.data());
+  const double f0 = f(x.data(), kInf);
   if (!std::isfinite(f0)) return kInf;
   int evals = 1;
   const double reltol = std::sqrt(std::numeric_limits<double>::epsilon());
@@ -429,7 +482,7 @@ double nelder_mead(F& f, std::vector<double>& x, int max_evals) {
     if (evaluate_all) {
       for (std::size_t j = 0; j < nv; ++j) {
         if (j == best) continue;
-        vals[j] = eval(vertex(j));
+        vals[j] = eval(vertex(j), kInf);
         ++evals;
       }
       evaluate_all = false;
@@ -457,11 +510,11 @@ double nelder_mead(F& f, std::vector<double>& x, int max_evals) {
       centroid[i] = s / static_cast<double>(n);
     }
     for (std::size_t i = 0; i < n; ++i) trial[i] = 2.0 * centroid[i] - xh[i];
-    const double v_refl = eval(trial.data());
+    const double v_refl = eval(trial.data(), v_high);
     ++evals;
     if (v_refl < v_low) {
       for (std::size_t i = 0; i < n; ++i) trial2[i] = 2.0 * trial[i] - centroid[i];
-      const double v_exp = eval(trial2.data());
+      const double v_exp = eval(trial2.data(), v_refl);
       ++evals;
       if (v_exp < v_refl) {
         std::copy(trial2.begin(), trial2.end(), xh);
@@ -476,7 +529,7 @@ double nelder_mead(F& f, std::vector<double>& x, int max_evals) {
         vals[worst] = v_refl;
       }
       for (std::size_t i = 0; i < n; ++i) trial2[i] = 0.5 * xh[i] + 0.5 * centroid[i];
-      const double v_con = eval(trial2.data());
+      const double v_con = eval(trial2.data(), vals[worst]);
       ++evals;
       if (v_con < vals[worst]) {
         std::copy(trial2.begin(), trial2.end(), xh);
