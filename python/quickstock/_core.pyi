@@ -158,6 +158,21 @@ class AutoETS:
         self, season_length: int = 1, model: str = "ZZZ", damped: bool | None = None
     ) -> None: ...
 
+class ETSX:
+    season_length: int
+    model: str
+    damped: bool | None
+    automatic: bool
+    parameter_uncertainty: bool
+    def __init__(
+        self,
+        season_length: int = 1,
+        model: str = "ZZZ",
+        damped: bool | None = None,
+        automatic: bool = True,
+        parameter_uncertainty: bool = True,
+    ) -> None: ...
+
 _Spec = Union[
     Naive,
     SeasonalNaive,
@@ -167,6 +182,7 @@ _Spec = Union[
     RandomWalkWithDrift,
     ETS,
     AutoETS,
+    ETSX,
 ]
 
 def model_name(spec: _Spec) -> str: ...

@@ -1580,7 +1580,8 @@ bool operator==(const ETSXFitted& a, const ETSXFitted& b) noexcept {
   return a.ets == b.ets && a.beta.size() == b.beta.size() && a.beta == b.beta &&
          a.x_mean.size() == b.x_mean.size() && a.x_mean == b.x_mean &&
          a.beta_cov.rows() == b.beta_cov.rows() && a.beta_cov.cols() == b.beta_cov.cols() &&
-         a.beta_cov == b.beta_cov && a.parameter_uncertainty == b.parameter_uncertainty;
+         a.beta_cov == b.beta_cov && a.parameter_uncertainty == b.parameter_uncertainty &&
+         a.fallback == b.fallback;
 }
 
 SeriesForecast ETSXFitted::forecast(const ForecastOptions& options) const {
@@ -1655,6 +1656,7 @@ ETSXFitted ETSX::fit(const SeriesView& s) const {
     if (!why.empty()) {
       out.ets.fallback = out.ets.fallback.empty() ? why : out.ets.fallback + "; " + why;
     }
+    out.fallback = out.ets.fallback;
     return out;
   };
   if (k_all == 0) return plain("");
@@ -1748,6 +1750,7 @@ ETSXFitted ETSX::fit(const SeriesView& s) const {
     return plain("series too short for ETS with " + std::to_string(k) + " covariate(s): plain ETS");
   }
   out.ets.fallback = note;
+  out.fallback = note;
   return out;
 }
 

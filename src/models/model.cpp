@@ -84,6 +84,8 @@ std::string model_name(const Model& spec) {
           return "ETS";
         else if constexpr (std::is_same_v<T, AutoETS>)
           return "AutoETS";
+        else if constexpr (std::is_same_v<T, ETSX>)
+          return "ETSX";
         else
           static_assert(detail::always_false<T>, "model_name: unhandled model");
       },
@@ -112,6 +114,12 @@ std::string to_string(const Model& spec) {
                  s.model +
                  "', damped=" + (s.damped.has_value() ? (*s.damped ? "True" : "False") : "None") +
                  ")";
+        } else if constexpr (std::is_same_v<T, ETSX>) {
+          return name + "(season_length=" + std::to_string(s.season_length) + ", model='" +
+                 s.model +
+                 "', damped=" + (s.damped.has_value() ? (*s.damped ? "True" : "False") : "None") +
+                 ", automatic=" + (s.automatic ? "True" : "False") +
+                 ", parameter_uncertainty=" + (s.parameter_uncertainty ? "True" : "False") + ")";
         } else {
           return name + "()";
         }

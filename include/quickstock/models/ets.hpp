@@ -140,6 +140,7 @@ struct ETSXFitted {
                              ///< initial states (Ẽ: the covariates filtered by the ETS recursion);
                              ///< 0 rows and columns for constant columns
   bool parameter_uncertainty = true;  ///< add x'Cov(β̂)x to the forecast variance
+  std::string fallback;  ///< non-empty when a documented fallback rule was used (as ETS's)
 
   /// "Regression with ETS(A,N,A) errors" when covariates were used, else the ETS name.
   [[nodiscard]] std::string method() const;

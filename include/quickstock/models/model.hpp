@@ -27,7 +27,8 @@ using Model = std::variant<Naive,
                            SeasonalWindowAverage,
                            RandomWalkWithDrift,
                            ETS,
-                           AutoETS>;
+                           AutoETS,
+                           ETSX>;
 
 /// The class name of a spec (`"SeasonalNaive"`), the default alias in outputs.
 QUICKSTOCK_API std::string model_name(const Model& spec);
@@ -202,7 +203,8 @@ class QUICKSTOCK_API FittedModel {
                             FittedPanel<SeasonalWindowAverage>,
                             FittedPanel<RandomWalkWithDrift>,
                             FittedPanel<ETS>,
-                            FittedPanel<AutoETS>>;
+                            FittedPanel<AutoETS>,
+                            FittedPanel<ETSX>>;
   Model spec_;
   std::shared_ptr<const Impl> impl_;
 };
