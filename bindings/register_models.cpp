@@ -292,6 +292,32 @@ void register_models(py::module_& m) {
       "robust"_a = false,
       "MSTL as R's forecast::mstl(). Returns (periods kept, trend, seasonal [n x k], remainder).");
 
+  bind_spec<ETSX>(m, "ETSX")
+      .def(py::init([](std::int64_t season_length, const std::string& model,
+                       std::optional<bool> damped, bool automatic, bool parameter_uncertainty) {
+             ETSX s{season_length, model, damped, automatic, parameter_uncertainty};
+             validate(s);
+             return s;
+           }),
+           "season_length"_a = 1, "model"_a = "ZZZ", "damped"_a = py::none(), "automatic"_a = true,
+           "parameter_uncertainty"_a = true)
+      .def_readonly("season_length", &ETSX::season_length)
+      .def_readonly("model", &ETSX::model)
+      .def_readonly("damped", &ETSX::damped)
+      .def_readonly("automatic", &ETSX::automatic)
+      .def_readonly("parameter_uncertainty", &ETSX::parameter_uncertainty)
+      .def(py::pickle(
+          [](const ETSX& s) {
+            return py::make_tuple(s.season_length, s.model, s.damped, s.automatic,
+                                  s.parameter_uncertainty);
+          },
+          [](const py::tuple& t) {
+            ETSX s{t[0].cast<std::int64_t>(), t[1].cast<std::string>(),
+                   t[2].cast<std::optional<bool>>(), t[3].cast<bool>(), t[4].cast<bool>()};
+            validate(s);
+            return s;
+          }));
+
   m.def("model_name", &model_name, "spec"_a);
 
   py::class_<FittedModel>(m, "FittedModel")

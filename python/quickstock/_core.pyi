@@ -244,6 +244,21 @@ def mstl(
     robust: bool = False,
 ) -> tuple[list[float], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
 
+class ETSX:
+    season_length: int
+    model: str
+    damped: bool | None
+    automatic: bool
+    parameter_uncertainty: bool
+    def __init__(
+        self,
+        season_length: int = 1,
+        model: str = "ZZZ",
+        damped: bool | None = None,
+        automatic: bool = True,
+        parameter_uncertainty: bool = True,
+    ) -> None: ...
+
 _Spec = Union[
     Naive,
     SeasonalNaive,
@@ -264,6 +279,7 @@ _Spec = Union[
     DynamicOptimizedTheta,
     AutoTheta,
     MSTL,
+    ETSX,
 ]
 
 def model_name(spec: _Spec) -> str: ...

@@ -219,6 +219,12 @@ class ETS(Model):
             (``N``/``A``/``M``), e.g. ``"MAM"``.
         season_length: m, observations per cycle; 2 to 24 for a seasonal model.
         damped: damp the trend (ETS(A,Ad,N) is ``ETS("AAN", damped=True)``).
+        covariates: use the covariate columns of the training frame as a regression term,
+            ``y_t = (x_t - mean(x))'beta + u_t`` with ``u_t`` this ETS model (regression with
+            ETS errors; beta estimated jointly, see docs/ets.md). Needs additive components
+            (multiplicative letters become additive, noted as a fallback) and future
+            covariates in ``X_df`` at predict time. Without covariate columns the model is
+            plain ETS.
         alias: name in outputs (default ``"ETS"``).
 
     Raises:
@@ -234,6 +240,7 @@ class ETS(Model):
         model: str = "ANN",
         season_length: int = 1,
         damped: bool = False,
+        covariates: bool = False,
         alias: str | None = None,
     ) -> None:
         super().__init__(alias)
@@ -241,13 +248,24 @@ class ETS(Model):
             invalid(f"model must be a string of three letters (got {model!r})", field="model")
         if not isinstance(damped, bool):
             invalid(f"damped must be True or False (got {damped!r})", field="damped")
+        if not isinstance(covariates, bool):
+            invalid(f"covariates must be True or False (got {covariates!r})", field="covariates")
         self.model = model
         self.season_length = _season_length(season_length)
         self.damped = damped
-        self._spec = _core.ETS(model=model, season_length=self.season_length, damped=damped)
+        self.covariates = covariates
+        spec = _core.ETS(model=model, season_length=self.season_length, damped=damped)
+        if covariates:
+            spec = _core.ETSX(
+                season_length=self.season_length, model=model, damped=damped, automatic=False
+            )
+        self._spec = spec
 
     def _params(self) -> dict[str, Any]:
-        return {"model": self.model, "season_length": self.season_length, "damped": self.damped}
+        params = {"model": self.model, "season_length": self.season_length, "damped": self.damped}
+        if self.covariates:
+            params["covariates"] = True
+        return params
 
 
 class AutoETS(Model):
@@ -265,6 +283,10 @@ class AutoETS(Model):
         model: three letters error/trend/season, each fixed (``A``, ``M``, ``N``) or ``Z`` to
             select; default ``"ZZZ"``.
         damped: ``None`` tries damped and undamped trends; ``True``/``False`` fixes it.
+        covariates: use the covariate columns of the training frame as a regression term
+            (regression with ETS errors, see ``ETS`` and docs/ets.md); candidates are then the
+            additive ones. Needs future covariates in ``X_df`` at predict time. Without
+            covariate columns the model is plain AutoETS.
         alias: name in outputs (default ``"AutoETS"``).
 
     Raises:
@@ -280,6 +302,7 @@ class AutoETS(Model):
         season_length: int = 1,
         model: str = "ZZZ",
         damped: bool | None = None,
+        covariates: bool = False,
         alias: str | None = None,
     ) -> None:
         super().__init__(alias)
@@ -287,15 +310,24 @@ class AutoETS(Model):
             invalid(f"model must be a string of three letters (got {model!r})", field="model")
         if damped is not None and not isinstance(damped, bool):
             invalid(f"damped must be None, True or False (got {damped!r})", field="damped")
+        if not isinstance(covariates, bool):
+            invalid(f"covariates must be True or False (got {covariates!r})", field="covariates")
         self.season_length = _season_length(season_length)
         self.model = model
         self.damped = damped
-        self._spec = _core.AutoETS(
-            season_length=self.season_length, model=model, damped=damped
-        )
+        self.covariates = covariates
+        if covariates:
+            self._spec = _core.ETSX(season_length=self.season_length, model=model, damped=damped)
+        else:
+            self._spec = _core.AutoETS(
+                season_length=self.season_length, model=model, damped=damped
+            )
 
     def _params(self) -> dict[str, Any]:
-        return {"season_length": self.season_length, "model": self.model, "damped": self.damped}
+        params = {"season_length": self.season_length, "model": self.model, "damped": self.damped}
+        if self.covariates:
+            params["covariates"] = True
+        return params
 
 
 def _alpha(value: Any, name: str) -> float:

@@ -4,6 +4,7 @@
 #include <limits>
 #include <vector>
 
+#include <Eigen/Cholesky>
 #include <Eigen/QR>
 
 #include <quickstock/detail/math.hpp>
@@ -114,6 +115,24 @@ inline void update(const Components& c,
 }
 
 // Instantiated per component combination so that the per-observation switches fold away.
+// Splits a finite, normal, positive x into x = mantissa · 2^exponent with the mantissa in
+// [0.5, 1), as std::frexp does, but inline (no library call per observation). Returns false
+// (leaving the outputs unspecified) for zero, subnormal, infinite or NaN input.
+inline bool split_pow2(double x, double& mantissa, std::int64_t& exponent) {
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &x, sizeof bits);
+  const auto biased = static_cast<std::int64_t>((bits >> 52U) & 0x7FFU);
+  if (biased == 0 || biased == 0x7FF) return false;
+  exponent = biased - 1022;
+  bits = (bits & 0x800FFFFFFFFFFFFFULL) | (std::uint64_t{1022} << 52U);
+  std::memcpy(&mantissa, &bits, sizeof mantissa);
+  return true;
+}
+
+// `sse_limit`: for additive error, the recursion stops (returning +inf) as soon as the running
+// sum of squared errors exceeds it, because the objective n·log(SSE) can then only end above
+// the caller's threshold (the Nelder–Mead search passes one where it only needs to know that a
+// trial point is worse than a given vertex; see `nelder_mead`). +inf disables it.
 template <ErrorType E, TrendType T, SeasonType S>
 double recursion_t(const double* y,
                    Eigen::Index n,
@@ -122,7 +141,8 @@ double recursion_t(const double* y,
                    const double* init,
                    double* ring,
                    double* resid,
-                   double* last) {
+                   double* last,
+                   double sse_limit) {
   Components c = c_in;
   c.error = E;
   c.trend = T;
@@ -139,7 +159,7 @@ double recursion_t(const double* y,
   }
   double sse = 0.0;
   double prod = 1.0;
-  long prod_exp = 0;
+  std::int64_t prod_exp = 0;
   int k = 0;
   for (Eigen::Index t = 0; t < n; ++t) {
     const double s_old = has_season ? ring[k] : 0.0;
@@ -148,12 +168,27 @@ double recursion_t(const double* y,
     const double e = c.error == ErrorType::additive ? y[t] - st.f : (y[t] - st.f) / st.f;
     if (resid != nullptr) resid[t] = e;
     sse += e * e;
+    if constexpr (E == ErrorType::additive) {
+      if (sse > sse_limit) return kInf;
+    }
     if (c.error == ErrorType::multiplicative) {
       // Σ log|f| as log of a product kept as mantissa × 2^exponent (one log per series
-      // instead of one per observation; never overflows).
-      int ex = 0;
-      prod = std::frexp(prod * std::fabs(st.f), &ex);
-      prod_exp += ex;
+      // instead of one per observation; never overflows). The split is exact, so this equals
+      // frexp(prod·|f|) bit for bit; frexp itself only runs for zero, subnormal or
+      // non-finite values.
+      const double af = std::fabs(st.f);
+      double fm = 0.0;
+      std::int64_t fe = 0;
+      double pm = 0.0;
+      std::int64_t pe = 0;
+      if (split_pow2(af, fm, fe) && split_pow2(prod * fm, pm, pe)) {
+        prod = pm;
+        prod_exp += fe + pe;
+      } else {
+        int ex = 0;
+        prod = std::frexp(prod * af, &ex);
+        prod_exp += ex;
+      }
     }
     double s_new = 0.0;
     update(c, p, y[t], s_old, st, l, b, s_new);
@@ -189,14 +224,17 @@ double recursion_s(const double* y,
                    const double* init,
                    double* ring,
                    double* resid,
-                   double* last) {
+                   double* last,
+                   double sse_limit) {
   switch (c.season) {
     case SeasonType::none:
-      return recursion_t<E, T, SeasonType::none>(y, n, c, p, init, ring, resid, last);
+      return recursion_t<E, T, SeasonType::none>(y, n, c, p, init, ring, resid, last, sse_limit);
     case SeasonType::additive:
-      return recursion_t<E, T, SeasonType::additive>(y, n, c, p, init, ring, resid, last);
+      return recursion_t<E, T, SeasonType::additive>(y, n, c, p, init, ring, resid, last,
+                                                     sse_limit);
     case SeasonType::multiplicative:
-      return recursion_t<E, T, SeasonType::multiplicative>(y, n, c, p, init, ring, resid, last);
+      return recursion_t<E, T, SeasonType::multiplicative>(y, n, c, p, init, ring, resid, last,
+                                                           sse_limit);
   }
   return kInf;
 }
@@ -209,14 +247,16 @@ double recursion_e(const double* y,
                    const double* init,
                    double* ring,
                    double* resid,
-                   double* last) {
+                   double* last,
+                   double sse_limit) {
   switch (c.trend) {
     case TrendType::none:
-      return recursion_s<E, TrendType::none>(y, n, c, p, init, ring, resid, last);
+      return recursion_s<E, TrendType::none>(y, n, c, p, init, ring, resid, last, sse_limit);
     case TrendType::additive:
-      return recursion_s<E, TrendType::additive>(y, n, c, p, init, ring, resid, last);
+      return recursion_s<E, TrendType::additive>(y, n, c, p, init, ring, resid, last, sse_limit);
     case TrendType::multiplicative:
-      return recursion_s<E, TrendType::multiplicative>(y, n, c, p, init, ring, resid, last);
+      return recursion_s<E, TrendType::multiplicative>(y, n, c, p, init, ring, resid, last,
+                                                       sse_limit);
   }
   return kInf;
 }
@@ -231,10 +271,12 @@ double recursion(const double* y,
                  const double* init,
                  double* ring,
                  double* resid,
-                 double* last) {
+                 double* last,
+                 double sse_limit = kInf) {
   return c.error == ErrorType::additive
-             ? recursion_e<ErrorType::additive>(y, n, c, p, init, ring, resid, last)
-             : recursion_e<ErrorType::multiplicative>(y, n, c, p, init, ring, resid, last);
+             ? recursion_e<ErrorType::additive>(y, n, c, p, init, ring, resid, last, sse_limit)
+             : recursion_e<ErrorType::multiplicative>(y, n, c, p, init, ring, resid, last,
+                                                      sse_limit);
 }
 
 // Stability of a seasonal model (R's `admissible`): every root of the characteristic
@@ -371,11 +413,21 @@ struct Problem {
     return true;
   }
 
-  double operator()(const double* x) {
+  // The objective at x. When it is certain to exceed `threshold`, the evaluation may stop
+  // early and return +inf instead of the exact value (additive error only; see
+  // `recursion_t`): the caller then only learns "worse than threshold", which is all
+  // Nelder–Mead uses of such a point, so the search follows exactly the same path.
+  double operator()(const double* x, double threshold = kInf) {
     const ETSParams p = params(x);
     if (!feasible(p)) return kInf;
     if (!expand_states(x)) return kInf;
-    return recursion(y, n, c, p, init.data(), ring.data(), nullptr, nullptr);
+    double sse_limit = kInf;
+    if (c.error == ErrorType::additive && threshold > -1e9 && threshold < kBig) {
+      // n·log(SSE) > threshold once SSE > exp(threshold / n); the relative margin 1e-10 is
+      // far above the rounding of exp, log and the product, so the implication is exact.
+      sse_limit = std::exp(threshold / static_cast<double>(n)) * (1.0 + 1e-10);
+    }
+    return recursion(y, n, c, p, init.data(), ring.data(), nullptr, nullptr, sse_limit);
   }
 };
 
@@ -394,12 +446,14 @@ double nelder_mead(F& f, std::vector<double>& x, int max_evals) {
   std::vector<double> trial(n);
   std::vector<double> trial2(n);
   auto vertex = [&](std::size_t j) { return pts.data() + j * n; };
-  auto eval = [&](const double* p) {
-    const double v = f(p);
+  // `threshold`: the caller only needs to know whether the value is below it (see
+  // Problem::operator()); kInf asks for the exact value.
+  auto eval = [&](const double* p, double threshold) {
+    const double v = f(p, threshold);
     return std::isfinite(v) ? v : kBig;
   };
 
-  const double f0 = f(x.data());
+  const double f0 = f(x.data(), kInf);
   if (!std::isfinite(f0)) return kInf;
   int evals = 1;
   const double reltol = std::sqrt(std::numeric_limits<double>::epsilon());
@@ -429,7 +483,7 @@ double nelder_mead(F& f, std::vector<double>& x, int max_evals) {
     if (evaluate_all) {
       for (std::size_t j = 0; j < nv; ++j) {
         if (j == best) continue;
-        vals[j] = eval(vertex(j));
+        vals[j] = eval(vertex(j), kInf);
         ++evals;
       }
       evaluate_all = false;
@@ -457,11 +511,11 @@ double nelder_mead(F& f, std::vector<double>& x, int max_evals) {
       centroid[i] = s / static_cast<double>(n);
     }
     for (std::size_t i = 0; i < n; ++i) trial[i] = 2.0 * centroid[i] - xh[i];
-    const double v_refl = eval(trial.data());
+    const double v_refl = eval(trial.data(), v_high);
     ++evals;
     if (v_refl < v_low) {
       for (std::size_t i = 0; i < n; ++i) trial2[i] = 2.0 * trial[i] - centroid[i];
-      const double v_exp = eval(trial2.data());
+      const double v_exp = eval(trial2.data(), v_refl);
       ++evals;
       if (v_exp < v_refl) {
         std::copy(trial2.begin(), trial2.end(), xh);
@@ -476,7 +530,7 @@ double nelder_mead(F& f, std::vector<double>& x, int max_evals) {
         vals[worst] = v_refl;
       }
       for (std::size_t i = 0; i < n; ++i) trial2[i] = 0.5 * xh[i] + 0.5 * centroid[i];
-      const double v_con = eval(trial2.data());
+      const double v_con = eval(trial2.data(), vals[worst]);
       ++evals;
       if (v_con < vals[worst]) {
         std::copy(trial2.begin(), trial2.end(), xh);
@@ -946,6 +1000,35 @@ class NormalStream {
 // Which prediction distribution a fitted model gets (R's forecast.ets classes).
 enum class ModelClass { linear, linear_mult_error, mult_season, simulated };
 
+// c_j = α + β·Σ_{i=1..j} φ^i + γ·[j ≡ 0 mod m], j = 1..h−1 (Hyndman et al. 2008, Table 6.1);
+// c_0 is unused.
+Eigen::VectorXd innovation_weights(const ETSFitted& f, Eigen::Index h) {
+  Eigen::VectorXd c(h);
+  double phi_sum = 0.0;
+  double phi_pow = 1.0;
+  for (Eigen::Index j = 1; j < h; ++j) {
+    phi_pow *= f.params.phi;
+    phi_sum += phi_pow;
+    double cj = f.params.alpha;
+    if (f.trend != TrendType::none) cj += f.params.beta * phi_sum;
+    if (f.season != SeasonType::none && j % f.season_length == 0) cj += f.params.gamma;
+    c[j] = cj;
+  }
+  return c;
+}
+
+// Class 1: Var(h) = σ²·(1 + Σ_{j<h} c_j²).
+Eigen::VectorXd class1_variance(const Eigen::VectorXd& c, double sigma2) {
+  const Eigen::Index h = c.size();
+  Eigen::VectorXd var(h);
+  double sum_c2 = 0.0;
+  for (Eigen::Index j = 0; j < h; ++j) {
+    var[j] = sigma2 * (1.0 + sum_c2);
+    if (j + 1 < h) sum_c2 += c[j + 1] * c[j + 1];
+  }
+  return var;
+}
+
 ModelClass model_class(const ETSFitted& f) {
   if (f.trend == TrendType::multiplicative) return ModelClass::simulated;
   if (f.season != SeasonType::multiplicative) {
@@ -988,26 +1071,10 @@ SeriesForecast ETSFitted::forecast(const ForecastOptions& options) const {
   };
   const ModelClass cls = model_class(*this);
   if (cls == ModelClass::linear || cls == ModelClass::linear_mult_error) {
-    // c_j = α + β·Σ_{i=1..j} φ^i + γ·[j ≡ 0 mod m], j = 1..h−1 (Hyndman et al. 2008, Table 6.1).
-    Eigen::VectorXd c(h);
-    double phi_sum = 0.0;
-    double phi_pow = 1.0;
-    for (Eigen::Index j = 1; j < h; ++j) {
-      phi_pow *= params.phi;
-      phi_sum += phi_pow;
-      double cj = params.alpha;
-      if (trend != TrendType::none) cj += params.beta * phi_sum;
-      if (season != SeasonType::none && j % season_length == 0) cj += params.gamma;
-      c[j] = cj;
-    }
+    const Eigen::VectorXd c = innovation_weights(*this, h);
     Eigen::VectorXd var(h);
     if (cls == ModelClass::linear) {
-      // Class 1: Var(h) = σ²·(1 + Σ_{j<h} c_j²).
-      double sum_c2 = 0.0;
-      for (Eigen::Index j = 0; j < h; ++j) {
-        var[j] = sigma2_safe * (1.0 + sum_c2);
-        if (j + 1 < h) sum_c2 += c[j + 1] * c[j + 1];
-      }
+      var = class1_variance(c, sigma2_safe);
     } else {
       // Class 2 (multiplicative error, linear states; Hyndman et al. 2008, §6.4):
       // θ_1 = μ_1², θ_j = μ_j² + σ²·Σ_{i<j} c_i²·θ_{j−i}; Var(j) = (1 + σ²)·θ_j − μ_j².
@@ -1354,6 +1421,337 @@ ETSFitted AutoETS::fit(const SeriesView& s) const {
   }
   if (!found) return fallback_fit(pr, t_letter != 'N', "no candidate of ETS " + model + " fits");
   return best;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regression with ETS errors (ETSX).
+
+namespace {
+
+// Ridge added to the normal equations, relative to their largest diagonal element: keeps the
+// solve defined for collinear covariates (the collinear part of β is then split evenly)
+// without moving a well-conditioned solution beyond rounding.
+constexpr double kRidge = 1e-10;
+
+// The profiled estimation problem: the vector is the one of `Problem` (smoothing parameters
+// and initial states of u); β is the GLS estimate given them. For additive-error models with
+// linear states the one-step errors are linear in y and in the initial states, so
+// e(y − Xβ; x0) = e(y; x0) − Σ_j β_j·e(X_j; 0), and min_β Σe² is a least-squares problem in
+// the filtered columns e(X_j; 0). All workspace is allocated once.
+struct ProblemX : Problem {
+  const Eigen::MatrixXd& X;  // n × k centred covariates (active columns only)
+  Eigen::VectorXd ey;        // e(y; x0)
+  Eigen::MatrixXd E;         // e(X_j; 0), one column per covariate
+  Eigen::VectorXd zero_init;
+  Eigen::MatrixXd A;
+  Eigen::VectorXd rhs;
+  Eigen::VectorXd beta;
+  Eigen::VectorXd r;
+  Eigen::LDLT<Eigen::MatrixXd> ldlt;
+
+  ProblemX(const double* y_, Eigen::Index n_, const Components& c_, const Eigen::MatrixXd& X_)
+      : Problem(y_, n_, c_),
+        X(X_),
+        ey(n_),
+        E(n_, X_.cols()),
+        zero_init(Eigen::VectorXd::Zero(c_.n_states())),
+        A(X_.cols(), X_.cols()),
+        rhs(X_.cols()),
+        beta(X_.cols()),
+        r(n_),
+        ldlt(X_.cols()) {}
+
+  // Profiled objective n·log(min_β SSE) at the states already expanded into `init`;
+  // leaves β in `beta` and the one-step errors of u in `r`.
+  double profiled(const ETSParams& p) {
+    const double v = recursion(y, n, c, p, init.data(), ring.data(), ey.data(), nullptr);
+    if (!std::isfinite(v)) return kInf;
+    for (Eigen::Index j = 0; j < X.cols(); ++j) {
+      (void)recursion(X.col(j).data(), n, c, p, zero_init.data(), ring.data(), E.col(j).data(),
+                      nullptr);
+    }
+    if (!E.allFinite()) return kInf;
+    A.noalias() = E.transpose() * E;
+    rhs.noalias() = E.transpose() * ey;
+    const double ridge = kRidge * std::max(A.diagonal().maxCoeff(), 1e-300);
+    A.diagonal().array() += ridge;
+    ldlt.compute(A);
+    beta = ldlt.solve(rhs);
+    r = ey;
+    r.noalias() -= E * beta;
+    const double lik = static_cast<double>(n) * std::log(r.squaredNorm());
+    if (std::isnan(lik)) return kInf;
+    return std::max(lik, -1e10);
+  }
+
+  double operator()(const double* x, double /*threshold*/ = kInf) {
+    const ETSParams p = params(x);
+    if (!feasible(p)) return kInf;
+    if (!expand_states(x)) return kInf;
+    return profiled(p);
+  }
+};
+
+// Least-squares β of first differences Δz on ΔX (ridge as above): starting values for the
+// heuristic initial states of u (differencing removes the level that β is confounded with).
+Eigen::VectorXd difference_ols(const Eigen::VectorXd& z, const Eigen::MatrixXd& X) {
+  const Eigen::Index n = z.size();
+  const Eigen::Index k = X.cols();
+  if (n < 2) return Eigen::VectorXd::Zero(k);
+  const Eigen::MatrixXd dX = X.bottomRows(n - 1) - X.topRows(n - 1);
+  const Eigen::VectorXd dz = z.tail(n - 1) - z.head(n - 1);
+  Eigen::MatrixXd A = dX.transpose() * dX;
+  A.diagonal().array() += kRidge * std::max(A.diagonal().maxCoeff(), 1e-300);
+  Eigen::VectorXd b = A.ldlt().solve(dX.transpose() * dz);
+  if (!b.allFinite()) b.setZero();
+  return b;
+}
+
+// Fits one candidate regression with ETS errors on z (scaled data) and the centred active
+// covariates X. False when the candidate cannot be fitted (too short, search failed).
+bool fit_candidate_x(const Eigen::VectorXd& z,
+                     const Eigen::MatrixXd& X,
+                     const Eigen::VectorXd& beta0,
+                     const Components& c,
+                     double scale,
+                     std::uint64_t seed,
+                     ETSFitted& out,
+                     Eigen::VectorXd& beta_out,
+                     Eigen::MatrixXd& cov_out) {
+  const Eigen::Index n = z.size();
+  const Eigen::Index k = X.cols();
+  const Eigen::VectorXd u0 = z - X * beta0;
+  std::vector<double> states;
+  if (!initial_states(u0.data(), n, c, states)) return false;
+  std::vector<double> par;
+  initial_params(c, par);
+  par.insert(par.end(), states.begin(), states.end());
+  const auto np = static_cast<Eigen::Index>(par.size());
+  if (np + k >= n - 1) return false;
+  ProblemX problem(z.data(), n, c, X);
+  const double best = nelder_mead(problem, par, kMaxEvaluations);
+  if (!std::isfinite(best)) return false;
+  const ETSParams p = problem.params(par.data());
+  if (!problem.expand_states(par.data())) return false;
+  const double lik = problem.profiled(p);
+  if (!std::isfinite(lik)) return false;
+  // The ETS part: u = z − Xβ with the estimated initial states (its one-step errors are r).
+  const Eigen::VectorXd u = z - X * problem.beta;
+  ETSFitted f = make_fitted(c, n, scale, seed);
+  f.params = p;
+  const auto ns = static_cast<std::size_t>(c.n_states());
+  f.last_state.resize(static_cast<Eigen::Index>(ns));
+  Eigen::VectorXd resid(n);
+  (void)recursion(u.data(), n, c, p, problem.init.data(), problem.ring.data(), resid.data(),
+                  f.last_state.data());
+  if (!f.last_state.allFinite()) return false;
+  f.initial_state.resize(static_cast<Eigen::Index>(ns));
+  for (std::size_t i = 0; i < ns; ++i) {
+    // Additive components only: every state is in data units.
+    f.initial_state[static_cast<Eigen::Index>(i)] = problem.init[i] * scale;
+  }
+  const double lik_data = lik + 2.0 * static_cast<double>(n) * std::log(scale);
+  const auto kk = static_cast<double>(np + k + 1);
+  const auto nn = static_cast<double>(n);
+  f.loglik = -0.5 * lik_data;
+  f.aic = lik_data + 2.0 * kk;
+  f.aicc = f.aic + 2.0 * kk * (kk + 1.0) / (nn - kk - 1.0);
+  f.sigma2 = problem.r.squaredNorm() / static_cast<double>(n - np - k);
+  if (!std::isfinite(f.aicc) || !std::isfinite(f.sigma2)) return false;
+  // Cov(β̂) = σ²·(Ẽ'Ẽ)⁻¹ (without the ridge), in data units.
+  Eigen::MatrixXd EtE = problem.E.transpose() * problem.E;
+  const Eigen::MatrixXd inv = EtE.completeOrthogonalDecomposition().pseudoInverse();
+  cov_out = f.sigma2 * scale * scale * inv;
+  beta_out = problem.beta * scale;
+  out = std::move(f);
+  return true;
+}
+
+char additive_letter(char ch) { return ch == 'M' ? 'A' : ch; }
+
+}  // namespace
+
+std::string ETSXFitted::method() const {
+  const bool any = beta.size() > 0 && (beta.array() != 0.0).any();
+  return any ? "Regression with " + ets.method() + " errors" : ets.method();
+}
+
+bool operator==(const ETSXFitted& a, const ETSXFitted& b) noexcept {
+  return a.ets == b.ets && a.beta.size() == b.beta.size() && a.beta == b.beta &&
+         a.x_mean.size() == b.x_mean.size() && a.x_mean == b.x_mean &&
+         a.beta_cov.rows() == b.beta_cov.rows() && a.beta_cov.cols() == b.beta_cov.cols() &&
+         a.beta_cov == b.beta_cov && a.parameter_uncertainty == b.parameter_uncertainty &&
+         a.fallback == b.fallback;
+}
+
+SeriesForecast ETSXFitted::forecast(const ForecastOptions& options) const {
+  const RowMatrixXd none(options.h, 0);
+  return forecast(options, none);
+}
+
+SeriesForecast ETSXFitted::forecast(const ForecastOptions& options,
+                                    const Eigen::Ref<const RowMatrixXd>& x_future) const {
+  const Eigen::Index h = options.h;
+  const Eigen::Index k = beta.size();
+  if (x_future.cols() != k || (k > 0 && x_future.rows() != h)) {
+    detail::raise_argument("X_df", "ETS with covariates needs " + std::to_string(k) +
+                                       " future covariate column(s) over the " + std::to_string(h) +
+                                       " forecast steps (got " + std::to_string(x_future.rows()) +
+                                       " x " + std::to_string(x_future.cols()) + ")");
+  }
+  if (k == 0 || (beta.array() == 0.0).all()) return ets.forecast(options);
+  if (!x_future.allFinite()) {
+    detail::raise_argument("X_df", "future covariates must be finite");
+  }
+  ForecastOptions raw = options;
+  raw.nonnegative = false;
+  SeriesForecast out = ets.forecast(raw);
+  // u has additive error and linear states (class 1): Normal, Var_u from Table 6.1.
+  const double sigma2_safe = std::isfinite(ets.sigma2) ? std::max(ets.sigma2, 0.0) : 0.0;
+  const Eigen::VectorXd var_u =
+      class1_variance(innovation_weights(ets, h), sigma2_safe) * ets.scale * ets.scale;
+  const auto nq = static_cast<Eigen::Index>(options.quantiles.size());
+  for (Eigen::Index j = 0; j < h; ++j) {
+    const Eigen::VectorXd xc = x_future.row(j).transpose() - x_mean;
+    const double reg = xc.dot(beta);
+    double var = var_u[j];
+    if (parameter_uncertainty && beta_cov.rows() == k) var += xc.dot(beta_cov * xc);
+    const double sd = std::sqrt(std::max(var, 0.0));
+    out.mean[j] += reg;
+    for (Eigen::Index q = 0; q < nq; ++q) {
+      const double zq = detail::normal_quantile(options.quantiles[static_cast<std::size_t>(q)]);
+      out.quantiles(j, q) = out.mean[j] + sd * zq;
+    }
+  }
+  if (options.nonnegative) {
+    out.mean = out.mean.cwiseMax(0.0);
+    out.quantiles = out.quantiles.cwiseMax(0.0);
+  }
+  return out;
+}
+
+void validate(const ETSX& spec) {
+  if (spec.automatic) {
+    validate(AutoETS{spec.season_length, spec.model, spec.damped});
+    return;
+  }
+  if (!spec.damped.has_value()) {
+    detail::raise_argument("damped", "a fixed ETS model (automatic = false) needs damped set");
+  }
+  (void)make_ets(spec.model, spec.season_length, *spec.damped);
+}
+
+ETSXFitted ETSX::fit(const SeriesView& s) const {
+  validate(*this);
+  const Eigen::Index n = s.y.size();
+  const Eigen::Index k_all = s.x.cols();
+  ETSXFitted out;
+  out.parameter_uncertainty = parameter_uncertainty;
+  out.beta = Eigen::VectorXd::Zero(k_all);
+  out.x_mean = Eigen::VectorXd::Zero(k_all);
+  out.beta_cov = Eigen::MatrixXd::Zero(k_all, k_all);
+  auto plain = [&](const std::string& why) {
+    out.ets = automatic ? AutoETS{season_length, model, damped}.fit(s)
+                        : make_ets(model, season_length, *damped).fit(s);
+    if (!why.empty()) {
+      out.ets.fallback = out.ets.fallback.empty() ? why : out.ets.fallback + "; " + why;
+    }
+    out.fallback = out.ets.fallback;
+    return out;
+  };
+  if (k_all == 0) return plain("");
+  if (s.x.rows() != n) {
+    detail::raise_invalid("covariates must have one row per observation", s.id, std::nullopt, "x");
+  }
+  if (!s.x.allFinite()) {
+    detail::raise_invalid("ETS with covariates needs finite covariates", s.id, std::nullopt, "x");
+  }
+  // Centre; columns constant over the history are not identifiable (β = 0).
+  std::vector<Eigen::Index> active;
+  for (Eigen::Index j = 0; j < k_all; ++j) {
+    out.x_mean[j] = s.x.col(j).mean();
+    if (s.x.col(j).maxCoeff() > s.x.col(j).minCoeff()) active.push_back(j);
+  }
+  const auto k = static_cast<Eigen::Index>(active.size());
+  if (k == 0) return plain("no covariate varies over the history: plain ETS");
+  const Prepared pr = prepare(s);
+  if (pr.constant) return plain("constant series: covariates not used");
+  Eigen::MatrixXd X(n, k);
+  for (Eigen::Index j = 0; j < k; ++j) {
+    const Eigen::Index col = active[static_cast<std::size_t>(j)];
+    X.col(j) = s.x.col(col).array() - out.x_mean[col];
+  }
+  const Eigen::VectorXd beta0 = difference_ols(pr.z, X);
+
+  std::string note;
+  char e_letter = model[0];
+  char t_letter = model[1];
+  char s_letter = model[2];
+  if (e_letter == 'M' || t_letter == 'M' || s_letter == 'M') {
+    note = "additive components (covariates need additive error, trend and season)";
+  }
+  e_letter = 'A';
+  t_letter = additive_letter(t_letter);
+  s_letter = additive_letter(s_letter);
+  const auto m = static_cast<int>(season_length);
+  if (s_letter == 'Z' && (m == 1 || m > 24)) s_letter = 'N';
+  if (n <= m || m == 1) s_letter = 'N';
+  std::vector<TrendType> trends;
+  if (t_letter == 'Z') {
+    trends = {TrendType::none, TrendType::additive};
+  } else {
+    trends = {t_letter == 'N' ? TrendType::none : TrendType::additive};
+  }
+  std::vector<SeasonType> seasons;
+  if (s_letter == 'Z') {
+    seasons = {SeasonType::none, SeasonType::additive};
+  } else {
+    seasons = {s_letter == 'N' ? SeasonType::none : SeasonType::additive};
+  }
+  std::vector<bool> dampings;
+  if (damped.has_value()) {
+    dampings = {*damped};
+  } else {
+    dampings = {true, false};
+  }
+  bool found = false;
+  for (const TrendType t : trends) {
+    for (const SeasonType se : seasons) {
+      for (const bool d : dampings) {
+        if (t == TrendType::none && d) continue;
+        Components c;
+        c.trend = t;
+        c.season = se;
+        c.damped = d;
+        c.m = se != SeasonType::none ? m : 1;
+        const int npars = r_npars(c.trend, c.season, c.m, c.damped);
+        if (n <= npars + k + 4) continue;
+        ETSFitted f;
+        Eigen::VectorXd b;
+        Eigen::MatrixXd cov;
+        if (!fit_candidate_x(pr.z, X, beta0, c, pr.scale, pr.seed, f, b, cov)) continue;
+        if (!found || f.aicc < out.ets.aicc) {
+          out.ets = std::move(f);
+          for (Eigen::Index j = 0; j < k; ++j) {
+            const Eigen::Index col = active[static_cast<std::size_t>(j)];
+            out.beta[col] = b[j];
+            for (Eigen::Index i = 0; i < k; ++i) {
+              out.beta_cov(active[static_cast<std::size_t>(i)], col) = cov(i, j);
+            }
+          }
+          found = true;
+        }
+      }
+    }
+  }
+  if (!found) {
+    out.beta.setZero();
+    out.beta_cov.setZero();
+    return plain("series too short for ETS with " + std::to_string(k) + " covariate(s): plain ETS");
+  }
+  out.ets.fallback = note;
+  out.fallback = note;
+  return out;
 }
 
 }  // namespace quickstock

@@ -125,6 +125,8 @@ std::string model_name(const Model& spec) {
           return "AutoTheta";
         else if constexpr (std::is_same_v<T, MSTL>)
           return "MSTL";
+        else if constexpr (std::is_same_v<T, ETSX>)
+          return "ETSX";
         else
           static_assert(detail::always_false<T>, "model_name: unhandled model");
       },
@@ -174,6 +176,12 @@ std::string to_string(const Model& spec) {
         } else if constexpr (std::is_same_v<T, MSTL>) {
           return name + "(season_length=" + detail::format_periods(s.season_length) +
                  ", trend_forecaster=" + to_string(trend_forecaster(s)) + ")";
+        } else if constexpr (std::is_same_v<T, ETSX>) {
+          return name + "(season_length=" + std::to_string(s.season_length) + ", model='" +
+                 s.model +
+                 "', damped=" + (s.damped.has_value() ? (*s.damped ? "True" : "False") : "None") +
+                 ", automatic=" + (s.automatic ? "True" : "False") +
+                 ", parameter_uncertainty=" + (s.parameter_uncertainty ? "True" : "False") + ")";
         } else {
           return name + "()";
         }

@@ -129,9 +129,74 @@ struct AutoETS {
   }
 };
 
+/// One fitted regression with ETS errors (`ETSX`): y_t = (x_t − x̄)'β + u_t, u_t an
+/// additive-error ETS model (docs/ets.md, "ETS with covariates").
+struct ETSXFitted {
+  ETSFitted ets;  ///< the ETS model of u_t = y_t − (x_t − x̄)'β (of y when β is empty)
+  Eigen::VectorXd beta;    ///< one coefficient per covariate column, data units; 0 for a column
+                           ///< constant over the history (not identifiable)
+  Eigen::VectorXd x_mean;  ///< column means of the history covariates (x is centred on them)
+  Eigen::MatrixXd beta_cov;  ///< Cov(β̂) = σ²·(Ẽ'Ẽ)⁻¹ at the estimated smoothing parameters and
+                             ///< initial states (Ẽ: the covariates filtered by the ETS recursion);
+                             ///< 0 rows and columns for constant columns
+  bool parameter_uncertainty = true;  ///< add x'Cov(β̂)x to the forecast variance
+  std::string fallback;  ///< non-empty when a documented fallback rule was used (as ETS's)
+
+  /// "Regression with ETS(A,N,A) errors" when covariates were used, else the ETS name.
+  [[nodiscard]] std::string method() const;
+  /// Forecast without future covariates: only valid when the fit used none (else
+  /// @throws invalid_input, field "X_df"). Equals `ets.forecast(options)` then.
+  [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options) const;
+  /// Forecast `options.h` steps: mean (x_{n+j} − x̄)'β + the ETS point forecast of u; Normal
+  /// quantiles with variance Var_u(j) (Hyndman et al. 2008, Table 6.1, class 1) plus, when
+  /// `parameter_uncertainty`, (x_{n+j} − x̄)'Cov(β̂)(x_{n+j} − x̄). `x_future` has `options.h`
+  /// rows and the training covariate columns (0 columns when the fit had none).
+  /// @throws invalid_input (field "X_df") for a wrong shape or non-finite value.
+  [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options,
+                                        const Eigen::Ref<const RowMatrixXd>& x_future) const;
+  friend bool operator==(const ETSXFitted& a, const ETSXFitted& b) noexcept;
+};
+
+/// Regression with ETS errors: `y_t = (x_t − x̄)'β + u_t` where `x_t` are the panel's
+/// covariate columns (`SeriesView::x`), `x̄` their history means and `u_t` follows an
+/// additive-error ETS model (trend N, A or Ad; season N or A). β is profiled out of the
+/// likelihood: for each trial of smoothing parameters and initial states it is the
+/// generalised least-squares estimate through the ETS filter (the one-step errors are linear
+/// in y and β for these models), so the search is the one of `AutoETS` on the same
+/// parameters; AICc counts β. Model selection and letters as `AutoETS` (`automatic`) or one
+/// fixed model as `ETS` (`automatic = false`; `damped` must then be set), restricted to
+/// additive components when there are covariates: a multiplicative letter becomes additive
+/// (noted in `fallback`). With no covariate columns (or only columns constant over the
+/// history) the fit is exactly `AutoETS`/`ETS` and β is 0. The analogue of R's
+/// `Arima(xreg = )` for exponential smoothing; none of R forecast, statsforecast or fable's
+/// ETS takes covariates.
+///
+/// **Example**
+/// ```cpp
+/// quickstock::ETSX spec{7, "ZZZ", std::nullopt};  // AutoETS(7) + every covariate column
+/// auto fitted = spec.fit(panel.series(0));
+/// auto fc = fitted.forecast({14, {0.1, 0.5, 0.9}}, x_future);  // 14 × k covariates
+/// ```
+struct ETSX {
+  using Fitted = ETSXFitted;
+  static constexpr bool uses_covariates = true;
+  std::int64_t season_length = 1;  ///< m >= 1
+  std::string model =
+      "ZZZ";  ///< three letters as `AutoETS` (fixed letters with `automatic = false`)
+  std::optional<bool> damped;  ///< nullopt: try both (automatic only)
+  bool automatic = true;       ///< select by AICc as `AutoETS`; false: the one model of `ETS`
+  bool parameter_uncertainty = true;  ///< include Var(x'β̂) in the forecast variance
+  [[nodiscard]] Fitted fit(const SeriesView& s) const;
+  friend bool operator==(const ETSX& a, const ETSX& b) noexcept {
+    return a.season_length == b.season_length && a.model == b.model && a.damped == b.damped &&
+           a.automatic == b.automatic && a.parameter_uncertainty == b.parameter_uncertainty;
+  }
+};
+
 /// Checks a spec. @throws invalid_input naming the parameter.
 QUICKSTOCK_API void validate(const ETS& spec);
 QUICKSTOCK_API void validate(const AutoETS& spec);
+QUICKSTOCK_API void validate(const ETSX& spec);
 
 /// The spec's model code, e.g. `"AAdM"` for ETS(A,Ad,M) (`damped` is shown as `d`).
 QUICKSTOCK_API std::string model_code(const ETS& spec);

@@ -42,7 +42,8 @@ using Model = std::variant<Naive,
                            DynamicTheta,
                            DynamicOptimizedTheta,
                            AutoTheta,
-                           MSTL>;
+                           MSTL,
+                           ETSX>;
 
 /// A `Model` held by `MSTL` as its trend forecaster (see `make_mstl`).
 struct ModelBox {
@@ -241,7 +242,8 @@ class QUICKSTOCK_API FittedModel {
                             FittedPanel<DynamicTheta>,
                             FittedPanel<DynamicOptimizedTheta>,
                             FittedPanel<AutoTheta>,
-                            FittedPanel<MSTL>>;
+                            FittedPanel<MSTL>,
+                            FittedPanel<ETSX>>;
   Model spec_;
   std::shared_ptr<const Impl> impl_;
 };

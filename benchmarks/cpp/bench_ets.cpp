@@ -1,0 +1,114 @@
+// Fit and forecast throughput of AutoETS, fixed ETS models and ETSX (regression with ETS
+// errors) on a synthetic hourly panel (season 24, like M4 Hourly). The panel and, for
+// forecast, the fitted panel are built in setup, outside the timed loop; the loop times one
+// `quickstock::fit_panel` or one `FittedPanel::forecast` call. Items processed = series.
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include <quickstock/quickstock.hpp>
+
+#include "bench_common.hpp"
+
+namespace {
+
+using quickstock_bench::ns_per_hour;
+using quickstock_bench::SplitMix64;
+using quickstock_bench::t0;
+
+/// n_series strictly positive hourly series of `length` points: a level with a slow random
+/// walk, a daily cycle and noise; with `covariates`, two columns (a 0/1 promotion and a
+/// temperature-like wave) that add to y with known coefficients.
+quickstock::Panel make_panel(std::int64_t n_series, std::int64_t length, bool covariates) {
+  SplitMix64 rng(0xE75'0000ULL ^ static_cast<std::uint64_t>(n_series * 131 + length));
+  const auto rows = static_cast<std::size_t>(n_series * length);
+  std::vector<std::int64_t> codes(rows);
+  std::vector<std::int64_t> ds(rows);
+  std::vector<double> y(rows);
+  std::vector<double> x(covariates ? 2 * rows : 0);
+  std::vector<std::string> ids;
+  const double two_pi = 2.0 * std::acos(-1.0);
+  std::size_t r = 0;
+  for (std::int64_t i = 0; i < n_series; ++i) {
+    ids.push_back("H" + std::to_string(i));
+    double level = 200.0 + 800.0 * rng.uniform();
+    const double amplitude = 0.2 + 0.5 * rng.uniform();
+    for (std::int64_t t = 0; t < length; ++t, ++r) {
+      level = std::max(50.0, level + 2.0 * (rng.uniform() - 0.5));
+      const double hour = static_cast<double>(t % 24);
+      double v = level * (1.0 + amplitude * std::sin(two_pi * hour / 24.0)) +
+                 20.0 * (rng.uniform() + rng.uniform() - 1.0);
+      if (covariates) {
+        const double promo = rng.uniform() < 0.1 ? 1.0 : 0.0;
+        const double temp = std::sin(two_pi * static_cast<double>(t) / 500.0);
+        x[2 * r] = promo;
+        x[2 * r + 1] = temp;
+        v += 80.0 * promo + 30.0 * temp;
+      }
+      codes[r] = i;
+      ds[r] = t0 + t * ns_per_hour;
+      y[r] = std::max(v, 1.0);
+    }
+  }
+  quickstock::LongInput in;
+  in.codes = codes.data();
+  in.ds = ds.data();
+  in.y = y.data();
+  in.n_rows = rows;
+  in.ids = ids;
+  if (covariates) {
+    in.covariates = x.data();
+    in.covariate_names = {"promo", "temp"};
+  }
+  return quickstock::Panel::from_long(in, quickstock::Frequency::parse("h"));
+}
+
+template <class Spec>
+void run_fit(benchmark::State& state, const Spec& spec, bool covariates) {
+  const std::int64_t n_series = state.range(0);
+  const auto n_threads = static_cast<int>(state.range(1));
+  const quickstock::Panel panel = make_panel(n_series, 720, covariates);
+  for (auto _ : state) {
+    auto fitted = quickstock::fit_panel(spec, panel, n_threads);
+    benchmark::DoNotOptimize(fitted);
+  }
+  state.SetItemsProcessed(state.iterations() * n_series);
+}
+
+void BM_AutoETS_fit(benchmark::State& state) {
+  run_fit(state, quickstock::AutoETS{24, "ZZZ", std::nullopt}, false);
+}
+void BM_ETS_AAdA_fit(benchmark::State& state) {
+  run_fit(state, quickstock::make_ets("AAA", 24, true), false);
+}
+void BM_ETS_MAM_fit(benchmark::State& state) {
+  run_fit(state, quickstock::make_ets("MAM", 24, false), false);
+}
+void BM_ETSX_fit(benchmark::State& state) {
+  run_fit(state, quickstock::ETSX{24, "ZZZ", std::nullopt}, true);
+}
+
+void BM_AutoETS_forecast(benchmark::State& state) {
+  const std::int64_t n_series = state.range(0);
+  const auto n_threads = static_cast<int>(state.range(1));
+  const quickstock::Panel panel = make_panel(n_series, 720, false);
+  const auto fitted = quickstock::fit_panel(quickstock::AutoETS{24, "ZZZ", std::nullopt}, panel, 2);
+  const quickstock::ForecastOptions options{48, {0.1, 0.5, 0.9}, true};
+  for (auto _ : state) {
+    auto fc = fitted.forecast(options, n_threads);
+    benchmark::DoNotOptimize(fc);
+  }
+  state.SetItemsProcessed(state.iterations() * n_series);
+}
+
+}  // namespace
+
+BENCHMARK(BM_AutoETS_fit)->Args({8, 1})->Args({8, 2})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ETS_AAdA_fit)->Args({8, 1})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ETS_MAM_fit)->Args({8, 1})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ETSX_fit)->Args({8, 1})->Args({8, 2})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_AutoETS_forecast)->Args({64, 1})->Args({64, 2})->Unit(benchmark::kMillisecond);
