@@ -12,6 +12,7 @@
 #include <quickstock/features/window.hpp>
 #include <quickstock/models/baselines.hpp>
 #include <quickstock/models/ets.hpp>
+#include <quickstock/models/arima.hpp>
 #include <quickstock/models/forecast.hpp>
 #include <quickstock/models/model.hpp>
 #include <quickstock/version.hpp>

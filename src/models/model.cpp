@@ -10,6 +10,11 @@ namespace detail {
 template <class>
 inline constexpr bool always_false = false;
 
+/// An ARIMA order as Python prints the tuple: "(p, d, q)".
+inline std::string order_text(const ARIMAOrder& o) {
+  return "(" + std::to_string(o.p) + ", " + std::to_string(o.d) + ", " + std::to_string(o.q) + ")";
+}
+
 }  // namespace detail
 
 void validate(const ForecastOptions& options) {
@@ -50,6 +55,10 @@ std::string model_name(const Model& spec) {
           return "ETS";
         else if constexpr (std::is_same_v<T, AutoETS>)
           return "AutoETS";
+        else if constexpr (std::is_same_v<T, ARIMA>)
+          return "ARIMA";
+        else if constexpr (std::is_same_v<T, AutoARIMA>)
+          return "AutoARIMA";
         else
           static_assert(detail::always_false<T>, "model_name: unhandled model");
       },
@@ -78,6 +87,17 @@ std::string to_string(const Model& spec) {
                  s.model +
                  "', damped=" + (s.damped.has_value() ? (*s.damped ? "True" : "False") : "None") +
                  ")";
+        } else if constexpr (std::is_same_v<T, ARIMA>) {
+          return name + "(order=" + detail::order_text(s.order) +
+                 ", seasonal_order=" + detail::order_text(s.seasonal_order) +
+                 ", season_length=" + std::to_string(s.season_length) +
+                 ", include_mean=" + (s.include_mean ? "True" : "False") +
+                 ", include_drift=" + (s.include_drift ? "True" : "False") + ", method='" +
+                 to_string(s.method) + "')";
+        } else if constexpr (std::is_same_v<T, AutoARIMA>) {
+          return name + "(season_length=" + std::to_string(s.season_length) +
+                 ", stepwise=" + (s.stepwise ? "True" : "False") + ", ic='" + to_string(s.ic) +
+                 "')";
         } else {
           return name + "()";
         }

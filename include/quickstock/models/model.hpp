@@ -12,6 +12,7 @@
 #include <quickstock/core/parallel.hpp>
 #include <quickstock/data/panel.hpp>
 #include <quickstock/error.hpp>
+#include <quickstock/models/arima.hpp>
 #include <quickstock/models/baselines.hpp>
 #include <quickstock/models/ets.hpp>
 #include <quickstock/models/forecast.hpp>
@@ -26,7 +27,9 @@ using Model = std::variant<Naive,
                            SeasonalWindowAverage,
                            RandomWalkWithDrift,
                            ETS,
-                           AutoETS>;
+                           AutoETS,
+                           ARIMA,
+                           AutoARIMA>;
 
 /// The class name of a spec (`"SeasonalNaive"`), the default alias in outputs.
 QUICKSTOCK_API std::string model_name(const Model& spec);
@@ -130,7 +133,9 @@ class QUICKSTOCK_API FittedModel {
                             FittedPanel<SeasonalWindowAverage>,
                             FittedPanel<RandomWalkWithDrift>,
                             FittedPanel<ETS>,
-                            FittedPanel<AutoETS>>;
+                            FittedPanel<AutoETS>,
+                            FittedPanel<ARIMA>,
+                            FittedPanel<AutoARIMA>>;
   Model spec_;
   std::shared_ptr<const Impl> impl_;
 };
