@@ -298,10 +298,20 @@ void register_models(py::module_& m) {
       .def(
           "forecast",
           [](const FittedModel& f, std::int64_t h, std::vector<double> quantiles, bool nonnegative,
-             int n_threads) {
+             int n_threads,
+             std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>>
+                 x_future) {
             ForecastOptions opts{h, std::move(quantiles), nonnegative};
             PanelForecast out;
-            {
+            if (x_future.has_value()) {
+              const auto& a = *x_future;
+              if (a.ndim() != 2) {
+                detail::raise_argument("X_df", "future covariates must be a 2-d array");
+              }
+              const Eigen::Map<const RowMatrixXd> x(a.data(), a.shape(0), a.shape(1));
+              py::gil_scoped_release release;
+              out = f.forecast(opts, x, n_threads);
+            } else {
               py::gil_scoped_release release;
               out = f.forecast(opts, n_threads);
             }
@@ -309,8 +319,11 @@ void register_models(py::module_& m) {
                                   to_numpy(std::move(out.quantiles)));
           },
           "h"_a, "quantiles"_a, "nonnegative"_a = true, "n_threads"_a = 1,
-          "Returns (first ordinal per series, mean [series × h], quantiles [series × h × q]).")
+          "x_future"_a = py::none(),
+          "Returns (first ordinal per series, mean [series × h], quantiles [series × h × q]). "
+          "x_future: (series·h) × covariates, row i·h + j = step j of series i.")
       .def_property_readonly("spec", &FittedModel::spec)
+      .def_property_readonly("uses_covariates", &FittedModel::uses_covariates)
       .def("fallbacks", &FittedModel::fallbacks);
 }
 

@@ -7,6 +7,7 @@
 #include <quickstock/core/frequency.hpp>
 #include <quickstock/core/parallel.hpp>
 #include <quickstock/data/panel.hpp>
+#include <quickstock/decisions/inventory.hpp>
 #include <quickstock/error.hpp>
 #include <quickstock/eval/metrics.hpp>
 #include <quickstock/features/window.hpp>

@@ -18,7 +18,7 @@ except ImportError as _exc:  # pragma: no cover - depends on the installation
         "(-DQUICKSTOCK_BUILD_PYTHON=ON) and put build/python on PYTHONPATH."
     ) from _exc
 
-from . import datasets, features, io, metrics, plotting
+from . import datasets, features, inventory, io, metrics, plotting
 from ._core import InvalidInputError, QuickstockError
 from .calendar import festivals
 from .evaluation import evaluate
@@ -59,4 +59,5 @@ __all__ = [
     "evaluate",
     "plotting",
     "festivals",
+    "inventory",
 ]

@@ -174,11 +174,39 @@ def model_name(spec: _Spec) -> str: ...
 class FittedModel:
     def __init__(self, spec: _Spec, panel: Panel, n_threads: int = 1) -> None: ...
     def forecast(
-        self, h: int, quantiles: Sequence[float], nonnegative: bool = True, n_threads: int = 1
+        self,
+        h: int,
+        quantiles: Sequence[float],
+        nonnegative: bool = True,
+        n_threads: int = 1,
+        x_future: npt.NDArray[np.float64] | None = None,
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
     @property
     def spec(self) -> Any: ...
+    @property
+    def uses_covariates(self) -> bool: ...
     def fallbacks(self) -> list[str]: ...
+
+# -- decisions (inventory) -------------------------------------------------------------------------
+
+def recommend_orders(
+    levels: Sequence[float],
+    quantiles: npt.ArrayLike,
+    ids: Sequence[str],
+    price: npt.ArrayLike,
+    cost: npt.ArrayLike,
+    salvage: npt.ArrayLike,
+    shelf_life: npt.ArrayLike,
+    lead_time: npt.ArrayLike,
+    review_period: npt.ArrayLike,
+    on_hand: npt.ArrayLike,
+    order_multiple: npt.ArrayLike,
+    min_order: npt.ArrayLike,
+    n_paths: int = 4000,
+    correlation: float = 0.0,
+    seed: int = 0,
+    n_threads: int = 1,
+) -> dict[str, npt.NDArray[np.float64]]: ...
 
 # -- eval (metrics) --------------------------------------------------------------------------------
 

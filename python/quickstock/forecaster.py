@@ -157,15 +157,31 @@ class Forecaster:
     ) -> pd.DataFrame:
         h = check_horizon(h)
         levels = check_quantiles(DEFAULT_QUANTILES if quantiles is None else quantiles)
-        first = None
+        panel = prepared.panel
+        first = panel.ends + 1
+        x_future = None
+        if X_df is not None:
+            x_future = future_covariates(X_df, prepared, h, first, prepared.covariates)
+            x_future = x_future.reshape(len(prepared.ids) * h, len(prepared.covariates))
+        elif prepared.covariates:
+            users = [m.alias for m, f in zip(self.models, fitted) if f.uses_covariates]
+            if users:
+                invalid(
+                    f"models {users} use the covariates {list(prepared.covariates)}: pass their "
+                    f"future values as X_df (unique_id, ds and those columns for all {h} periods)",
+                    field="X_df",
+                )
+        blocks = self._forecast_blocks(fitted, h, levels, x_future)
+        return self._assemble(prepared, first, h, levels, blocks)
+
+    def _forecast_blocks(
+        self, fitted: list[Any], h: int, levels: list[float], x_future: np.ndarray | None
+    ) -> list[tuple[str, np.ndarray, np.ndarray]]:
         blocks = []
         for model, f in zip(self.models, fitted):
-            first, mean, quant = f.forecast(h, levels, True, self._threads)
+            _, mean, quant = f.forecast(h, levels, True, self._threads, x_future)
             blocks.append((model.alias, mean, quant))
-        assert first is not None
-        if X_df is not None:
-            future_covariates(X_df, prepared, h, first, prepared.covariates)
-        return self._assemble(prepared, first, h, levels, blocks)
+        return blocks
 
     def _assemble(
         self,
@@ -297,21 +313,23 @@ class Forecaster:
         n = panel.n_series
         offsets = panel.offsets
         values = panel.values
+        k = len(prepared.covariates)
+        covariates = panel.covariates.reshape(-1, k) if k else None
         frames = []
         for w in range(int(n_windows)):
             hold = h + (int(n_windows) - 1 - w) * int(step_size)
             train = panel.drop_last([hold] * n, 1)
             fitted = [_core.FittedModel(m.spec, train, self._threads) for m in self.models]
-            blocks = []
-            first = None
-            for model, f in zip(self.models, fitted):
-                first, mean, quant = f.forecast(h, levels, True, self._threads)
-                blocks.append((model.alias, mean, quant))
-            assert first is not None
-            # Actuals: position of step j of series i in the full panel's values.
+            first = train.ends + 1
+            # Actuals and the known covariates of the held-out periods: position of step j of
+            # series i in the full panel's values.
             lengths = np.diff(offsets)
             idx = offsets[:-1, None] + (lengths - hold)[:, None] + np.arange(h)[None, :]
             y = values[idx]  # n × h
+            x_future = None
+            if prepared.covariates:
+                x_future = np.ascontiguousarray(covariates[idx.reshape(-1)])
+            blocks = self._forecast_blocks(fitted, h, levels, x_future)
             cutoff = prepared.codec.decode(panel.frequency.timestamps(first - 1))
             n_models = len(blocks)
             extra = {

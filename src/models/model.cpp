@@ -15,6 +15,40 @@ inline std::string order_text(const ARIMAOrder& o) {
   return "(" + std::to_string(o.p) + ", " + std::to_string(o.d) + ", " + std::to_string(o.q) + ")";
 }
 
+void check_future_covariates(const Eigen::Ref<const RowMatrixXd>& x_future,
+                             std::size_t n_series,
+                             std::int64_t h,
+                             const std::vector<std::string>& names,
+                             bool required,
+                             const std::string& model) {
+  const auto k = static_cast<Eigen::Index>(names.size());
+  if (x_future.rows() == 0 && x_future.cols() == 0) {
+    if (!required) return;
+    std::string list;
+    for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
+    raise_argument("X_df", model + " uses the covariates " + list +
+                               ": pass their future values (X_df) to forecast");
+  }
+  const auto rows = static_cast<Eigen::Index>(n_series) * static_cast<Eigen::Index>(h);
+  if (x_future.rows() != rows || x_future.cols() != k) {
+    raise_argument("X_df", "future covariates must be (series x h) = " + std::to_string(rows) +
+                               " rows by " + std::to_string(k) + " columns (got " +
+                               std::to_string(x_future.rows()) + " x " +
+                               std::to_string(x_future.cols()) + ")");
+  }
+  if (!x_future.allFinite()) {
+    for (Eigen::Index r = 0; r < rows; ++r) {
+      for (Eigen::Index c = 0; c < k; ++c) {
+        if (!std::isfinite(x_future(r, c))) {
+          raise_invalid("future covariate must be finite (got " + std::to_string(x_future(r, c)) +
+                            ") at forecast step " + std::to_string(r % h + 1),
+                        {}, std::nullopt, names[static_cast<std::size_t>(c)]);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace detail
 
 void validate(const ForecastOptions& options) {
@@ -113,6 +147,18 @@ FittedModel::FittedModel(const Model& spec, const Panel& panel, int n_threads) :
 
 PanelForecast FittedModel::forecast(const ForecastOptions& options, int n_threads) const {
   return std::visit([&](const auto& f) { return f.forecast(options, n_threads); }, *impl_);
+}
+
+PanelForecast FittedModel::forecast(const ForecastOptions& options,
+                                    const Eigen::Ref<const RowMatrixXd>& x_future,
+                                    int n_threads) const {
+  return std::visit([&](const auto& f) { return f.forecast(options, x_future, n_threads); },
+                    *impl_);
+}
+
+bool FittedModel::uses_covariates() const noexcept {
+  return std::visit([](const auto& s) { return uses_covariates_v<std::decay_t<decltype(s)>>; },
+                    spec_);
 }
 
 std::vector<std::string> FittedModel::fallbacks() const {

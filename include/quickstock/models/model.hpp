@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -37,6 +38,34 @@ QUICKSTOCK_API std::string model_name(const Model& spec);
 /// A spec as text, e.g. `SeasonalNaive(season_length=7)`.
 QUICKSTOCK_API std::string to_string(const Model& spec);
 
+/// True for a spec whose model uses covariates: it declares
+/// `static constexpr bool uses_covariates = true;`, its `fit` reads the history covariates from
+/// `SeriesView::x`, and its fitted type provides
+/// `SeriesForecast forecast(const ForecastOptions&, const Eigen::Ref<const RowMatrixXd>& x_future)
+/// const` where `x_future` holds the `h` future rows of the panel's covariates (0 columns when
+/// the panel has none).
+template <class Spec, class = void>
+struct uses_covariates : std::false_type {};
+template <class Spec>
+struct uses_covariates<Spec, std::void_t<decltype(Spec::uses_covariates)>>
+    : std::bool_constant<Spec::uses_covariates> {};
+template <class Spec>
+inline constexpr bool uses_covariates_v = uses_covariates<Spec>::value;
+
+namespace detail {
+
+/// Raises `invalid_input` (field "X_df") unless `x_future` fits a forecast of `h` steps of
+/// `n_series` series with `names` covariates: `(n_series · h) × names.size()`, or empty when the
+/// model does not need it.
+QUICKSTOCK_API void check_future_covariates(const Eigen::Ref<const RowMatrixXd>& x_future,
+                                            std::size_t n_series,
+                                            std::int64_t h,
+                                            const std::vector<std::string>& names,
+                                            bool required,
+                                            const std::string& model);
+
+}  // namespace detail
+
 /// A spec fitted to every series of a panel, one fitted value per series.
 template <class Spec>
 class FittedPanel {
@@ -48,6 +77,7 @@ class FittedPanel {
         ids_(panel.ids()),
         next_(panel.n_series()),
         freq_(panel.frequency()),
+        covariate_names_(panel.covariate_names()),
         fitted_(std::move(fitted)) {
     for (std::size_t i = 0; i < panel.n_series(); ++i) next_[i] = panel.end(i) + 1;
   }
@@ -55,10 +85,26 @@ class FittedPanel {
   [[nodiscard]] const Spec& spec() const noexcept { return spec_; }
   [[nodiscard]] const std::vector<Fitted>& fitted() const noexcept { return fitted_; }
   [[nodiscard]] const std::vector<std::string>& ids() const noexcept { return ids_; }
+  /// Names of the panel's covariates (the columns `forecast` expects in `x_future`).
+  [[nodiscard]] const std::vector<std::string>& covariate_names() const noexcept {
+    return covariate_names_;
+  }
 
   /// Forecasts every series, in parallel over series (bit-identical for any `n_threads`).
-  /// @throws invalid_input for a bad `h` or quantile level.
+  /// A model that uses covariates needs their future values when the panel has covariates.
+  /// @throws invalid_input for a bad `h` or quantile level, or missing future covariates.
   [[nodiscard]] PanelForecast forecast(const ForecastOptions& options, int n_threads = 1) const {
+    return forecast(options, RowMatrixXd(0, 0), n_threads);
+  }
+
+  /// Forecasts every series with future covariates `x_future`: row `i · h + j` holds step `j` of
+  /// series `i` (panel order), one column per panel covariate (`covariate_names()`). Models that
+  /// do not use covariates ignore it.
+  /// @throws invalid_input for a bad `h` or quantile level, or an `x_future` of the wrong shape
+  /// (field "X_df").
+  [[nodiscard]] PanelForecast forecast(const ForecastOptions& options,
+                                       const Eigen::Ref<const RowMatrixXd>& x_future,
+                                       int n_threads = 1) const {
     validate(options);
     const std::size_t n = fitted_.size();
     const auto h = static_cast<std::size_t>(options.h);
@@ -70,8 +116,12 @@ class FittedPanel {
     out.levels = options.quantiles;
     out.mean = xt::xtensor<double, 2>::from_shape({n, h});
     out.quantiles = xt::xtensor<double, 3>::from_shape({n, h, nq});
+    if constexpr (uses_covariates_v<Spec>) {
+      detail::check_future_covariates(x_future, n, options.h, covariate_names_,
+                                      !covariate_names_.empty(), model_label());
+    }
     detail::parallel_for_series(n, n_threads, [&](std::size_t i) {
-      const SeriesForecast f = fitted_[i].forecast(options);
+      const SeriesForecast f = forecast_one(i, options, x_future);
       if (!f.mean.allFinite() || !f.quantiles.allFinite()) {
         detail::raise_invalid("the forecast is not finite: the values are too large", ids_[i],
                               std::nullopt, "y");
@@ -88,10 +138,26 @@ class FittedPanel {
   }
 
  private:
+  [[nodiscard]] SeriesForecast forecast_one(std::size_t i,
+                                            const ForecastOptions& options,
+                                            const Eigen::Ref<const RowMatrixXd>& x_future) const {
+    if constexpr (uses_covariates_v<Spec>) {
+      const auto h = static_cast<Eigen::Index>(options.h);
+      if (x_future.rows() == 0) {
+        return fitted_[i].forecast(options, RowMatrixXd(h, 0));
+      }
+      return fitted_[i].forecast(options, x_future.middleRows(static_cast<Eigen::Index>(i) * h, h));
+    } else {
+      return fitted_[i].forecast(options);
+    }
+  }
+  [[nodiscard]] std::string model_label() const;
+
   Spec spec_;
   std::vector<std::string> ids_;
   std::vector<std::int64_t> next_;
   Frequency freq_;
+  std::vector<std::string> covariate_names_;
   std::vector<Fitted> fitted_;
 };
 
@@ -120,6 +186,12 @@ class QUICKSTOCK_API FittedModel {
 
   /// Forecasts every series (see `FittedPanel::forecast`).
   [[nodiscard]] PanelForecast forecast(const ForecastOptions& options, int n_threads = 1) const;
+  /// Forecasts every series with future covariates (see `FittedPanel::forecast`).
+  [[nodiscard]] PanelForecast forecast(const ForecastOptions& options,
+                                       const Eigen::Ref<const RowMatrixXd>& x_future,
+                                       int n_threads = 1) const;
+  /// True when the model uses covariates (and so needs their future values to forecast).
+  [[nodiscard]] bool uses_covariates() const noexcept;
   /// The spec this was fitted from.
   [[nodiscard]] const Model& spec() const noexcept { return spec_; }
   /// Per series, the fallback rule used ("" when none).
@@ -139,5 +211,14 @@ class QUICKSTOCK_API FittedModel {
   Model spec_;
   std::shared_ptr<const Impl> impl_;
 };
+
+template <class Spec>
+std::string FittedPanel<Spec>::model_label() const {
+  if constexpr (std::is_constructible_v<Model, Spec>) {
+    return to_string(Model{spec_});
+  } else {
+    return "the model";
+  }
+}
 
 }  // namespace quickstock
