@@ -1,5 +1,7 @@
 #include <pybind11/eigen.h>
 
+#include <pybind11/eigen.h>
+
 #include "common.hpp"
 
 namespace quickstock::bindings {
@@ -317,6 +319,184 @@ void register_models(py::module_& m) {
             validate(s);
             return s;
           }));
+
+  bind_spec<ARIMA>(m, "ARIMA")
+      .def(py::init([](std::array<std::int64_t, 3> order, std::array<std::int64_t, 3> seasonal,
+                       std::int64_t season_length, bool include_mean, bool include_drift,
+                       const std::string& method) {
+             ARIMA s{{order[0], order[1], order[2]},
+                     {seasonal[0], seasonal[1], seasonal[2]},
+                     season_length,
+                     include_mean,
+                     include_drift,
+                     parse_arima_method(method)};
+             validate(s);
+             return s;
+           }),
+           "order"_a, "seasonal_order"_a, "season_length"_a = 1, "include_mean"_a = true,
+           "include_drift"_a = false, "method"_a = "CSS-ML")
+      .def_property_readonly(
+          "order", [](const ARIMA& s) { return py::make_tuple(s.order.p, s.order.d, s.order.q); })
+      .def_property_readonly("seasonal_order",
+                             [](const ARIMA& s) {
+                               return py::make_tuple(s.seasonal_order.p, s.seasonal_order.d,
+                                                     s.seasonal_order.q);
+                             })
+      .def_readonly("season_length", &ARIMA::season_length)
+      .def_readonly("include_mean", &ARIMA::include_mean)
+      .def_readonly("include_drift", &ARIMA::include_drift)
+      .def_property_readonly("method", [](const ARIMA& s) { return to_string(s.method); })
+      .def(py::pickle(
+          [](const ARIMA& s) {
+            return py::make_tuple(s.order.p, s.order.d, s.order.q, s.seasonal_order.p,
+                                  s.seasonal_order.d, s.seasonal_order.q, s.season_length,
+                                  s.include_mean, s.include_drift, to_string(s.method));
+          },
+          [](const py::tuple& t) {
+            ARIMA s{
+                {t[0].cast<std::int64_t>(), t[1].cast<std::int64_t>(), t[2].cast<std::int64_t>()},
+                {t[3].cast<std::int64_t>(), t[4].cast<std::int64_t>(), t[5].cast<std::int64_t>()},
+                t[6].cast<std::int64_t>(),
+                t[7].cast<bool>(),
+                t[8].cast<bool>(),
+                parse_arima_method(t[9].cast<std::string>())};
+            validate(s);
+            return s;
+          }));
+  bind_spec<AutoARIMA>(m, "AutoARIMA")
+      .def(py::init([](std::int64_t season_length, std::optional<std::int64_t> d,
+                       std::optional<std::int64_t> D, std::int64_t max_p, std::int64_t max_q,
+                       std::int64_t max_P, std::int64_t max_Q, std::int64_t max_order,
+                       std::int64_t max_d, std::int64_t max_D, std::int64_t start_p,
+                       std::int64_t start_q, std::int64_t start_P, std::int64_t start_Q,
+                       bool stationary, bool seasonal, const std::string& ic, bool stepwise,
+                       std::int64_t nmodels, std::optional<bool> approximation,
+                       const std::string& seasonal_test, bool allow_drift, bool allow_mean) {
+             AutoARIMA s;
+             s.season_length = season_length;
+             s.d = d;
+             s.D = D;
+             s.max_p = max_p;
+             s.max_q = max_q;
+             s.max_P = max_P;
+             s.max_Q = max_Q;
+             s.max_order = max_order;
+             s.max_d = max_d;
+             s.max_D = max_D;
+             s.start_p = start_p;
+             s.start_q = start_q;
+             s.start_P = start_P;
+             s.start_Q = start_Q;
+             s.stationary = stationary;
+             s.seasonal = seasonal;
+             s.ic = parse_information_criterion(ic);
+             s.stepwise = stepwise;
+             s.nmodels = nmodels;
+             s.approximation = approximation;
+             s.seasonal_test = seasonal_test;
+             s.allow_drift = allow_drift;
+             s.allow_mean = allow_mean;
+             validate(s);
+             return s;
+           }),
+           "season_length"_a = 1, "d"_a = py::none(), "D"_a = py::none(), "max_p"_a = 5,
+           "max_q"_a = 5, "max_P"_a = 2, "max_Q"_a = 2, "max_order"_a = 5, "max_d"_a = 2,
+           "max_D"_a = 1, "start_p"_a = 2, "start_q"_a = 2, "start_P"_a = 1, "start_Q"_a = 1,
+           "stationary"_a = false, "seasonal"_a = true, "ic"_a = "aicc", "stepwise"_a = true,
+           "nmodels"_a = 94, "approximation"_a = py::none(), "seasonal_test"_a = "ocsb",
+           "allow_drift"_a = true, "allow_mean"_a = true)
+      .def_readonly("season_length", &AutoARIMA::season_length)
+      .def_readonly("stepwise", &AutoARIMA::stepwise)
+      .def_property_readonly("ic", [](const AutoARIMA& s) { return to_string(s.ic); })
+      .def("_state",
+           [](const AutoARIMA& s) {
+             return py::make_tuple(s.season_length, s.d, s.D, s.max_p, s.max_q, s.max_P, s.max_Q,
+                                   s.max_order, s.max_d, s.max_D, s.start_p, s.start_q, s.start_P,
+                                   s.start_Q, s.stationary, s.seasonal, to_string(s.ic), s.stepwise,
+                                   s.nmodels, s.approximation, s.seasonal_test, s.allow_drift,
+                                   s.allow_mean);
+           })
+      .def(py::pickle(
+          [](const AutoARIMA& s) {
+            return py::make_tuple(s.season_length, s.d, s.D, s.max_p, s.max_q, s.max_P, s.max_Q,
+                                  s.max_order, s.max_d, s.max_D, s.start_p, s.start_q, s.start_P,
+                                  s.start_Q, s.stationary, s.seasonal, to_string(s.ic), s.stepwise,
+                                  s.nmodels, s.approximation, s.seasonal_test, s.allow_drift,
+                                  s.allow_mean);
+          },
+          [](const py::tuple& t) {
+            AutoARIMA s;
+            s.season_length = t[0].cast<std::int64_t>();
+            s.d = t[1].cast<std::optional<std::int64_t>>();
+            s.D = t[2].cast<std::optional<std::int64_t>>();
+            s.max_p = t[3].cast<std::int64_t>();
+            s.max_q = t[4].cast<std::int64_t>();
+            s.max_P = t[5].cast<std::int64_t>();
+            s.max_Q = t[6].cast<std::int64_t>();
+            s.max_order = t[7].cast<std::int64_t>();
+            s.max_d = t[8].cast<std::int64_t>();
+            s.max_D = t[9].cast<std::int64_t>();
+            s.start_p = t[10].cast<std::int64_t>();
+            s.start_q = t[11].cast<std::int64_t>();
+            s.start_P = t[12].cast<std::int64_t>();
+            s.start_Q = t[13].cast<std::int64_t>();
+            s.stationary = t[14].cast<bool>();
+            s.seasonal = t[15].cast<bool>();
+            s.ic = parse_information_criterion(t[16].cast<std::string>());
+            s.stepwise = t[17].cast<bool>();
+            s.nmodels = t[18].cast<std::int64_t>();
+            s.approximation = t[19].cast<std::optional<bool>>();
+            s.seasonal_test = t[20].cast<std::string>();
+            s.allow_drift = t[21].cast<bool>();
+            s.allow_mean = t[22].cast<bool>();
+            validate(s);
+            return s;
+          }));
+  // One series, explicit regressors: the fitted model's statistics and its forecast (tests,
+  // R parity, embedding).
+  m.def(
+      "fit_arima_series",
+      [](const py::object& spec, const Eigen::VectorXd& y, const RowMatrixXd& xreg, std::int64_t h,
+         std::vector<double> quantiles, const RowMatrixXd& x_future, bool nonnegative) {
+        ARIMAFitted f;
+        {
+          if (py::isinstance<ARIMA>(spec)) {
+            const ARIMA s = spec.cast<ARIMA>();
+            py::gil_scoped_release release;
+            f = fit_arima(y, xreg, s);
+          } else {
+            const AutoARIMA s = spec.cast<AutoARIMA>();
+            py::gil_scoped_release release;
+            f = fit_auto_arima(y, xreg, s);
+          }
+        }
+        const ForecastOptions opts{h, std::move(quantiles), nonnegative};
+        validate(opts);
+        const SeriesForecast fc = f.forecast(opts, x_future);
+        py::dict out;
+        out["order"] = py::make_tuple(f.order.p, f.order.d, f.order.q);
+        out["seasonal_order"] =
+            py::make_tuple(f.seasonal_order.p, f.seasonal_order.d, f.seasonal_order.q);
+        out["season_length"] = f.season_length;
+        out["name"] = f.method();
+        out["coef"] = f.coef;
+        out["sigma2"] = f.sigma2;
+        out["loglik"] = f.loglik;
+        out["aic"] = f.aic;
+        out["aicc"] = f.aicc;
+        out["bic"] = f.bic;
+        out["intercept"] = f.intercept;
+        out["drift"] = f.drift;
+        out["fallback"] = f.fallback;
+        out["mean"] = fc.mean;
+        out["quantiles"] = fc.quantiles;
+        return out;
+      },
+      "spec"_a, "y"_a, "xreg"_a, "h"_a, "quantiles"_a, "x_future"_a, "nonnegative"_a = false);
+  m.def("kpss_statistic", &kpss_statistic, "x"_a, "lags"_a);
+  m.def("ocsb_statistic", &ocsb_statistic, "x"_a, "m"_a);
+  m.def("ndiffs", &ndiffs, "x"_a, "max_d"_a = 2);
+  m.def("nsdiffs", &nsdiffs, "x"_a, "m"_a, "max_D"_a = 1);
 
   m.def("model_name", &model_name, "spec"_a);
 

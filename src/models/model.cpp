@@ -14,6 +14,11 @@ namespace detail {
 template <class>
 inline constexpr bool always_false = false;
 
+/// An ARIMA order as Python prints the tuple: "(p, d, q)".
+inline std::string order_text(const ARIMAOrder& o) {
+  return "(" + std::to_string(o.p) + ", " + std::to_string(o.d) + ", " + std::to_string(o.q) + ")";
+}
+
 void check_future_covariates(const Eigen::Ref<const RowMatrixXd>& x_future,
                              std::size_t n_series,
                              std::int64_t h,
@@ -127,6 +132,10 @@ std::string model_name(const Model& spec) {
           return "MSTL";
         else if constexpr (std::is_same_v<T, ETSX>)
           return "ETSX";
+        else if constexpr (std::is_same_v<T, ARIMA>)
+          return "ARIMA";
+        else if constexpr (std::is_same_v<T, AutoARIMA>)
+          return "AutoARIMA";
         else
           static_assert(detail::always_false<T>, "model_name: unhandled model");
       },
@@ -182,6 +191,17 @@ std::string to_string(const Model& spec) {
                  "', damped=" + (s.damped.has_value() ? (*s.damped ? "True" : "False") : "None") +
                  ", automatic=" + (s.automatic ? "True" : "False") +
                  ", parameter_uncertainty=" + (s.parameter_uncertainty ? "True" : "False") + ")";
+        } else if constexpr (std::is_same_v<T, ARIMA>) {
+          return name + "(order=" + detail::order_text(s.order) +
+                 ", seasonal_order=" + detail::order_text(s.seasonal_order) +
+                 ", season_length=" + std::to_string(s.season_length) +
+                 ", include_mean=" + (s.include_mean ? "True" : "False") +
+                 ", include_drift=" + (s.include_drift ? "True" : "False") + ", method='" +
+                 to_string(s.method) + "')";
+        } else if constexpr (std::is_same_v<T, AutoARIMA>) {
+          return name + "(season_length=" + std::to_string(s.season_length) +
+                 ", stepwise=" + (s.stepwise ? "True" : "False") + ", ic='" + to_string(s.ic) +
+                 "')";
         } else {
           return name + "()";
         }

@@ -14,6 +14,7 @@
 #include <quickstock/core/parallel.hpp>
 #include <quickstock/data/panel.hpp>
 #include <quickstock/error.hpp>
+#include <quickstock/models/arima.hpp>
 #include <quickstock/models/baselines.hpp>
 #include <quickstock/models/ets.hpp>
 #include <quickstock/models/forecast.hpp>
@@ -43,7 +44,9 @@ using Model = std::variant<Naive,
                            DynamicOptimizedTheta,
                            AutoTheta,
                            MSTL,
-                           ETSX>;
+                           ETSX,
+                           ARIMA,
+                           AutoARIMA>;
 
 /// A `Model` held by `MSTL` as its trend forecaster (see `make_mstl`).
 struct ModelBox {
@@ -243,7 +246,9 @@ class QUICKSTOCK_API FittedModel {
                             FittedPanel<DynamicOptimizedTheta>,
                             FittedPanel<AutoTheta>,
                             FittedPanel<MSTL>,
-                            FittedPanel<ETSX>>;
+                            FittedPanel<ETSX>,
+                            FittedPanel<ARIMA>,
+                            FittedPanel<AutoARIMA>>;
   Model spec_;
   std::shared_ptr<const Impl> impl_;
 };
