@@ -1,7 +1,5 @@
 #include <pybind11/eigen.h>
 
-#include <pybind11/eigen.h>
-
 #include "common.hpp"
 
 namespace quickstock::bindings {

@@ -12,9 +12,9 @@
 #include <quickstock/error.hpp>
 #include <quickstock/eval/metrics.hpp>
 #include <quickstock/features/window.hpp>
+#include <quickstock/models/arima.hpp>
 #include <quickstock/models/baselines.hpp>
 #include <quickstock/models/ets.hpp>
-#include <quickstock/models/arima.hpp>
 #include <quickstock/models/forecast.hpp>
 #include <quickstock/models/intermittent.hpp>
 #include <quickstock/models/model.hpp>
