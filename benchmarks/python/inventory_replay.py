@@ -74,10 +74,10 @@ def main() -> int:
     if not (args.data / "tiny_m5_sales_d1_d1913.csv.gz").exists():
         print(f"inventory_replay: tiny_m5 not found under {args.data} (--data DIR)", file=sys.stderr)
         return 2
-    for name in ("IMAPA", "TSB", "CrostonSBA"):
+    for name in ("CrostonSBA", "Croston", "IMAPA", "TSB"):
         if hasattr(qs, name) and name not in MODELS:
             MODELS[name] = (lambda n=name: [getattr(qs, n)()])
-    model = args.model or next((m for m in ("IMAPA", "TSB", "AutoETS") if m in MODELS), "AutoETS")
+    model = args.model or next((m for m in ("CrostonSBA", "AutoETS") if m in MODELS), "AutoETS")
     if model not in MODELS:
         print(f"inventory_replay: unknown --model {model}; choose from {sorted(MODELS)}", file=sys.stderr)
         return 2

@@ -20,7 +20,7 @@ import pytest
 import quickstock as qs
 from quickstock.serving import save_model_dir
 
-PKG_ROOT = str(Path(qs.__file__).resolve().parents[1])
+PKG_ROOT = str(Path(qs.__file__).absolute().parents[1])
 IDS = ["HYD-500000/sku-0", "HYD-500001/sku-1"]
 
 

@@ -24,7 +24,7 @@ import pytest
 import quickstock as qs
 from quickstock.serving import CONFIG_FILE, MODEL_FILE
 
-PKG_ROOT = str(Path(qs.__file__).resolve().parents[1])
+PKG_ROOT = str(Path(qs.__file__).absolute().parents[1])
 
 
 def _env(base: Path, **extra: str) -> dict[str, str]:
