@@ -50,6 +50,7 @@ def main() -> int:
     ap.add_argument("--series", type=int, default=414)
     ap.add_argument("--n-jobs", default="1,2")
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--selection", default="holdout", help="quickstock AutoTheta selection: holdout or mse")
     args = ap.parse_args()
     data = Path(args.data)
     if not (data / "Hourly-train.csv.gz").exists():
@@ -66,12 +67,12 @@ def main() -> int:
     df, test = load(data, args.series)
     n = df.unique_id.nunique()
     StatsForecast(models=[SFAutoTheta(season_length=24)], freq="h").forecast(df=df[df.unique_id == df.unique_id.iloc[0]], h=48)
-    print(f"AutoTheta(season_length=24), M4 Hourly, {n} series, h=48 (statsforecast warm-up excluded)")
+    print(f"AutoTheta(season_length=24) (quickstock selection={args.selection!r}), M4 Hourly, {n} series, h=48 (statsforecast warm-up excluded)")
     for nj in (int(x) for x in args.n_jobs.split(",")):
         tq_all, ts_all = [], []
         for _ in range(args.repeats):
             t = time.perf_counter()
-            q = qs.Forecaster([qs.AutoTheta(season_length=24)], freq="h", n_jobs=nj).forecast(df, h=48, quantiles=[0.5])
+            q = qs.Forecaster([qs.AutoTheta(season_length=24, selection=args.selection)], freq="h", n_jobs=nj).forecast(df, h=48, quantiles=[0.5])
             tq_all.append(time.perf_counter() - t)
             t = time.perf_counter()
             s = StatsForecast(models=[SFAutoTheta(season_length=24)], freq="h", n_jobs=nj).forecast(df=df, h=48)

@@ -196,11 +196,14 @@ double ses_mse(const Eigen::VectorXd& x, double alpha, double l0, double* last_l
   return sse / static_cast<double>(x.size());
 }
 
+ThetaFitted thetaf_short_fit(const Prepared& p, std::int64_t m);
+
 ThetaFitted thetaf_fit(const Prepared& p, std::int64_t m) {
   const Eigen::VectorXd& x = p.x;
   const Eigen::Index n = x.size();
   if (p.constant) return naive_fit(p, m, "constant series: flat forecast, zero width");
-  if (n < 4) return naive_fit(p, m, "fewer than 4 points: naive forecast");
+  if (n < 3) return naive_fit(p, m, "fewer than 3 points: naive forecast");
+  if (n <= 6) return thetaf_short_fit(p, m);
   // R ets starting values for ETS(A,N,N): alpha = lower + 0.2·(upper − lower) (m = 1 for a
   // non-seasonal model), l0 = mean of the first min(10, n) values.
   const Eigen::Index maxn = std::min<Eigen::Index>(10, n);
@@ -430,6 +433,66 @@ double brent_min(F& f, double lo, double hi, double x0, double f0, double tol, d
   }
   fbest = fx;
   return x;
+}
+
+// R thetaf on 3 to 6 points: R's ets has too few points for ETS(A,N,N) (n <= parameters + 4)
+// and fits it as Holt–Winters (`HoltWintersZZ`): l0 = x[0], alpha in [0, 1] minimising the
+// SSE of the one-step errors (R: L-BFGS-B; here a grid and Brent's method), σ² = SSE / n.
+ThetaFitted thetaf_short_fit(const Prepared& p, std::int64_t m) {
+  const Eigen::VectorXd& x = p.x;
+  const Eigen::Index n = x.size();
+  auto sse = [&](double alpha) {
+    double l = x[0];
+    double s = 0.0;
+    for (Eigen::Index t = 0; t < n; ++t) {
+      const double e = x[t] - l;
+      s += e * e;
+      l += alpha * e;
+    }
+    return s;
+  };
+  constexpr int kPoints = 21;
+  int best = 0;
+  double f_best = kInf;
+  for (int j = 0; j < kPoints; ++j) {
+    const double v = sse(static_cast<double>(j) / (kPoints - 1));
+    if (v < f_best) {
+      f_best = v;
+      best = j;
+    }
+  }
+  const double lo = static_cast<double>(std::max(best - 1, 0)) / (kPoints - 1);
+  const double hi = static_cast<double>(std::min(best + 1, kPoints - 1)) / (kPoints - 1);
+  double f_alpha = f_best;
+  double alpha = std::clamp(
+      brent_min(sse, lo, hi, static_cast<double>(best) / (kPoints - 1), f_best, 1e-10, f_alpha), lo,
+      hi);
+  if (!(f_alpha <= f_best)) alpha = static_cast<double>(best) / (kPoints - 1);
+  ThetaFitted f = base_fitted(p, m, ThetaMethod::thetaf);
+  f.alpha = std::max(1e-10, alpha);  // R thetaf's pmax(1e-10, alpha)
+  f.initial_level = x[0];
+  double l = x[0];
+  double total = 0.0;
+  for (Eigen::Index t = 0; t < n; ++t) {
+    const double e = x[t] - l;
+    total += e * e;
+    l += alpha * e;
+  }
+  f.level = l;
+  f.sigma2 = total / static_cast<double>(n);
+  f.mse = f.sigma2 * p.scale * p.scale;
+  const double tm = static_cast<double>(n - 1) / 2.0;
+  const double xm = x.mean();
+  double sxy = 0.0;
+  double sxx = 0.0;
+  for (Eigen::Index t = 0; t < n; ++t) {
+    sxy += (static_cast<double>(t) - tm) * (x[t] - xm);
+    sxx += (static_cast<double>(t) - tm) * (static_cast<double>(t) - tm);
+  }
+  f.drift = sxy / sxx / 2.0;
+  f.mean_y = xm;
+  add_note(f.fallback, "3 to 6 points: alpha by Holt-Winters least squares with l0 = y[0] (as R)");
+  return f;
 }
 
 // Fits one Fiorucci model to the prepared (deseasonalised, scaled) series.

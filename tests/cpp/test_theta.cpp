@@ -1,11 +1,11 @@
 // The Theta family.
 //
 // Theta against R's forecast::thetaf: tests/reference/r_forecast/make_theta.R wrote the reference
-// values (R 4.2.2, forecast 8.20) for 11 real series (8 of them deseasonalised by thetaf).
-// Tolerance 1e-6 relative on alpha, drift, sigma², point forecasts and 80/95% bounds: our SES
-// is fitted by the same Nelder–Mead as R's ets (same start, simplex, rules and tolerance) on
-// the same MSE objective, so the search ends at the same point up to rounding; the drift is
-// a closed form; the decomposition sums in a different order (last bits only).
+// values (R 4.2.2, forecast 8.20) for 14 real series (3 of them the first 3-6 values) (8 of them
+// deseasonalised by thetaf). Tolerance 1e-6 relative on alpha, drift, sigma², point forecasts and
+// 80/95% bounds: our SES is fitted by the same Nelder–Mead as R's ets (same start, simplex, rules
+// and tolerance) on the same MSE objective, so the search ends at the same point up to rounding;
+// the drift is a closed form; the decomposition sums in a different order (last bits only).
 //
 // The Fiorucci et al. models: optimality of the closed-form (l0, theta) step (OTM's MSE never
 // above STM's, DOTM's never above DSTM's, AutoTheta picks the smallest), the exact h-step
@@ -85,7 +85,7 @@ TEST_CASE("Theta agrees with R's forecast::thetaf", "[models][theta][reference]"
   double worst_q = 0.0;
   double worst_par = 0.0;
   std::size_t n_seasonal = 0;
-  REQUIRE(fits.at("series").size() == 11);
+  REQUIRE(fits.at("series").size() == 14);
   for (std::size_t r = 0; r < fits.at("series").size(); ++r) {
     const std::string name = fits.at("series")[r];
     INFO(name);
@@ -97,7 +97,11 @@ TEST_CASE("Theta agrees with R's forecast::thetaf", "[models][theta][reference]"
     const double alpha = std::stod(fits.at("alpha")[r]);
     const double drift = std::stod(fits.at("drift")[r]);
     const double sigma2 = std::stod(fits.at("sigma2")[r]);
-    CHECK_THAT(fit.alpha, WithinRel(alpha, 1e-6));
+    if (alpha < 1e-6) {
+      CHECK(fit.alpha < 1e-6);  // on the lower bound (R reports pmax(1e-10, alpha))
+    } else {
+      CHECK_THAT(fit.alpha, WithinRel(alpha, 1e-6));
+    }
     CHECK_THAT(fit.drift, WithinRel(drift, 1e-6));
     CHECK_THAT(fit.sigma2, WithinRel(sigma2, 1e-6));
     worst_par = std::max(
@@ -211,6 +215,7 @@ TEST_CASE("Theta family passes the model contract", "[models][theta][contract]")
 TEST_CASE("Optimised theta models reach at most the MSE of the standard ones", "[models][theta]") {
   const auto series = read_series(dir() + "r_forecast/theta_series.csv");
   for (const auto& [name, s] : series) {
+    if (s.y.size() < 10) continue;  // the short ones are fallbacks (tested below)
     INFO(name);
     const auto v = view(name, s.y);
     const auto best =
@@ -356,14 +361,15 @@ TEST_CASE("Theta family: degenerate series use documented fallbacks", "[models][
       }
     }
   }
-  SECTION("one point and three points: naive") {
+  SECTION("one point and three points: naive (Theta: R's short-series fit)") {
     for (const auto& f : check_all({5.0}, 1, true)) {
       CHECK(f.method == qs::ThetaMethod::naive);
       CHECK(f.forecast(opts).mean.isConstant(5.0));
     }
     for (const auto& f : check_all({5.0, 8.0, 6.0}, 1, true)) {
-      CHECK(f.method == qs::ThetaMethod::naive);
       const auto out = f.forecast(opts);
+      if (f.method == qs::ThetaMethod::thetaf) continue;  // R's Holt-Winters fit (3 to 6 points)
+      CHECK(f.method == qs::ThetaMethod::naive);
       CHECK(out.mean.isConstant(6.0));
       CHECK(out.quantiles(9, 2) > out.quantiles(0, 2));  // random-walk width grows
     }

@@ -118,3 +118,14 @@ def test_degenerate_series_never_fail():
     for f in fc.fitted_:
         notes = dict(zip(fc.prepared_.panel.ids, f.fallbacks()))
         assert all(notes[k] for k in ("one", "zeros", "flat", "three")), notes
+
+
+def test_save_load_round_trip(tmp_path, panel):
+    models = [qs.AutoTheta(season_length=7, selection="mse"), qs.Theta(season_length=7,
+              decomposition_type="additive")]
+    fc = qs.Forecaster(models, freq="D").fit(panel)
+    path = str(tmp_path / "theta.qs")
+    fc.save(path)
+    again = qs.Forecaster.load(path)
+    assert again.models == models
+    pd.testing.assert_frame_equal(fc.predict(h=7), again.predict(h=7))

@@ -78,10 +78,11 @@ struct ThetaFitted {
 /// `j + (1 − (1 − α)^n)/α`, reseasonalised.
 ///
 /// Fallbacks (`fallback` says which; never an error for a valid spec): a constant series
-/// gets a flat forecast of zero width; a series of fewer than 4 points gets the naive
-/// forecast; a seasonal spec on a series of at most 2m points is not deseasonalised;
-/// multiplicative decomposition of data that are not strictly positive becomes additive;
-/// seasonal indices below 1e-4 turn deseasonalisation off (as R).
+/// gets a flat forecast of zero width; a series of fewer than 3 points gets the naive
+/// forecast, one of 3 to 6 points R's Holt–Winters estimate of alpha (l0 = y[0]); a seasonal spec
+/// on a series of at most 2m points is not deseasonalised; multiplicative decomposition of data
+/// that are not strictly positive becomes additive; seasonal indices below 1e-4 turn
+/// deseasonalisation off (as R).
 ///
 /// **Example**
 /// ```cpp

@@ -13,7 +13,7 @@
 #   fit <- thetaf(y, h = h, level = c(80, 95))
 # Inputs are real public series: R's datasets package, and M4 Hourly series H1 and H107 (last
 # 240 hours of the training part, Mcompetitions/M4-methods via ../shared/data/m4), plus the
-# full-length H1 (700 hours).
+# full-length H1 (700 hours), and the first 3, 5 and 6 values of Nile, WWWusage and lynx.
 suppressMessages(library(forecast))
 out_dir <- "tests/reference/r_forecast"
 m4 <- read.csv(gzfile("../shared/data/m4/Hourly-train.csv.gz"), stringsAsFactors = FALSE)
@@ -33,7 +33,11 @@ cases <- list(
   co2 = co2,
   M4_H1 = m4_series("H1"),
   M4_H107 = m4_series("H107"),
-  M4_H1_full = m4_series("H1", 10000)
+  M4_H1_full = m4_series("H1", 10000),
+  # Short series (R's ets fits ETS(A,N,N) as Holt-Winters when n <= 6).
+  Nile_first3 = ts(head(as.numeric(Nile), 3)),
+  WWWusage_first5 = ts(head(as.numeric(WWWusage), 5)),
+  lynx_first6 = ts(head(as.numeric(lynx), 6))
 )
 h_of <- function(m) if (m >= 24) 48 else if (m > 1) 2 * m else 10
 # thetaf's seasonality decision: lag-m autocorrelation beyond the 90% bound.
