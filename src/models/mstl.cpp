@@ -153,11 +153,14 @@ MSTLFitted MSTL::fit(const SeriesView& s) const {
     Eigen::MatrixXd seasonal(n, k);
     Eigen::VectorXd trend_part(n);
     Eigen::VectorXd adjusted(n);
-    const Eigen::VectorXd y = s.y;
+    const double scale = detail::magnitude_scale(s.y);  // power of two, 1 for usual data
+    const Eigen::VectorXd y = s.y / scale;
     detail::StlWorkspace ws;
     MSTLOptions options;
     detail::mstl_kernel(y.data(), n, periods, options, ws, seasonal.data(), trend_part.data(),
                         adjusted.data());
+    seasonal *= scale;
+    adjusted *= scale;
     f.periods = periods;
     for (Eigen::Index i = 0; i < k; ++i) {
       const auto m = static_cast<Eigen::Index>(std::floor(periods[static_cast<std::size_t>(i)]));
