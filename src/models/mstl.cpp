@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include <quickstock/error.hpp>
 #include <quickstock/models/model.hpp>
@@ -43,20 +45,28 @@ const Model& default_trend_forecaster() {
   return model;
 }
 
-// Whether a spec has no seasonal component (so that it may forecast the adjusted series).
+template <class T, class = void>
+struct has_scalar_season_length : std::false_type {};
+template <class T>
+struct has_scalar_season_length<T,
+                                std::void_t<decltype(std::declval<const T&>().season_length > 1)>>
+    : std::is_arithmetic<decltype(std::declval<const T&>().season_length)> {};
+
+// Whether a spec has no seasonal component (so that it may forecast the adjusted series). Any
+// spec with a numeric `season_length` above 1 counts as seasonal (models added later included),
+// except the ETS forms whose season is explicitly none.
 bool non_seasonal(const Model& m) {
   return std::visit(
       [](const auto& s) {
         using T = std::decay_t<decltype(s)>;
-        if constexpr (std::is_same_v<T, SeasonalNaive> ||
-                      std::is_same_v<T, SeasonalWindowAverage>) {
-          return s.season_length == 1;
-        } else if constexpr (std::is_same_v<T, ETS>) {
+        if constexpr (std::is_same_v<T, ETS>) {
           return s.season == SeasonType::none;
         } else if constexpr (std::is_same_v<T, AutoETS>) {
           return s.season_length == 1 || (s.model.size() == 3 && s.model[2] == 'N');
         } else if constexpr (std::is_same_v<T, MSTL>) {
           return false;
+        } else if constexpr (has_scalar_season_length<T>::value) {
+          return s.season_length <= 1;
         } else {
           return true;
         }
@@ -153,11 +163,14 @@ MSTLFitted MSTL::fit(const SeriesView& s) const {
     Eigen::MatrixXd seasonal(n, k);
     Eigen::VectorXd trend_part(n);
     Eigen::VectorXd adjusted(n);
-    const Eigen::VectorXd y = s.y;
+    const double scale = detail::magnitude_scale(s.y);  // power of two, 1 for usual data
+    const Eigen::VectorXd y = s.y / scale;
     detail::StlWorkspace ws;
     MSTLOptions options;
     detail::mstl_kernel(y.data(), n, periods, options, ws, seasonal.data(), trend_part.data(),
                         adjusted.data());
+    seasonal *= scale;
+    adjusted *= scale;
     f.periods = periods;
     for (Eigen::Index i = 0; i < k; ++i) {
       const auto m = static_cast<Eigen::Index>(std::floor(periods[static_cast<std::size_t>(i)]));

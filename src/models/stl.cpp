@@ -489,19 +489,27 @@ void require_finite(const Eigen::Ref<const Eigen::VectorXd>& y) {
   }
 }
 
+double magnitude_scale(const Eigen::Ref<const Eigen::VectorXd>& y) {
+  const double mx = y.size() > 0 ? y.cwiseAbs().maxCoeff() : 0.0;
+  return mx > 1e100 ? std::ldexp(1.0, std::ilogb(mx)) : 1.0;
+}
+
 }  // namespace detail
 
 STLDecomposition stl(const Eigen::Ref<const Eigen::VectorXd>& y, const STLOptions& options) {
   detail::require_finite(y);
   const detail::StlParams p = detail::resolve_stl(y.size(), options);
-  const Eigen::VectorXd yy = y;
+  const double scale = detail::magnitude_scale(y);  // a power of two: exact, 1 for usual data
+  const Eigen::VectorXd yy = y / scale;
   STLDecomposition d;
   d.trend.resize(y.size());
   d.seasonal.resize(y.size());
   detail::StlWorkspace ws;
   detail::stl_kernel(yy.data(), yy.size(), p, ws, d.seasonal.data(), d.trend.data());
   d.weights = Eigen::Map<const Eigen::VectorXd>(ws.rw.data(), yy.size());
-  d.remainder = yy - d.seasonal - d.trend;
+  d.remainder = (yy - d.seasonal - d.trend) * scale;
+  d.seasonal *= scale;
+  d.trend *= scale;
   return d;
 }
 
@@ -581,14 +589,17 @@ MSTLDecomposition mstl(const Eigen::Ref<const Eigen::VectorXd>& y, const MSTLOpt
   }
   const Eigen::Index n = y.size();
   const auto k = static_cast<Eigen::Index>(d.periods.size());
-  const Eigen::VectorXd yy = y;
+  const double scale = detail::magnitude_scale(y);
+  const Eigen::VectorXd yy = y / scale;
   d.trend.resize(n);
   d.seasonal.resize(n, k);
   Eigen::VectorXd deseas(n);
   detail::StlWorkspace ws;
   detail::mstl_kernel(yy.data(), n, d.periods, options, ws, d.seasonal.data(), d.trend.data(),
                       deseas.data());
-  d.remainder = deseas - d.trend;
+  d.remainder = (deseas - d.trend) * scale;
+  d.trend *= scale;
+  d.seasonal *= scale;
   return d;
 }
 

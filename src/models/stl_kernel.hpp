@@ -42,6 +42,10 @@ void stl_kernel(const double* y,
                 double* season,
                 double* trend);
 
+// A power of two to divide y by so that sums of its values cannot overflow (1 unless
+// max |y| > 1e100); dividing by it is exact.
+double magnitude_scale(const Eigen::Ref<const Eigen::VectorXd>& y);
+
 // Throws invalid_input (field "y") at the first non-finite value.
 void require_finite(const Eigen::Ref<const Eigen::VectorXd>& y);
 

@@ -264,6 +264,15 @@ TEST_CASE("MSTL degenerate series use the documented fallbacks", "[models][mstl]
     y[400] = 1e12;
     CHECK(finite(spec.fit(view("spike", y)).forecast(opts)));
   }
+  SECTION("values near the largest double stay finite") {
+    std::vector<double> y;
+    for (int t = 0; t < 700; ++t) y.push_back(1e306 * (2.0 + (t % 24 < 8 ? 1.0 : 0.0)));
+    const auto f = qs::make_mstl({24, 168}, qs::Naive{}).fit(view("huge", y));
+    CHECK(f.periods.size() == 2);
+    const auto fc = f.forecast(opts);
+    CHECK(finite(fc));
+    CHECK_THAT(fc.mean[0], WithinRel(y[700 % 24], 1e-6));
+  }
   SECTION("non-finite values name the series") {
     std::vector<double> y(400, 1.0);
     y[17] = std::nan("");
