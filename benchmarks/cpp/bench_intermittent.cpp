@@ -117,12 +117,12 @@ void shapes(benchmark::internal::Benchmark* b) {
 
 BENCHMARK(BM_Intermittent_memory_pass)->Args({3049, 1941, 1})->Unit(benchmark::kMillisecond);
 
-#define QUICKSTOCK_INTERMITTENT_BENCHMARKS(Name, ...)                            \
-  BENCHMARK_CAPTURE(BM_fit, Name, quickstock::Name{__VA_ARGS__})->Apply(shapes); \
-  BENCHMARK_CAPTURE(BM_forecast, Name, quickstock::Name{__VA_ARGS__})->Apply(shapes);
+#define QUICKSTOCK_INTERMITTENT_BENCHMARKS(Name, spec)  \
+  BENCHMARK_CAPTURE(BM_fit, Name, spec)->Apply(shapes); \
+  BENCHMARK_CAPTURE(BM_forecast, Name, spec)->Apply(shapes);
 
-QUICKSTOCK_INTERMITTENT_BENCHMARKS(Croston)
-QUICKSTOCK_INTERMITTENT_BENCHMARKS(CrostonSBA)
-QUICKSTOCK_INTERMITTENT_BENCHMARKS(TSB, 0.1, 0.1, {})
-QUICKSTOCK_INTERMITTENT_BENCHMARKS(ADIDA)
-QUICKSTOCK_INTERMITTENT_BENCHMARKS(IMAPA)
+QUICKSTOCK_INTERMITTENT_BENCHMARKS(Croston, quickstock::Croston{})
+QUICKSTOCK_INTERMITTENT_BENCHMARKS(CrostonSBA, quickstock::CrostonSBA{})
+QUICKSTOCK_INTERMITTENT_BENCHMARKS(TSB, (quickstock::TSB{0.1, 0.1, {}}))
+QUICKSTOCK_INTERMITTENT_BENCHMARKS(ADIDA, quickstock::ADIDA{})
+QUICKSTOCK_INTERMITTENT_BENCHMARKS(IMAPA, quickstock::IMAPA{})

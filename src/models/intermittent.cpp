@@ -37,9 +37,12 @@ struct Scan {
   double interval_sum = 0.0;  // sum of the intervals (first counted from the start)
 };
 
-// One pass. The demand-probability recursion is a dependency chain through every step, so it
-// is only run when asked (`WithProbability`, TSB); the size moments are sums shifted by the
-// first size (exact for counts, stable for other data) rather than Welford's divisions.
+// Two passes: a branch-free pass over every step records the positions of the demands (and,
+// for TSB, runs the demand-probability recursion, a dependency chain through every step, so
+// only when asked: `WithProbability`); a second pass over the demands alone runs the size and
+// interval smoothing. Intermittent series make a per-step branch unpredictable; this way the
+// cost per step is one load, one compare and one store. The size moments are sums shifted by
+// the first size (exact for counts, stable for other data) rather than Welford's divisions.
 template <bool WithProbability>
 Scan scan(const Eigen::Ref<const Eigen::VectorXd>& y,
           double alpha_z,
@@ -47,42 +50,62 @@ Scan scan(const Eigen::Ref<const Eigen::VectorXd>& y,
           double alpha_p) {
   Scan s;
   s.n = y.size();
-  std::int64_t last = 0;  // 1-based position of the last demand, 0 before any
   const double* v = y.data();
+  thread_local std::vector<std::int64_t> pos;  // reused across series: no allocation per fit
+  if (pos.size() < static_cast<std::size_t>(s.n)) pos.resize(static_cast<std::size_t>(s.n));
+  std::int64_t* where = pos.data();
+  std::int64_t k = 0;
+  for (std::int64_t i = 0; i < s.n; ++i) {
+    where[k] = i;
+    k += v[i] > 0.0 ? 1 : 0;
+  }
   double p = v[0] > 0.0 ? 1.0 : 0.0;
-  double shift = 0.0;
+  if constexpr (WithProbability) {
+    // p ← (1 − α) p + α d, unrolled by blocks of 8 steps so that the chain through p has one
+    // step per block: p ← (1 − α)⁸ p + Σⱼ α (1 − α)^(7 − j) d_j.
+    const double beta = 1.0 - alpha_p;
+    double w[8];
+    w[7] = alpha_p;
+    for (int j = 6; j >= 0; --j) w[j] = w[j + 1] * beta;
+    double beta8 = 1.0;
+    for (int j = 0; j < 8; ++j) beta8 *= beta;
+    std::int64_t i = 0;
+    for (; i + 8 <= s.n; i += 8) {
+      double acc = 0.0;
+      for (int j = 0; j < 8; ++j) acc += v[i + j] > 0.0 ? w[j] : 0.0;
+      p = beta8 * p + acc;
+    }
+    for (; i < s.n; ++i) p = beta * p + (v[i] > 0.0 ? alpha_p : 0.0);
+  }
+  s.p = p;
+  s.n_demands = k;
+  if (k == 0) return s;
+  std::int64_t last = 0;  // 1-based position of the previous demand, 0 before any
+  const double shift = v[where[0]];
   double s1 = 0.0;
   double s2 = 0.0;
   bool count = true;
-  for (std::int64_t i = 0; i < s.n; ++i) {
-    const double yi = v[i];
-    if constexpr (WithProbability) p += alpha_p * ((yi > 0.0 ? 1.0 : 0.0) - p);
-    if (yi > 0.0) {
-      count = count && yi == std::floor(yi);
-      const auto tt = static_cast<double>(i + 1 - last);
-      last = i + 1;
-      if (s.n_demands == 0) {
-        s.z = yi;
-        s.x = tt;
-        shift = yi;
-      } else {
-        s.z += alpha_z * (yi - s.z);
-        s.x += alpha_x * (tt - s.x);
-      }
-      ++s.n_demands;
-      s.interval_sum += tt;
-      const double d = yi - shift;
-      s1 += d;
-      s2 += d * d;
+  for (std::int64_t j = 0; j < k; ++j) {
+    const double yi = v[where[j]];
+    count = count && yi == std::floor(yi);
+    const auto tt = static_cast<double>(where[j] + 1 - last);
+    last = where[j] + 1;
+    if (j == 0) {
+      s.z = yi;
+      s.x = tt;
+    } else {
+      s.z += alpha_z * (yi - s.z);
+      s.x += alpha_x * (tt - s.x);
     }
+    s.interval_sum += tt;
+    const double d = yi - shift;
+    s1 += d;
+    s2 += d * d;
   }
   s.count = count;
-  s.p = p;
-  if (s.n_demands > 0) {
-    const auto k = static_cast<double>(s.n_demands);
-    s.size_mean = shift + s1 / k;
-    if (s.n_demands >= 2) s.size_var = std::max(0.0, (s2 - s1 * s1 / k) / (k - 1.0));
-  }
+  const auto kd = static_cast<double>(k);
+  s.size_mean = shift + s1 / kd;
+  if (k >= 2) s.size_var = std::max(0.0, (s2 - s1 * s1 / kd) / (kd - 1.0));
   return s;
 }
 
@@ -168,35 +191,37 @@ double ses_level(const std::vector<double>& b, double alpha) {
 }
 
 // SES forecast of b with alpha minimising the in-sample squared one-step error over
-// [0.1, 0.3]: each pass evaluates the error at 4 equally spaced interior points at once (four
+// [0.1, 0.3]: each pass evaluates the error at 8 equally spaced interior points at once (eight
 // independent recursions, so a pass costs about one SES run) and keeps the two intervals around
-// the best, shrinking the bracket to 2/5; stops below 1e-6 and uses the bracket's middle.
+// the best, shrinking the bracket to 2/9; stops below 1e-6 and uses the bracket's middle.
 double optimized_ses(const std::vector<double>& b) {
   if (b.size() == 1) return b[0];
   double lo = 0.1;
   double hi = 0.3;
   while (hi - lo > 1e-6) {
-    double a[4];
-    double l[4];
-    double sse[4] = {0.0, 0.0, 0.0, 0.0};
-    for (int j = 0; j < 4; ++j) {
-      a[j] = lo + (hi - lo) * (j + 1) / 5.0;
+    constexpr int kPoints = 8;
+    double a[kPoints];
+    double l[kPoints];
+    double sse[kPoints];
+    for (int j = 0; j < kPoints; ++j) {
+      a[j] = lo + (hi - lo) * (j + 1) / (kPoints + 1.0);
       l[j] = b[0];
+      sse[j] = 0.0;
     }
     for (std::size_t i = 1; i < b.size(); ++i) {
       const double v = b[i];
-      for (int j = 0; j < 4; ++j) {
+      for (int j = 0; j < kPoints; ++j) {
         const double e = v - l[j];
         sse[j] += e * e;
         l[j] += a[j] * e;
       }
     }
     int best = 0;
-    for (int j = 1; j < 4; ++j) {
+    for (int j = 1; j < kPoints; ++j) {
       if (sse[j] < sse[best]) best = j;
     }
     const double new_lo = best == 0 ? lo : a[best - 1];
-    const double new_hi = best == 3 ? hi : a[best + 1];
+    const double new_hi = best == kPoints - 1 ? hi : a[best + 1];
     lo = new_lo;
     hi = new_hi;
   }
