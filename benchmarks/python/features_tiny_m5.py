@@ -241,7 +241,8 @@ def measure(model_expr, df, events, snap, h, history, n_jobs):
     last = df.groupby("unique_id")["ds"].transform("max")
     cut = last - pd.Timedelta(days=h)
     if history:
-        df = df[df["ds"] > cut - pd.Timedelta(days=history)]
+        keep = df["ds"] > cut - pd.Timedelta(days=history)
+        df, cut = df[keep], cut[keep]
     train, test = df[df["ds"] <= cut], df[df["ds"] > cut]
     print(
         f"tiny_m5: {train['unique_id'].nunique()} series, {len(train):,} training rows "
