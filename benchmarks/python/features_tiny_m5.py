@@ -210,11 +210,10 @@ def show(name, pipe, df, h, repeats, inputs, beyond=0):
 
 
 def m5_covariate_pipeline(events, snap):
-    """A small, non-collinear set for a regression-type covariate model (no lags of y: the
-    model's own dynamics carry them)."""
+    """A small, non-collinear set for a regression-type covariate model: no lags of y and no
+    day-of-week columns (the model's own dynamics and weekly season carry those)."""
     return qs.FeaturePipeline(
         [
-            qs.CalendarFeatures(["dayofweek"], one_hot=True),
             qs.FourierTerms(365.25, 2),
             qs.EventFeatures(events, by="kind", window=(0, 0), prefix="ev_"),
             qs.EventFeatures(snap, key="state_id"),
@@ -235,13 +234,20 @@ def m5_covariate_pipeline(events, snap):
 M5_LEVELS = [0.005, 0.025, 0.165, 0.25, 0.5, 0.75, 0.835, 0.975, 0.995]
 
 
-def measure(model_expr, df, events, snap, h):
+def measure(model_expr, df, events, snap, h, history, n_jobs):
     """Scaled pinball loss (M5 levels) of one covariate model with and without the features on
-    tiny_m5's last ``h`` days; the model is a Python expression such as
-    ``"qs.AutoARIMA(season_length=7)"``."""
+    tiny_m5's last ``h`` days, fitted on the ``history`` days before them; the model is a Python
+    expression such as ``"qs.AutoETS(season_length=7, covariates=True)"``."""
     last = df.groupby("unique_id")["ds"].transform("max")
     cut = last - pd.Timedelta(days=h)
+    if history:
+        keep = df["ds"] > cut - pd.Timedelta(days=history)
+        df, cut = df[keep], cut[keep]
     train, test = df[df["ds"] <= cut], df[df["ds"] > cut]
+    print(
+        f"tiny_m5: {train['unique_id'].nunique()} series, {len(train):,} training rows "
+        f"(up to {history or 'all'} days each), h = {h}, model {model_expr}"
+    )
     pipe = m5_covariate_pipeline(events, snap)
     X = pipe.fit_transform(train)
     Xf = pipe.transform_future(
@@ -254,7 +260,7 @@ def measure(model_expr, df, events, snap, h):
     ):
         model = eval(model_expr, {"qs": qs})
         t0 = time.perf_counter()
-        fc = qs.Forecaster([model], freq="D", n_jobs=-1).fit(fit_df)
+        fc = qs.Forecaster([model], freq="D", n_jobs=n_jobs).fit(fit_df)
         fcst = fc.predict(h=h, quantiles=M5_LEVELS, X_df=x_df)
         seconds = time.perf_counter() - t0
         ev = fcst.merge(test[["unique_id", "ds", "y"]], on=["unique_id", "ds"])
@@ -263,7 +269,7 @@ def measure(model_expr, df, events, snap, h):
         scores[label] = float(sp[cols].to_numpy().mean())
         print(
             f"{label:18s} mean scaled pinball over {len(cols)} levels, {sp.shape[0]} series: "
-            f"{scores[label]:.4f}  ({seconds:.1f} s)"
+            f"{scores[label]:.4f}  ({seconds:.1f} s; {len(fc.prepared_.covariates)} covariates)"
         )
     base, feat = scores["without features"], scores["with features"]
     print(f"change with features: {100 * (feat - base) / base:+.2f}%")
@@ -287,10 +293,17 @@ def main():
         help="a covariate model as a Python expression, e.g. 'qs.AutoARIMA(season_length=7)': "
         "measure its scaled pinball loss on tiny_m5 with and without the features",
     )
+    ap.add_argument(
+        "--history",
+        type=int,
+        default=730,
+        help="days of history before the test window for --model (0: all)",
+    )
+    ap.add_argument("--n-jobs", type=int, default=-1, help="threads for --model")
     args = ap.parse_args()
     if args.model:
         df, events, snap = load_tiny_m5(args.data)
-        measure(args.model, df, events, snap, args.h)
+        measure(args.model, df, events, snap, args.h, args.history, args.n_jobs)
         return
 
     df, events, snap = load_tiny_m5(args.data)
