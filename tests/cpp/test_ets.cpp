@@ -328,3 +328,32 @@ TEST_CASE("ETS and AutoETS pass the model contract", "[models][ets][contract]") 
   qs_test::check_model_contract(qs::AutoETS{7, "ZZZ", std::nullopt});
   qs_test::check_model_contract(qs::AutoETS{1, "ZZZ", std::nullopt});
 }
+
+TEST_CASE("AutoETS equals R on the full-length M4 Hourly series that dominate its MASE",
+          "[models][ets][reference]") {
+  // tests/reference/r_forecast/make_ets_m4.R: R's ets(y) on H249, H261, H325, H289 (700-960
+  // points, m = 24). Same tolerances as above.
+  const std::string dir = std::string(QUICKSTOCK_REFERENCE_DIR) + "/r_forecast/";
+  const auto series = qs_test::read_csv(dir + "ets_m4_series.csv");
+  const auto fcs = qs_test::read_csv(dir + "ets_m4_forecasts.csv");
+  std::map<std::string, std::vector<double>> values;
+  for (std::size_t r = 0; r < series.at("series").size(); ++r) {
+    values[series.at("series")[r]].push_back(std::stod(series.at("y")[r]));
+  }
+  REQUIRE(values.size() == 4);
+  for (const auto& [name, y] : values) {
+    const qs::ETSFitted fit = qs::AutoETS{24, "ZZZ", std::nullopt}.fit(view(name, y));
+    const auto out = fit.forecast({48, {}, false});
+    std::size_t j = 0;
+    for (std::size_t k = 0; k < fcs.at("series").size(); ++k) {
+      if (fcs.at("series")[k] != name) continue;
+      INFO(name << " R " << fcs.at("method")[k] << " ours " << code_of(fit));
+      REQUIRE(code_of(fit) == fcs.at("method")[k]);
+      CHECK_THAT(fit.aicc, WithinRel(std::stod(fcs.at("aicc")[k]), 1e-6));
+      CHECK_THAT(out.mean[static_cast<Eigen::Index>(j)],
+                 WithinRel(std::stod(fcs.at("mean")[k]), 1e-6));
+      ++j;
+    }
+    CHECK(j == 48);
+  }
+}
