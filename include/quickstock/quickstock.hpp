@@ -11,9 +11,9 @@
 #include <quickstock/error.hpp>
 #include <quickstock/eval/metrics.hpp>
 #include <quickstock/features/window.hpp>
+#include <quickstock/models/arima.hpp>
 #include <quickstock/models/baselines.hpp>
 #include <quickstock/models/ets.hpp>
-#include <quickstock/models/arima.hpp>
 #include <quickstock/models/forecast.hpp>
 #include <quickstock/models/model.hpp>
 #include <quickstock/version.hpp>

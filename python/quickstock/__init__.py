@@ -26,6 +26,8 @@ from .forecaster import DEFAULT_QUANTILES, Forecaster
 from .models import (
     ETS,
     AutoETS,
+    ARIMA,
+    AutoARIMA,
     HistoricAverage,
     Model,
     Naive,
@@ -52,6 +54,8 @@ __all__ = [
     "RandomWalkWithDrift",
     "ETS",
     "AutoETS",
+    "ARIMA",
+    "AutoARIMA",
     "datasets",
     "io",
     "features",
