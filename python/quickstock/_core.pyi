@@ -259,6 +259,73 @@ class ETSX:
         parameter_uncertainty: bool = True,
     ) -> None: ...
 
+class ARIMA:
+    season_length: int
+    include_mean: bool
+    include_drift: bool
+    @property
+    def order(self) -> tuple[int, int, int]: ...
+    @property
+    def seasonal_order(self) -> tuple[int, int, int]: ...
+    @property
+    def method(self) -> str: ...
+    def __init__(
+        self,
+        order: tuple[int, int, int],
+        seasonal_order: tuple[int, int, int],
+        season_length: int = 1,
+        include_mean: bool = True,
+        include_drift: bool = False,
+        method: str = "CSS-ML",
+    ) -> None: ...
+
+class AutoARIMA:
+    season_length: int
+    stepwise: bool
+    @property
+    def ic(self) -> str: ...
+    def __init__(
+        self,
+        season_length: int = 1,
+        d: int | None = None,
+        D: int | None = None,
+        max_p: int = 5,
+        max_q: int = 5,
+        max_P: int = 2,
+        max_Q: int = 2,
+        max_order: int = 5,
+        max_d: int = 2,
+        max_D: int = 1,
+        start_p: int = 2,
+        start_q: int = 2,
+        start_P: int = 1,
+        start_Q: int = 1,
+        stationary: bool = False,
+        seasonal: bool = True,
+        ic: str = "aicc",
+        stepwise: bool = True,
+        nmodels: int = 94,
+        approximation: bool | None = None,
+        seasonal_test: str = "ocsb",
+        allow_drift: bool = True,
+        allow_mean: bool = True,
+    ) -> None: ...
+    def _state(self) -> tuple[Any, ...]: ...
+
+def fit_arima_series(
+    spec: ARIMA | AutoARIMA,
+    y: npt.ArrayLike,
+    xreg: npt.ArrayLike,
+    h: int,
+    quantiles: Sequence[float],
+    x_future: npt.ArrayLike,
+    nonnegative: bool = False,
+) -> dict[str, Any]: ...
+def kpss_statistic(x: npt.ArrayLike, lags: int) -> float: ...
+def ocsb_statistic(x: npt.ArrayLike, m: int) -> float: ...
+def ndiffs(x: npt.ArrayLike, max_d: int = 2) -> int: ...
+def nsdiffs(x: npt.ArrayLike, m: int, max_D: int = 1) -> int: ...
+
 _Spec = Union[
     Naive,
     SeasonalNaive,
@@ -280,6 +347,8 @@ _Spec = Union[
     AutoTheta,
     MSTL,
     ETSX,
+    ARIMA,
+    AutoARIMA,
 ]
 
 def model_name(spec: _Spec) -> str: ...

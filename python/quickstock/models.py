@@ -34,6 +34,8 @@ __all__ = [
     "DynamicOptimizedTheta",
     "AutoTheta",
     "MSTL",
+    "ARIMA",
+    "AutoARIMA",
 ]
 
 
@@ -838,3 +840,202 @@ class MSTL(Model):
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, tuple(self.season_length), self.trend_forecaster, self.alias))
+
+
+def _order(value: Any, name: str) -> tuple[int, int, int]:
+    if (
+        not isinstance(value, (tuple, list))
+        or len(value) != 3
+        or any(isinstance(v, bool) or not isinstance(v, numbers.Integral) for v in value)
+    ):
+        invalid(f"{name} must be three integers (p, d, q) (got {value!r})", field=name)
+    return (int(value[0]), int(value[1]), int(value[2]))
+
+
+def _optional_int(value: Any, name: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        invalid(f"{name} must be None or an integer (got {value!r})", field=name)
+    return int(value)
+
+
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        invalid(f"{name} must be True or False (got {value!r})", field=name)
+    return value
+
+
+class ARIMA(Model):
+    """Seasonal ARIMA(p,d,q)(P,D,Q)[m] with regression on covariates, as R ``forecast::Arima``.
+
+    Estimated as R's ``stats::arima``: conditional sum of squares starting values then the exact
+    Gaussian likelihood (``method="CSS-ML"``, R's default), ``"ML"`` or ``"CSS"``; AR parameters
+    kept stationary by R's transformation; optim's BFGS. The exact likelihood runs a Kalman filter
+    (Chandrasekhar recursions) on the differenced series. Covariate columns of the panel are
+    regressors with ARIMA errors (R's ``xreg``): their future values must be passed to
+    ``predict`` (``X_df``). Quantiles are Normal with the exact forecast variance.
+
+    Fallbacks, never an error: a series too short for the differencing, or one the model
+    cannot be estimated on, gets ARIMA(0,1,0) (a random walk), or the last value with zero
+    width for a single observation. ``Forecaster.fallbacks`` names them.
+
+    Args:
+        order: (p, d, q).
+        seasonal_order: (P, D, Q); ignored when ``season_length`` is 1.
+        season_length: m, observations per cycle.
+        include_mean: estimate a mean when there is no differencing.
+        include_drift: estimate a drift (linear trend) when d + D <= 1.
+        method: ``"CSS-ML"``, ``"ML"`` or ``"CSS"``.
+        alias: name in outputs (default ``"ARIMA"``).
+
+    Raises:
+        QuickstockError: for bad orders, season length or method.
+
+    References:
+        Box, Jenkins & Reinsel, *Time Series Analysis*; Gardner, Harvey & Phillips (1980),
+        Applied Statistics 29; R ``stats::arima`` and ``forecast::Arima``.
+    """
+
+    def __init__(
+        self,
+        order: tuple[int, int, int] = (0, 0, 0),
+        seasonal_order: tuple[int, int, int] = (0, 0, 0),
+        season_length: int = 1,
+        include_mean: bool = True,
+        include_drift: bool = False,
+        method: str = "CSS-ML",
+        alias: str | None = None,
+    ) -> None:
+        super().__init__(alias)
+        self.order = _order(order, "order")
+        self.seasonal_order = _order(seasonal_order, "seasonal_order")
+        self.season_length = _season_length(season_length)
+        self.include_mean = _flag(include_mean, "include_mean")
+        self.include_drift = _flag(include_drift, "include_drift")
+        if not isinstance(method, str):
+            invalid(f"method must be a string (got {method!r})", field="method")
+        self.method = method
+        self._spec = _core.ARIMA(
+            order=self.order,
+            seasonal_order=self.seasonal_order,
+            season_length=self.season_length,
+            include_mean=self.include_mean,
+            include_drift=self.include_drift,
+            method=method,
+        )
+
+    def _params(self) -> dict[str, Any]:
+        return {
+            "order": self.order,
+            "seasonal_order": self.seasonal_order,
+            "season_length": self.season_length,
+            "include_mean": self.include_mean,
+            "include_drift": self.include_drift,
+            "method": self.method,
+        }
+
+
+class AutoARIMA(Model):
+    """Automatic ARIMA as R ``forecast::auto.arima`` (Hyndman & Khandakar 2008).
+
+    Seasonal differences by the OCSB test (``seasonal_test="ocsb"``; R's default "seas" test is
+    not implemented, so R references use ``seasonal.test = "ocsb"``), differences by KPSS tests at
+    5%, then the stepwise search over (p, q, P, Q, constant) minimising the information
+    criterion, or all models up to ``max_order`` with ``stepwise=False``. For long or highly
+    seasonal series (n > 150 or m > 12, R's rule) the search uses CSS fits and refits the best
+    by maximum likelihood. Covariates are regressors (R's ``xreg``). Same quantiles as ``ARIMA``.
+
+    Fallbacks: a constant series gets its mean; a series constant after differencing gets R's
+    polynomial models; when nothing can be fitted, ARIMA(0,1,0).
+
+    Args:
+        season_length: m, observations per cycle (24 for hourly data).
+        d: fixed number of differences (``None``: KPSS tests).
+        D: fixed number of seasonal differences (``None``: OCSB test).
+        max_p: largest p. max_q: largest q. max_P: largest P. max_Q: largest Q.
+        max_order: largest p + q + P + Q of the exhaustive search.
+        max_d: largest d. max_D: largest D.
+        start_p: p of the first model. start_q, start_P, start_Q: likewise.
+        stationary: only stationary models (d = D = 0).
+        seasonal: ``False`` ignores the season.
+        ic: ``"aicc"``, ``"aic"`` or ``"bic"``.
+        stepwise: the stepwise search (``False``: exhaustive).
+        nmodels: model budget of the stepwise search.
+        approximation: CSS during the search (``None``: R's rule n > 150 or m > 12).
+        seasonal_test: ``"ocsb"``.
+        allow_drift: allow a drift when d + D == 1.
+        allow_mean: allow a mean when d + D == 0.
+        alias: name in outputs (default ``"AutoARIMA"``).
+
+    Raises:
+        QuickstockError: for a bad argument.
+
+    References:
+        Hyndman & Khandakar (2008), *Automatic time series forecasting: the forecast package for
+        R*, JSS 27(3); Osborn, Chui, Smith & Birchenhall (1988); Kwiatkowski et al. (1992).
+    """
+
+    def __init__(
+        self,
+        season_length: int = 1,
+        d: int | None = None,
+        D: int | None = None,
+        max_p: int = 5,
+        max_q: int = 5,
+        max_P: int = 2,
+        max_Q: int = 2,
+        max_order: int = 5,
+        max_d: int = 2,
+        max_D: int = 1,
+        start_p: int = 2,
+        start_q: int = 2,
+        start_P: int = 1,
+        start_Q: int = 1,
+        stationary: bool = False,
+        seasonal: bool = True,
+        ic: str = "aicc",
+        stepwise: bool = True,
+        nmodels: int = 94,
+        approximation: bool | None = None,
+        seasonal_test: str = "ocsb",
+        allow_drift: bool = True,
+        allow_mean: bool = True,
+        alias: str | None = None,
+    ) -> None:
+        super().__init__(alias)
+        ints = {
+            "max_p": max_p, "max_q": max_q, "max_P": max_P, "max_Q": max_Q,
+            "max_order": max_order, "max_d": max_d, "max_D": max_D, "start_p": start_p,
+            "start_q": start_q, "start_P": start_P, "start_Q": start_Q, "nmodels": nmodels,
+        }  # fmt: skip
+        for name, value in ints.items():
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                invalid(f"{name} must be an integer (got {value!r})", field=name)
+        if approximation is not None and not isinstance(approximation, bool):
+            invalid(f"approximation must be None, True or False (got {approximation!r})",
+                    field="approximation")
+        for name, value in (("ic", ic), ("seasonal_test", seasonal_test)):
+            if not isinstance(value, str):
+                invalid(f"{name} must be a string (got {value!r})", field=name)
+        self._kw: dict[str, Any] = {
+            "season_length": _season_length(season_length),
+            "d": _optional_int(d, "d"),
+            "D": _optional_int(D, "D"),
+            **{k: int(v) for k, v in ints.items()},
+            "stationary": _flag(stationary, "stationary"),
+            "seasonal": _flag(seasonal, "seasonal"),
+            "ic": ic,
+            "stepwise": _flag(stepwise, "stepwise"),
+            "approximation": approximation,
+            "seasonal_test": seasonal_test,
+            "allow_drift": _flag(allow_drift, "allow_drift"),
+            "allow_mean": _flag(allow_mean, "allow_mean"),
+        }
+        self.season_length = self._kw["season_length"]
+        self.stepwise = self._kw["stepwise"]
+        self.ic = ic
+        self._spec = _core.AutoARIMA(**self._kw)
+
+    def _params(self) -> dict[str, Any]:
+        return dict(self._kw)

@@ -377,24 +377,33 @@ ARIMAFitted fit_auto_arima(const Eigen::Ref<const Eigen::VectorXd>& y,
   if (n <= 3) ic = InformationCriterion::aic;
   // Regressors: constant columns are dropped (R); the differencing tests run on the residuals of
   // the regression.
+  // Constant columns are dropped (R); so are columns collinear with the intercept and the columns
+  // kept before them (R stops with "xreg is rank deficient"; demand covariates such as flags can
+  // coincide within one series, so we keep the first of them and document it).
   std::vector<Eigen::Index> keep;
-  for (Eigen::Index j = 0; j < xreg_all.cols(); ++j) {
-    if (!detail::is_constant(xreg_all.col(j))) keep.push_back(j);
+  {
+    Eigen::MatrixXd A(n, 1);
+    A.col(0).setOnes();
+    for (Eigen::Index j = 0; j < xreg_all.cols(); ++j) {
+      if (detail::is_constant(xreg_all.col(j))) continue;
+      Eigen::MatrixXd B(n, A.cols() + 1);
+      B << A, xreg_all.col(j);
+      Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(B);
+      if (qr.rank() < B.cols()) continue;
+      A = std::move(B);
+      keep.push_back(j);
+    }
   }
   Eigen::MatrixXd X(n, static_cast<Eigen::Index>(keep.size()));
-  for (std::size_t j = 0; j < keep.size(); ++j)
+  for (std::size_t j = 0; j < keep.size(); ++j) {
     X.col(static_cast<Eigen::Index>(j)) = xreg_all.col(keep[j]);
+  }
   Eigen::VectorXd xx = y;
   if (X.cols() > 0) {
     Eigen::MatrixXd A(n, X.cols() + 1);
     A.col(0).setOnes();
     A.rightCols(X.cols()) = X;
-    Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(A);
-    if (qr.rank() < A.cols()) {
-      detail::raise_invalid("the covariates are collinear (rank deficient) in this series", "",
-                            std::nullopt, "x");
-    }
-    xx = y - A * qr.solve(y);
+    xx = y - A * A.colPivHouseholderQr().solve(y);
   }
   auto any_constant_cols = [](const Eigen::MatrixXd& M) {
     for (Eigen::Index j = 0; j < M.cols(); ++j) {
