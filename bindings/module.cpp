@@ -15,4 +15,5 @@ PYBIND11_MODULE(_core, m) {
   quickstock::bindings::register_features(m);
   quickstock::bindings::register_models(m);
   quickstock::bindings::register_eval(m);
+  quickstock::bindings::register_reconcile(m);
 }

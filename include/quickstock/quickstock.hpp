@@ -14,4 +14,6 @@
 #include <quickstock/models/ets.hpp>
 #include <quickstock/models/forecast.hpp>
 #include <quickstock/models/model.hpp>
+#include <quickstock/reconcile/hierarchy.hpp>
+#include <quickstock/reconcile/reconcile.hpp>
 #include <quickstock/version.hpp>

@@ -23,6 +23,7 @@ from ._core import InvalidInputError, QuickstockError
 from .calendar import festivals
 from .evaluation import evaluate
 from .forecaster import DEFAULT_QUANTILES, Forecaster
+from .hierarchy import Hierarchy, aggregate, reconcile
 from .models import (
     ETS,
     AutoETS,
@@ -59,4 +60,7 @@ __all__ = [
     "evaluate",
     "plotting",
     "festivals",
+    "Hierarchy",
+    "aggregate",
+    "reconcile",
 ]
