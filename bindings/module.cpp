@@ -16,4 +16,5 @@ PYBIND11_MODULE(_core, m) {
   quickstock::bindings::register_models(m);
   quickstock::bindings::register_eval(m);
   quickstock::bindings::register_decisions(m);
+  quickstock::bindings::register_reconcile(m);
 }

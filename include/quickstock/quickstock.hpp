@@ -21,4 +21,6 @@
 #include <quickstock/models/mstl.hpp>
 #include <quickstock/models/stl.hpp>
 #include <quickstock/models/theta.hpp>
+#include <quickstock/reconcile/hierarchy.hpp>
+#include <quickstock/reconcile/reconcile.hpp>
 #include <quickstock/version.hpp>

@@ -40,6 +40,7 @@ from .pipeline import (
 from .evaluation import evaluate
 from .forecaster import DEFAULT_QUANTILES, Forecaster
 from .scenario import Change, what_if
+from .hierarchy import Hierarchy, aggregate, reconcile
 from .models import (
     ADIDA,
     ETS,
@@ -121,4 +122,7 @@ __all__ = [
     "SeasonalRollingFeatures",
     "ExpandingFeatures",
     "EWMFeatures",
+    "Hierarchy",
+    "aggregate",
+    "reconcile",
 ]

@@ -512,3 +512,53 @@ def wspl(
     fields: Sequence[str] = ...,
     n_threads: int = 1,
 ) -> float: ...
+
+# -- reconcile --------------------------------------------------------------------------------
+
+class Hierarchy:
+    def __init__(
+        self, names: list[str], ids: list[list[str]], node_of: list[npt.ArrayLike]
+    ) -> None: ...
+    @property
+    def n_series(self) -> int: ...
+    @property
+    def n_bottom(self) -> int: ...
+    @property
+    def ids(self) -> list[str]: ...
+    @property
+    def level_names(self) -> list[str]: ...
+    @property
+    def level_offsets(self) -> npt.NDArray[np.int64]: ...
+    def csr(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+    def level_index(self, name: str) -> int: ...
+    def is_nested_below(self, level: int) -> bool: ...
+
+def aggregate_hierarchy(
+    hierarchy: Hierarchy,
+    bottom: npt.ArrayLike,
+    time: npt.ArrayLike,
+    y: npt.ArrayLike,
+    n_times: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]: ...
+def reconcile(
+    hierarchy: Hierarchy,
+    base: npt.ArrayLike,
+    method: str,
+    top_down_method: str = "forecast_proportions",
+    level: int = 0,
+    nonnegative: bool = False,
+    tolerance: float = 1e-9,
+    max_iterations: int = 20000,
+    residuals: npt.ArrayLike | None = None,
+    history: npt.ArrayLike | None = None,
+) -> dict[str, Any]: ...
+def reconcile_quantiles(
+    hierarchy: Hierarchy,
+    bottom_quantiles: npt.ArrayLike,
+    reconciled_bottom: npt.ArrayLike,
+    residuals: npt.ArrayLike | None,
+    levels: list[float],
+    n_samples: int = 1000,
+    nonnegative: bool = False,
+    seed: int = 0,
+) -> npt.NDArray[np.float64]: ...

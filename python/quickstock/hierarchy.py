@@ -1,0 +1,540 @@
+"""Hierarchies of series and forecast reconciliation (``qs.aggregate``, ``qs.reconcile``).
+
+The numeric work (aggregation, the sparse MinT solves, non-negative projection, coherent
+quantiles) runs in the C++ core; this module turns pandas frames into the core's arrays with
+vectorised pandas/numpy operations and back. Method, conventions and parity evidence:
+``docs/reconciliation.md``.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._errors import invalid
+from ._frame import to_pandas
+
+__all__ = ["Hierarchy", "aggregate", "reconcile", "cross_spec", "METHODS", "TOP_DOWN_METHODS"]
+
+#: Reconciliation methods accepted by :func:`reconcile`.
+METHODS = ("bottom_up", "top_down", "middle_out", "ols", "wls_struct", "wls_var", "mint_shrink")
+#: Proportion rules of ``top_down`` and ``middle_out``.
+TOP_DOWN_METHODS = ("forecast_proportions", "average_proportions", "proportion_averages")
+#: Id and level name of the grand total (an empty column group in a spec).
+TOTAL = "Total"
+
+_QUANTILE = re.compile(r"^p(\d+(?:\.\d+)?)$")
+
+
+class Hierarchy:
+    """A hierarchy of series: summing matrix, row and column ids, and levels.
+
+    Built by :func:`aggregate` (or from levels directly). Rows of ``S`` are every series, top
+    level first, bottom level last; columns are the bottom series; ``S[i, b] == 1`` when bottom
+    series ``b`` is summed into series ``i``. Like hierarchicalforecast's ``S_df`` and ``tags``.
+
+    Args:
+        names: level names, top first; the last level is the bottom level.
+        ids: node ids of each level (ids must be unique across the hierarchy).
+        node_of: for each level, the node (index into that level's ``ids``) of every bottom
+            series, bottom series in the order of the last level's ``node_of``.
+
+    Attributes:
+        S: ``scipy.sparse.csr_matrix`` of shape ``(len(ids), len(bottom_ids))``.
+        ids: every series' ``unique_id`` (rows of ``S``), top level first.
+        bottom_ids: the bottom series' ids (columns of ``S``).
+        levels: level name → ids of that level (in row order).
+
+    Raises:
+        QuickstockError: a node without bottom series, an id used twice, or sizes that disagree.
+    """
+
+    def __init__(self, names: Sequence[str], ids: Sequence[Sequence[str]], node_of: Sequence[Any]):
+        self._names = [str(n) for n in names]
+        self._level_ids = [[str(i) for i in level] for level in ids]
+        self._node_of = [np.ascontiguousarray(n, dtype=np.int64) for n in node_of]
+        self._core = _core.Hierarchy(self._names, self._level_ids, self._node_of)
+        self.ids = np.asarray(self._core.ids, dtype=object)
+        offsets = self._core.level_offsets
+        self.levels = {
+            name: self.ids[offsets[i] : offsets[i + 1]] for i, name in enumerate(self._names)
+        }
+        self.bottom_ids = self.ids[offsets[-2] : offsets[-1]]
+        self._S: Any = None
+
+    @property
+    def S(self) -> Any:
+        """The summing matrix as ``scipy.sparse.csr_matrix`` (float64 ones)."""
+        if self._S is None:
+            from scipy import sparse
+
+            indptr, indices = self._core.csr()
+            data = np.ones(len(indices), dtype=np.float64)
+            self._S = sparse.csr_matrix(
+                (data, indices, indptr), shape=(len(self.ids), len(self.bottom_ids))
+            )
+        return self._S
+
+    @property
+    def tags(self) -> dict[str, np.ndarray]:
+        """``levels`` under hierarchicalforecast's name."""
+        return self.levels
+
+    def S_df(self, id_col: str = "unique_id") -> pd.DataFrame:
+        """The summing matrix as hierarchicalforecast's dense ``S_df`` (small hierarchies only)."""
+        frame = pd.DataFrame(self.S.toarray(), columns=list(self.bottom_ids))
+        frame.insert(0, id_col, self.ids)
+        return frame
+
+    def __reduce__(self) -> Any:
+        return (Hierarchy, (self._names, self._level_ids, self._node_of))
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{k}: {len(v)}" for k, v in self.levels.items())
+        return f"Hierarchy({len(self.ids)} series, {len(self.bottom_ids)} bottom; {sizes})"
+
+
+def cross_spec(*specs: Sequence[Sequence[str]], total: bool = True) -> list[list[str]]:
+    """The levels of the cross product of several hierarchies (e.g. geography × product).
+
+    ``cross_spec([["city"], ["city", "zone"]], [["category"], ["category", "sku"]])`` gives
+    ``[[], ["category"], ["category", "sku"], ["city"], ["city", "category"], ...,
+    ["city", "zone", "category", "sku"]]``: every combination of one level of each hierarchy
+    (each hierarchy also contributing its total), ordered from coarse to fine, the grand total
+    first when ``total``. Pass the result to :func:`aggregate`.
+
+    Args:
+        *specs: one spec (list of column groups, coarse to fine) per hierarchy.
+        total: include the grand total (the empty group).
+
+    Returns:
+        A spec for :func:`aggregate` whose last group is the bottom level.
+    """
+    combos: list[list[str]] = [[]]
+    for spec in specs:
+        groups = [[]] + [list(g) for g in spec]
+        combos = [a + [c for c in g if c not in a] for a in combos for g in groups]
+    seen: set[tuple[str, ...]] = set()
+    out: list[list[str]] = []
+    for g in sorted(combos, key=len):
+        key = tuple(sorted(g))
+        if key in seen or (not g and not total):
+            continue
+        seen.add(key)
+        out.append(g)
+    return out
+
+
+def _check_spec(df: pd.DataFrame, spec: Any) -> list[list[str]]:
+    if isinstance(spec, (str, bytes)) or not isinstance(spec, Sequence) or len(spec) == 0:
+        invalid("spec must be a non-empty list of column groups, e.g. [['city'], ['city', 'zone']]",
+                field="spec")
+    groups: list[list[str]] = []
+    for g in spec:
+        if isinstance(g, str):
+            g = [g]
+        groups.append([str(c) for c in g])
+    bottom = groups[-1]
+    if not bottom:
+        invalid("the last group (the bottom level) must name at least one column", field="spec")
+    for g in groups:
+        for c in g:
+            if c not in df.columns:
+                invalid(f"column {c!r} of the spec is not in the frame", field="spec")
+            if c not in bottom:
+                invalid(f"column {c!r} is not in the bottom group {bottom}: every level must be "
+                        "a coarser grouping of the bottom level", field="spec")
+    keys = [tuple(sorted(g)) for g in groups]
+    if len(set(keys)) != len(keys):
+        invalid("two groups of the spec name the same columns", field="spec")
+    return groups
+
+
+def _join_ids(table: pd.DataFrame, cols: list[str], sep: str) -> list[str]:
+    if not cols:
+        return [TOTAL] * len(table)
+    text = table[cols[0]].astype(str)
+    for c in cols[1:]:
+        text = text + sep + table[c].astype(str)
+    return text.tolist()
+
+
+def aggregate(
+    df: Any,
+    spec: Sequence[Sequence[str]],
+    *,
+    id_col: str = "unique_id",
+    time_col: str = "ds",
+    target_col: str = "y",
+    sep: str = "/",
+) -> tuple[pd.DataFrame, Hierarchy]:
+    """Every level's series from the bottom series and their attribute columns.
+
+    Each group of ``spec`` is one level: the series of that level are the distinct values of
+    its columns, and each sums the bottom rows carrying those values, at every time any of
+    them has a row. The last group is the bottom level; every other group must use only its
+    columns, so geographic trees (``[["city"], ["city", "zone"], ["city", "zone",
+    "pincode"]]``), product trees and their cross products (see :func:`cross_spec`) are all
+    expressible; the empty group ``[]`` is the grand total (id ``"Total"``). Rows of the
+    input that share a bottom key (e.g. several SKUs of one pincode when the bottom level is
+    the pincode) are summed.
+
+    Ids of aggregated series are the level's values joined by ``sep``: ``"Hyderabad"``,
+    ``"Hyderabad/West"``, ``"Hyderabad/West/500032"``; level names are the columns joined by
+    ``"/"`` (``"city/zone"``) or ``"Total"``.
+
+    Only ``target_col`` is summed. The spec columns are kept as series attributes on the
+    levels that define them (missing — ``None``/NaN — on coarser levels); other columns
+    (covariates such as price or rain) are dropped, since their sum is rarely meaningful:
+    aggregate them as you need and merge them on ``unique_id, ds``.
+
+    Args:
+        df: long frame with ``time_col``, ``target_col`` and the spec columns (pandas,
+            polars or pyarrow).
+        spec: levels as column groups, top first, bottom last.
+        id_col: name of the id column of the output.
+        time_col: time column.
+        target_col: the demand column to sum.
+        sep: separator of the parts of aggregated ids.
+
+    Returns:
+        ``(frame, hierarchy)``: ``frame`` has ``id_col, time_col, target_col`` and the spec
+        columns, sorted by hierarchy row (top level first) then time; ``hierarchy`` is the
+        :class:`Hierarchy` (``S``, ``ids``, ``bottom_ids``, ``levels``).
+
+    Raises:
+        QuickstockError: a bad spec, missing values in spec columns, non-finite demand, or two
+            rows for the same bottom series and time (naming the series and row).
+    """
+    df = to_pandas(df)
+    groups = _check_spec(df, spec)
+    for col in (time_col, target_col):
+        if col not in df.columns:
+            invalid(f"column {col!r} is missing", field=col)
+    bottom_cols = groups[-1]
+    # Integer codes of every bottom column (sorted values), then mixed-radix keys: all
+    # grouping below is numpy on integers.
+    col_codes: dict[str, np.ndarray] = {}
+    col_values: dict[str, Any] = {}
+    for c in bottom_cols:
+        try:
+            cc, uniques = pd.factorize(df[c], sort=True)
+        except TypeError:  # values of mixed types that cannot be ordered
+            cc, uniques = pd.factorize(df[c], sort=False)
+        if (cc < 0).any():
+            invalid(f"hierarchy column {c!r} is missing", row=int(np.flatnonzero(cc < 0)[0]),
+                    field=c)
+        col_codes[c] = cc.astype(np.int64)
+        col_values[c] = uniques
+
+    def keys(cols: list[str], rows: np.ndarray | None = None) -> np.ndarray:
+        key = np.zeros(len(df) if rows is None else len(rows), dtype=np.int64)
+        radix = 1
+        for c in reversed(cols):
+            cc = col_codes[c] if rows is None else col_codes[c][rows]
+            key += cc * radix
+            radix *= max(len(col_values[c]), 1)
+            if radix >= 2**62:
+                raise OverflowError
+        return key
+
+    if id_col in df.columns:
+        dup = df.duplicated([id_col, time_col]).to_numpy()
+        if dup.any():
+            r = int(np.flatnonzero(dup)[0])
+            invalid("two rows for the same series and time", series=df[id_col].iloc[r], row=r,
+                    field=time_col)
+    y = pd.to_numeric(df[target_col], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    try:
+        _, first, codes = np.unique(keys(bottom_cols), return_index=True, return_inverse=True)
+    except OverflowError:  # too many combinations for one int64 key: let pandas group
+        codes = df.groupby(bottom_cols, sort=True, observed=True).ngroup().to_numpy(np.int64)
+        first = np.full(int(codes.max()) + 1, -1, dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1, dtype=np.int64)
+    codes = codes.reshape(-1).astype(np.int64)
+    first = first.astype(np.int64)  # a row of each bottom series, in bottom order
+    names, ids, node_of, tables = [], [], [], []
+    for g in groups:
+        names.append("/".join(g) if g else TOTAL)
+        if not g:
+            node = np.zeros(len(first), dtype=np.int64)
+            level_rows = first[:1]
+        else:
+            try:
+                _, lfirst, node = np.unique(keys(g, first), return_index=True, return_inverse=True)
+            except OverflowError:
+                tb = df.iloc[first][g]
+                node = tb.groupby(g, sort=True, observed=True).ngroup().to_numpy(np.int64)
+                lfirst = np.full(int(node.max()) + 1, -1, dtype=np.int64)
+                lfirst[node[::-1]] = np.arange(len(node) - 1, -1, -1, dtype=np.int64)
+            node = node.reshape(-1).astype(np.int64)
+            level_rows = first[lfirst]
+        level_table = pd.DataFrame(
+            {c: np.asarray(col_values[c], dtype=object)[col_codes[c][level_rows]] for c in g},
+            index=pd.RangeIndex(len(level_rows)),
+        )
+        ids.append(_join_ids(level_table, g, sep))
+        node_of.append(node)
+        tables.append(level_table)
+    hierarchy = Hierarchy(names, ids, node_of)
+    time_codes, times = pd.factorize(df[time_col], sort=True)
+    if (time_codes < 0).any():
+        invalid("time is missing", row=int(np.flatnonzero(time_codes < 0)[0]), field=time_col)
+    # Bottom series index of each row: the bottom level's node of its key (identity order).
+    series, t, values = _core.aggregate_hierarchy(
+        hierarchy._core, codes, time_codes.astype(np.int64), y, len(times)
+    )
+    all_cols = list(dict.fromkeys(c for g in groups for c in g))
+    offsets = hierarchy._core.level_offsets
+    out = pd.DataFrame(index=pd.RangeIndex(len(series)))
+    for c in all_cols:
+        per_series = np.full(len(hierarchy.ids), None, dtype=object)
+        for lvl, (g, tb) in enumerate(zip(groups, tables)):
+            if c in g:
+                per_series[offsets[lvl] : offsets[lvl + 1]] = tb[c].to_numpy(dtype=object)
+        column = per_series[series]
+        if all(c in g for g in groups) and not pd.api.types.is_string_dtype(df[c].dtype):
+            out[c] = pd.Series(column).astype(df[c].dtype)
+        else:
+            out[c] = column
+    out.insert(0, target_col, values)
+    out.insert(0, time_col, np.asarray(times)[t])
+    out.insert(0, id_col, hierarchy.ids[series])
+    if isinstance(df[time_col].dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(
+        df[time_col].dtype
+    ):
+        out[time_col] = pd.Series(pd.DatetimeIndex(times)[t])
+    return out, hierarchy
+
+
+def _slices(fcst: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    grouped = fcst.groupby(keys, sort=True, observed=True, dropna=False)
+    k = grouped.ngroup().to_numpy(np.int64)
+    first = np.full(int(k.max()) + 1 if len(k) else 0, -1, dtype=np.int64)
+    first[k[::-1]] = np.arange(len(k) - 1, -1, -1, dtype=np.int64)
+    return k, fcst.iloc[first][keys].reset_index(drop=True)
+
+
+def _rows(hierarchy: Hierarchy, ids: pd.Series, field: str) -> np.ndarray:
+    index = pd.Index(hierarchy.ids.astype(str))
+    rows = index.get_indexer(ids.astype(str))
+    bad = rows < 0
+    if bad.any():
+        r = int(np.flatnonzero(bad)[0])
+        invalid("series is not in the hierarchy", series=ids.iloc[r], row=r, field=field)
+    return rows.astype(np.int64)
+
+
+def _matrix(
+    frame: pd.DataFrame,
+    hierarchy: Hierarchy,
+    value: np.ndarray,
+    time_keys: list[str],
+    id_col: str,
+    what: str,
+) -> np.ndarray:
+    """Pivot ``value`` into a (n_series × n_times) matrix, NaN where a series has no value."""
+    rows = _rows(hierarchy, frame[id_col], what)
+    cols, _ = _slices(frame, time_keys)
+    n_t = int(cols.max()) + 1 if len(cols) else 0
+    out = np.full((len(hierarchy.ids), n_t), np.nan)
+    out[rows, cols] = value
+    return out
+
+
+def _residual_matrix(
+    residuals: pd.DataFrame, hierarchy: Hierarchy, model: Any, id_col: str
+) -> np.ndarray:
+    res = residuals
+    if "model" in res.columns:
+        res = res[res["model"] == model]
+        if res.empty:
+            invalid(f"no residuals for model {model!r}", field="residuals")
+    for col in ("y", "mean"):
+        if col not in res.columns:
+            invalid(f"residuals need the columns {id_col}, ds, y and mean (cross_validation "
+                    f"output); {col!r} is missing", field="residuals")
+    keys = [c for c in ("cutoff", "ds") if c in res.columns]
+    err = res["y"].to_numpy(np.float64) - res["mean"].to_numpy(np.float64)
+    m = _matrix(res, hierarchy, err, keys, id_col, "residuals")
+    have = np.isfinite(m).any(axis=1)
+    if not have.all():
+        i = int(np.flatnonzero(~have)[0])
+        invalid("series has no residuals", series=hierarchy.ids[i], field="residuals")
+    complete = np.isfinite(m).all(axis=0)
+    if not complete.any():
+        invalid("no time has a residual for every series (residuals are used on the times "
+                "where all series have one)", field="residuals")
+    return np.ascontiguousarray(m[:, complete])
+
+
+def reconcile(
+    fcst: Any,
+    hierarchy: Hierarchy,
+    method: str = "mint_shrink",
+    nonnegative: bool = True,
+    residuals: Any = None,
+    level: str | int | None = None,
+    *,
+    top_down_method: str = "forecast_proportions",
+    Y_df: Any = None,
+    n_samples: int = 1000,
+    tolerance: float = 1e-9,
+    max_iterations: int = 20000,
+    id_col: str = "unique_id",
+) -> pd.DataFrame:
+    """Coherent forecasts: children sum to their parents at every level.
+
+    Takes a ``predict`` or ``cross_validation`` frame holding every series of ``hierarchy``
+    (``unique_id, ds, model, mean, p…`` and optionally ``cutoff``, ``y``, attributes) and
+    returns the same rows and columns with ``mean`` and the quantile columns reconciled. Each
+    model (and each cutoff) is reconciled separately.
+
+    Methods: ``bottom_up``; ``top_down`` (split the top level by ``top_down_method``:
+    ``forecast_proportions``, or ``average_proportions`` / ``proportion_averages`` from the
+    history ``Y_df``); ``middle_out`` (top-down below ``level``, bottom-up above); MinT
+    ``ols``, ``wls_struct``, ``wls_var`` and ``mint_shrink`` (the last two need
+    ``residuals``). All are sparse or low rank in C++ and run with 10⁵ bottom series.
+
+    Quantiles (columns ``p…``) are made coherent by reconciling sample paths: the bottom
+    series' quantiles give marginal samples, joined by the empirical copula of the bottom
+    residuals (independent, seeded from the data, without residuals), shifted to the
+    reconciled bottom means and summed up the hierarchy (Ben Taieb et al. 2017); each
+    series' quantiles are read from its paths, so they are ordered and coherent paths back
+    them. Aggregated series' base quantiles are not used.
+
+    With ``nonnegative`` (demand), negative base forecasts are clipped at 0 and the
+    reconciled means and quantiles are >= 0; for MinT this solves the non-negative MinT
+    problem by an accelerated projected gradient that stops at a relative KKT residual of
+    ``tolerance`` or after ``max_iterations`` (the residual reached is reported in
+    ``result.attrs["reconcile"]``).
+
+    Args:
+        fcst: forecasts of every series of the hierarchy.
+        hierarchy: from :func:`aggregate`.
+        method: one of :data:`METHODS`.
+        nonnegative: keep reconciled means and quantiles >= 0.
+        residuals: ``cross_validation`` output (or an in-sample frame with ``unique_id, ds,
+            y, mean`` and ``model``) of every series: residuals ``y - mean`` of the same
+            model, on the times where every series has one.
+        level: the middle level (name or index) of ``middle_out``.
+        top_down_method: proportions of ``top_down``/``middle_out``.
+        Y_df: history (``unique_id, ds, y`` of every series, e.g. the frame from
+            :func:`aggregate`) for the historical proportions.
+        n_samples: sample paths per forecast slice for quantiles (rounded up to a multiple of
+            the number of residual times).
+        tolerance: relative KKT tolerance of non-negative MinT.
+        max_iterations: iteration cap of non-negative MinT.
+        id_col: the id column.
+
+    Returns:
+        A frame like ``fcst`` with coherent ``mean`` and quantiles; ``attrs["reconcile"]``
+        holds, per model, ``kkt_residual``, ``iterations``, ``shrinkage`` and ``fallback``.
+
+    Raises:
+        QuickstockError: a series of the hierarchy missing from ``fcst`` (naming it and the
+            slice), unknown series, duplicates, a bad method or level, or missing residuals
+            or history.
+
+    References:
+        Wickramasuriya, Athanasopoulos & Hyndman (2019), JASA 114:804–819 (MinT);
+        Schäfer & Strimmer (2005), SAGMB 4:32 (shrinkage); Ben Taieb, Taylor & Hyndman
+        (2017), ICML (coherent probabilistic forecasts); Wickramasuriya, Turlach & Hyndman
+        (2020), Stat. Comput. 30:1167 (non-negative MinT); Gross & Sohl (1990) (top-down).
+    """
+    if not isinstance(hierarchy, Hierarchy):
+        invalid(f"expected a qs.Hierarchy, got {type(hierarchy).__name__}", field="hierarchy")
+    if method not in METHODS:
+        invalid(f"unknown method {method!r} (one of {', '.join(METHODS)})", field="method")
+    if top_down_method not in TOP_DOWN_METHODS:
+        invalid(f"unknown top_down_method {top_down_method!r} (one of "
+                f"{', '.join(TOP_DOWN_METHODS)})", field="top_down_method")
+    fcst = to_pandas(fcst, "fcst")
+    for col in (id_col, "ds", "model", "mean"):
+        if col not in fcst.columns:
+            invalid(f"column {col!r} is missing (expected predict or cross_validation output)",
+                    field=col)
+    level_index = 0
+    if method == "middle_out":
+        if level is None:
+            invalid("middle_out needs level= (a level name of the hierarchy)", field="level")
+        level_index = level if isinstance(level, (int, np.integer)) else hierarchy._core.level_index(str(level))
+    qcols = [c for c in fcst.columns if _QUANTILE.match(str(c))]
+    qlevels = [float(_QUANTILE.match(c).group(1)) / 100.0 for c in qcols]  # type: ignore[union-attr]
+    order = np.argsort(qlevels)
+    qcols = [qcols[i] for i in order]
+    qlevels = [qlevels[i] for i in order]
+    res_frame = None if residuals is None else to_pandas(residuals, "residuals")
+    history = None
+    if Y_df is not None:
+        hist = to_pandas(Y_df, "Y_df")
+        history = _matrix(hist, hierarchy, hist["y"].to_numpy(np.float64), ["ds"], id_col, "Y_df")
+    rows = _rows(hierarchy, fcst[id_col], id_col)
+    keys = ["model"] + (["cutoff"] if "cutoff" in fcst.columns else []) + ["ds"]
+    cols, slices = _slices(fcst, keys)
+    n, K = len(hierarchy.ids), len(slices)
+    count = np.zeros((n, K), dtype=np.int64)
+    np.add.at(count, (rows, cols), 1)
+    if (count > 1).any():
+        i, k = map(int, np.argwhere(count > 1)[0])
+        invalid(f"two rows for the slice {dict(slices.iloc[k])}", series=hierarchy.ids[i],
+                field=id_col)
+    if (count == 0).any():
+        i, k = map(int, np.argwhere(count == 0)[0])
+        invalid(f"series of the hierarchy is missing from the forecasts (slice "
+                f"{dict(slices.iloc[k])})", series=hierarchy.ids[i], field=id_col)
+    base = np.empty((n, K))
+    base[rows, cols] = fcst["mean"].to_numpy(np.float64)
+    out = fcst.copy()
+    mean_out = np.empty(len(fcst))
+    q_in = fcst[qcols].to_numpy(np.float64) if qcols else None
+    q_out = np.empty((len(fcst), len(qcols)))
+    row_of = np.empty((n, K), dtype=np.int64)
+    row_of[rows, cols] = np.arange(len(fcst))
+    nb, na = len(hierarchy.bottom_ids), n - len(hierarchy.bottom_ids)
+    report: dict[Any, dict[str, Any]] = {}
+    for model, idx in slices.groupby("model", sort=False, observed=True).indices.items():
+        idx = np.asarray(idx, dtype=np.int64)
+        res = None
+        if res_frame is not None and (method in ("wls_var", "mint_shrink") or qcols):
+            res = _residual_matrix(res_frame, hierarchy, model, id_col)
+        r = _core.reconcile(
+            hierarchy._core,
+            np.asfortranarray(base[:, idx]),
+            method,
+            top_down_method,
+            int(level_index),
+            bool(nonnegative),
+            float(tolerance),
+            int(max_iterations),
+            res if method in ("wls_var", "mint_shrink") else None,
+            history,
+        )
+        values = r["values"]
+        mean_out[row_of[:, idx].ravel()] = values.ravel()
+        report[model] = {k: r[k] for k in ("kkt_residual", "iterations", "shrinkage", "fallback")}
+        if qcols:
+            bottom_rows = row_of[na:, :][:, idx]  # nb × k
+            qb = q_in[bottom_rows.T.ravel()]  # (k·nb) × Q, slice-major
+            seed = zlib.crc32(np.ascontiguousarray(base[:, idx]).tobytes())
+            q = _core.reconcile_quantiles(
+                hierarchy._core,
+                np.ascontiguousarray(qb),
+                np.asfortranarray(r["bottom"]),
+                None if res is None else np.asfortranarray(res[na:]),
+                qlevels,
+                int(n_samples),
+                bool(nonnegative),
+                seed,
+            ).reshape(len(idx), n, len(qcols))
+            q_out[row_of[:, idx].T.ravel()] = q.reshape(-1, len(qcols))
+    out["mean"] = mean_out
+    for j, c in enumerate(qcols):
+        out[c] = q_out[:, j]
+    out.attrs["reconcile"] = {"method": method, "models": report}
+    return out

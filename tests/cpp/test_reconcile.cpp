@@ -1,0 +1,291 @@
+// Reconciliation: summing matrix, aggregation, every method's coherence, MinT against dense
+// closed forms on a small tree, non-negative MinT against an exhaustive active-set search,
+// coherent quantiles, and errors.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include <quickstock/quickstock.hpp>
+
+#include "catch.hpp"
+
+using Catch::Matchers::WithinAbs;
+using quickstock::Hierarchy;
+using quickstock::HierarchyLevel;
+using quickstock::ReconcileMethod;
+using quickstock::ReconcileOptions;
+
+namespace {
+
+/// Total → North (one pincode: a single-child node), West (two pincodes).
+/// Bottom input order: 500032 (West), 500081 (West), 500072 (North).
+Hierarchy small_tree() {
+  std::vector<HierarchyLevel> levels{{"Total", {"Total"}, {0, 0, 0}},
+                                     {"zone", {"North", "West"}, {1, 1, 0}},
+                                     {"pincode", {"500072", "500032", "500081"}, {1, 2, 0}}};
+  return Hierarchy::from_levels(std::move(levels));
+}
+
+Eigen::MatrixXd dense_S(const Hierarchy& h) { return Eigen::MatrixXd(h.S.cast<double>()); }
+
+Eigen::MatrixXd base_forecasts() {
+  Eigen::MatrixXd y(6, 3);
+  y << 13, 20, 1,  //
+      3, 9, 0.5,   //
+      9, 12, 2,    //
+      2.5, 8, 3,   //
+      4, 5, -2,    //
+      6, 6, 1;
+  return y;
+}
+
+Eigen::MatrixXd residuals(std::int64_t n, std::int64_t T) {
+  Eigen::MatrixXd r(n, T);
+  for (std::int64_t i = 0; i < n; ++i) {
+    for (std::int64_t t = 0; t < T; ++t) {
+      r(i, t) = std::sin(0.7 * static_cast<double>(t + 1) * static_cast<double>(i + 2)) +
+                0.3 * std::cos(1.3 * static_cast<double>(t) + static_cast<double>(i));
+    }
+  }
+  return r;
+}
+
+/// Dense MinT: S (Sᵀ W⁻¹ S)⁻¹ Sᵀ W⁻¹ y.
+Eigen::MatrixXd dense_mint(const Eigen::MatrixXd& S,
+                           const Eigen::MatrixXd& W,
+                           const Eigen::MatrixXd& y) {
+  const Eigen::MatrixXd Wi = W.inverse();
+  return S * (S.transpose() * Wi * S).ldlt().solve(S.transpose() * Wi * y);
+}
+
+/// The Schäfer–Strimmer shrinkage covariance written out pair by pair (hierarchicalforecast's
+/// definition), for comparison with the low-rank computation.
+Eigen::MatrixXd dense_shrink(const Eigen::MatrixXd& r, double ridge) {
+  const auto n = r.rows();
+  const auto T = static_cast<double>(r.cols());
+  const Eigen::MatrixXd X = r.colwise() - r.rowwise().mean();
+  Eigen::VectorXd inv_sd(n);
+  for (Eigen::Index i = 0; i < n; ++i)
+    inv_sd(i) = 1.0 / (std::sqrt(X.row(i).squaredNorm() / T) + 2e-8);
+  Eigen::MatrixXd W = X * X.transpose() / (T - 1.0);
+  double sv = 0.0, ss = 0.0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = 0; j < i; ++j) {
+      double cov = 0.0, cov_sq = 0.0;
+      for (Eigen::Index k = 0; k < r.cols(); ++k) {
+        const double c = X(i, k) * X(j, k);
+        cov += c;
+        cov_sq += c * c;
+      }
+      const double s = inv_sd(i) * inv_sd(j);
+      sv += s * s * (cov_sq - cov * cov / T);
+      ss += (s * cov / T) * (s * cov / T);
+    }
+  }
+  const double lambda = std::clamp(sv / (T * (T - 1.0)) / (ss + 2e-8), 0.0, 1.0);
+  Eigen::MatrixXd out = (1.0 - lambda) * W;
+  for (Eigen::Index i = 0; i < n; ++i) out(i, i) = std::max(W(i, i), ridge);
+  return out;
+}
+
+void require_coherent(const Hierarchy& h, const Eigen::MatrixXd& values) {
+  const Eigen::MatrixXd bottom = values.bottomRows(h.n_bottom());
+  const Eigen::MatrixXd summed = dense_S(h) * bottom;
+  for (Eigen::Index i = 0; i < values.rows(); ++i) {
+    for (Eigen::Index k = 0; k < values.cols(); ++k) {
+      REQUIRE(std::abs(summed(i, k) - values(i, k)) <=
+              1e-9 * std::max(1.0, std::abs(values(i, k))));
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("summing matrix of a small tree", "[reconcile]") {
+  const Hierarchy h = small_tree();
+  REQUIRE(h.n_series() == 6);
+  REQUIRE(h.n_bottom() == 3);
+  REQUIRE(h.ids ==
+          std::vector<std::string>{"Total", "North", "West", "500072", "500032", "500081"});
+  Eigen::MatrixXd expected(6, 3);
+  expected << 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1;
+  REQUIRE(dense_S(h) == expected);
+  REQUIRE(h.is_nested_below(0));
+  REQUIRE(h.level_index("zone") == 1);
+  REQUIRE_THROWS_AS(static_cast<void>(h.level_index("city")), quickstock::invalid_input);
+}
+
+TEST_CASE("aggregate sums bottom rows into every node", "[reconcile]") {
+  const Hierarchy h = small_tree();
+  // Bottom input index (column): 0 = 500072, 1 = 500032, 2 = 500081; times 0..2.
+  const std::vector<std::int64_t> bottom{1, 1, 2, 0, 0, 2};
+  const std::vector<std::int64_t> time{1, 0, 0, 0, 2, 1};
+  const std::vector<double> y{2, 1, 10, 100, 300, 20};
+  const auto out = quickstock::aggregate(h, bottom.data(), time.data(), y.data(), y.size(), 3);
+  // Total: t0 = 1+10+100, t1 = 2+20, t2 = 300.
+  REQUIRE(out.series == std::vector<std::int64_t>{0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5});
+  REQUIRE(out.time == std::vector<std::int64_t>{0, 1, 2, 0, 2, 0, 1, 0, 2, 0, 1, 0, 1});
+  REQUIRE(out.y == std::vector<double>{111, 22, 300, 100, 300, 11, 22, 100, 300, 1, 2, 10, 20});
+  const std::vector<std::int64_t> dup_time{0, 0, 0, 0, 2, 1};  // 500032 twice at t0: summed
+  const auto dup = quickstock::aggregate(h, bottom.data(), dup_time.data(), y.data(), y.size(), 3);
+  REQUIRE(dup.y[0] == 113.0);
+}
+
+TEST_CASE("MinT ols, wls_struct, wls_var and mint_shrink equal dense closed forms", "[reconcile]") {
+  const Hierarchy h = small_tree();
+  const Eigen::MatrixXd S = dense_S(h);
+  const Eigen::MatrixXd y = base_forecasts();
+  const Eigen::MatrixXd res = residuals(6, 12);
+  Eigen::MatrixXd W;
+  ReconcileOptions o;
+  SECTION("ols") {
+    o.method = ReconcileMethod::ols;
+    W = Eigen::MatrixXd::Identity(6, 6);
+  }
+  SECTION("wls_struct") {
+    o.method = ReconcileMethod::wls_struct;
+    W = Eigen::MatrixXd(S.rowwise().sum().asDiagonal());
+  }
+  SECTION("wls_var") {
+    o.method = ReconcileMethod::wls_var;
+    Eigen::VectorXd d = res.rowwise().squaredNorm() / 12.0;
+    d.array() += 2e-8;
+    W = Eigen::MatrixXd(d.asDiagonal());
+  }
+  SECTION("mint_shrink") {
+    o.method = ReconcileMethod::mint_shrink;
+    W = dense_shrink(res, 2e-8);
+  }
+  const auto r = quickstock::reconcile(h, y, o, &res);
+  const Eigen::MatrixXd ref = dense_mint(S, W, y);
+  require_coherent(h, r.values);
+  for (Eigen::Index i = 0; i < 6; ++i) {
+    for (Eigen::Index k = 0; k < 3; ++k) REQUIRE_THAT(r.values(i, k), WithinAbs(ref(i, k), 1e-10));
+  }
+}
+
+TEST_CASE("bottom_up, top_down and middle_out", "[reconcile]") {
+  const Hierarchy h = small_tree();
+  const Eigen::MatrixXd y = base_forecasts();
+  ReconcileOptions o;
+  o.method = ReconcileMethod::bottom_up;
+  auto r = quickstock::reconcile(h, y, o);
+  REQUIRE(r.bottom == y.bottomRows(3));
+  require_coherent(h, r.values);
+
+  o.method = ReconcileMethod::top_down;  // forecast proportions
+  r = quickstock::reconcile(h, y, o);
+  require_coherent(h, r.values);
+  // Column 0: Total 13 → North 3/(3+9)·13 = 3.25, West 9.75; West's children 4 and 6.
+  REQUIRE_THAT(r.values(1, 0), WithinAbs(3.25, 1e-12));
+  REQUIRE_THAT(r.values(3, 0), WithinAbs(3.25, 1e-12));  // single child takes it all
+  REQUIRE_THAT(r.values(4, 0), WithinAbs(9.75 * 0.4, 1e-12));
+  REQUIRE_THAT(r.values(5, 0), WithinAbs(9.75 * 0.6, 1e-12));
+
+  Eigen::MatrixXd history(6, 2);
+  history << 10, 20, 2, 5, 8, 15, 2, 5, 3, 5, 5, 10;
+  o.top_down = quickstock::TopDownMethod::average_proportions;
+  r = quickstock::reconcile(h, y, o, nullptr, &history);
+  REQUIRE_THAT(r.values(3, 0), WithinAbs(13 * 0.5 * (0.2 + 0.25), 1e-12));
+  o.top_down = quickstock::TopDownMethod::proportion_averages;
+  r = quickstock::reconcile(h, y, o, nullptr, &history);
+  REQUIRE_THAT(r.values(4, 0), WithinAbs(13 * 4.0 / 15.0, 1e-12));
+  REQUIRE_THROWS_AS(quickstock::reconcile(h, y, o), quickstock::invalid_input);
+
+  o.method = ReconcileMethod::middle_out;
+  o.level = 1;
+  o.top_down = quickstock::TopDownMethod::forecast_proportions;
+  r = quickstock::reconcile(h, y, o);
+  require_coherent(h, r.values);
+  REQUIRE_THAT(r.values(2, 0), WithinAbs(9.0, 1e-12));  // the middle level keeps its forecast
+  REQUIRE_THAT(r.values(0, 0), WithinAbs(12.0, 1e-12));
+  o.level = 2;
+  REQUIRE_THROWS_AS(quickstock::reconcile(h, y, o), quickstock::invalid_input);
+}
+
+TEST_CASE("non-negative MinT equals the exhaustive active-set optimum", "[reconcile]") {
+  const Hierarchy h = small_tree();
+  const Eigen::MatrixXd S = dense_S(h);
+  Eigen::MatrixXd y(6, 1);
+  y << 1, 6, -4, 5, -3, 0.5;
+  ReconcileOptions o;
+  o.method =
+      GENERATE(ReconcileMethod::ols, ReconcileMethod::wls_struct, ReconcileMethod::mint_shrink);
+  o.nonnegative = true;
+  const Eigen::MatrixXd res = residuals(6, 12);
+  const auto r = quickstock::reconcile(h, y, o, &res);
+  REQUIRE(r.kkt_residual <= o.tolerance);
+  REQUIRE((r.values.array() >= 0.0).all());
+  require_coherent(h, r.values);
+  // Exhaustive search over which bottom series are zero.
+  Eigen::MatrixXd W = Eigen::MatrixXd::Identity(6, 6);
+  if (o.method == ReconcileMethod::wls_struct) W = Eigen::MatrixXd(S.rowwise().sum().asDiagonal());
+  if (o.method == ReconcileMethod::mint_shrink) W = dense_shrink(res, 2e-8);
+  const Eigen::MatrixXd Wi = W.inverse();
+  const Eigen::VectorXd yp = y.col(0).cwiseMax(0.0);
+  double best = std::numeric_limits<double>::infinity();
+  Eigen::VectorXd best_b;
+  for (int mask = 0; mask < 8; ++mask) {
+    std::vector<int> free;
+    for (int j = 0; j < 3; ++j) {
+      if ((mask >> j) & 1) free.push_back(j);
+    }
+    Eigen::VectorXd b = Eigen::VectorXd::Zero(3);
+    if (!free.empty()) {
+      Eigen::MatrixXd Sf(6, static_cast<Eigen::Index>(free.size()));
+      for (std::size_t j = 0; j < free.size(); ++j)
+        Sf.col(static_cast<Eigen::Index>(j)) = S.col(free[j]);
+      const Eigen::VectorXd bf = (Sf.transpose() * Wi * Sf).ldlt().solve(Sf.transpose() * Wi * yp);
+      if ((bf.array() < 0.0).any()) continue;
+      for (std::size_t j = 0; j < free.size(); ++j) b(free[j]) = bf(static_cast<Eigen::Index>(j));
+    }
+    const Eigen::VectorXd e = yp - S * b;
+    const double f = e.dot(Wi * e);
+    if (f < best) best = f, best_b = b;
+  }
+  for (Eigen::Index j = 0; j < 3; ++j) REQUIRE_THAT(r.bottom(j, 0), WithinAbs(best_b(j), 1e-7));
+}
+
+TEST_CASE("coherent quantiles: ordered, non-negative, bottom means kept", "[reconcile]") {
+  const Hierarchy h = small_tree();
+  quickstock::QuantileReconcileOptions o;
+  o.levels = {0.1, 0.5, 0.9};
+  o.nonnegative = true;
+  std::vector<double> q{0, 1, 3, 2, 4, 8, 0, 0, 1};  // one slice, 3 bottom × 3 levels
+  Eigen::MatrixXd means(3, 1);
+  means << 1.0, 4.5, 0.4;
+  const Eigen::MatrixXd res = residuals(3, 20);
+  const auto out = quickstock::reconcile_quantiles(h, q, means, &res, o);
+  REQUIRE(out.size() == 18);
+  for (std::size_t i = 0; i < 6; ++i) {
+    REQUIRE(out[i * 3] >= 0.0);
+    REQUIRE(out[i * 3] <= out[i * 3 + 1]);
+    REQUIRE(out[i * 3 + 1] <= out[i * 3 + 2]);
+  }
+  // Independent copula: deterministic for a seed.
+  const auto a = quickstock::reconcile_quantiles(h, q, means, nullptr, o);
+  const auto b = quickstock::reconcile_quantiles(h, q, means, nullptr, o);
+  REQUIRE(a == b);
+  // The total's median lies between the sum of the bottom 10% and 90% quantiles.
+  REQUIRE(out[1] >= out[9] + out[12] + out[15]);
+  REQUIRE(out[1] <= out[11] + out[14] + out[17]);
+}
+
+TEST_CASE("hierarchy errors name the node or id", "[reconcile]") {
+  std::vector<HierarchyLevel> empty_node{{"zone", {"North", "West", "East"}, {1, 1, 0}},
+                                         {"pincode", {"a", "b", "c"}, {1, 2, 0}}};
+  REQUIRE_THROWS_WITH(Hierarchy::from_levels(empty_node), Catch::Matchers::Contains("East"));
+  std::vector<HierarchyLevel> dup{{"zone", {"a", "West"}, {1, 1, 0}},
+                                  {"pincode", {"a", "b", "c"}, {1, 2, 0}}};
+  REQUIRE_THROWS_WITH(Hierarchy::from_levels(dup), Catch::Matchers::Contains("\"a\""));
+  const Hierarchy h = small_tree();
+  Eigen::MatrixXd y = base_forecasts();
+  y(4, 1) = std::numeric_limits<double>::quiet_NaN();
+  ReconcileOptions o;
+  REQUIRE_THROWS_WITH(quickstock::reconcile(h, y, o), Catch::Matchers::Contains("500032"));
+  o.method = ReconcileMethod::mint_shrink;
+  REQUIRE_THROWS_AS(quickstock::reconcile(h, base_forecasts(), o), quickstock::invalid_input);
+}

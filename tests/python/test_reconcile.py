@@ -1,0 +1,214 @@
+"""qs.aggregate and qs.reconcile: hierarchicalforecast 1.5.3 parity (stored CSV), a dense numpy
+MinT reference, coherence of every method, degenerate hierarchies and errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import quickstock as qs
+from quickstock.hierarchy import cross_spec
+
+from conftest import REFERENCE
+
+REF = REFERENCE / "hierarchical"
+SPEC = [["country"], ["country", "state"], ["country", "state", "region"]]
+METHOD_LABELS = sorted(pd.read_csv(REF / "reconciled.csv")["method"].unique())
+
+
+@pytest.fixture(scope="module")
+def reference():
+    bottom = pd.read_csv(REF / "bottom.csv", parse_dates=["ds"])
+    base = pd.read_csv(REF / "base.csv", parse_dates=["ds"])
+    insample = pd.read_csv(REF / "insample.csv", parse_dates=["ds"])
+    expected = pd.read_csv(REF / "reconciled.csv", parse_dates=["ds"])
+    Y, H = qs.aggregate(bottom, SPEC)
+    return bottom, base, insample, expected, Y, H
+
+
+def test_aggregate_equals_hierarchicalforecast(reference):
+    bottom, _, insample, _, Y, H = reference
+    hf = pd.read_csv(REF / "hierarchy.csv")
+    assert sorted(H.ids) == sorted(hf.unique_id)
+    for name, ids in H.levels.items():
+        assert sorted(ids) == sorted(hf.unique_id[hf.level == name]), name
+    assert list(H.bottom_ids) == list(H.levels["country/state/region"])
+    assert list(H.ids[: len(H.levels["country"])]) == ["AU"]  # top level first
+    hist = insample[insample.model == "Model"][["unique_id", "ds", "y"]]
+    merged = Y.merge(hist, on=["unique_id", "ds"], suffixes=("", "_hf"))
+    assert len(merged) == len(Y) == len(hist)
+    np.testing.assert_allclose(merged.y, merged.y_hf, rtol=1e-12)
+    # S times the bottom series gives every series.
+    wide = Y.pivot(index="unique_id", columns="ds", values="y")
+    np.testing.assert_allclose(H.S @ wide.loc[H.bottom_ids].to_numpy(), wide.loc[H.ids].to_numpy(), rtol=1e-12)
+    # Attributes of the level are kept, coarser rows have none.
+    row = Y[Y.unique_id == "AU/NSW"].iloc[0]
+    assert row.state == "NSW" and row.country == "AU" and pd.isna(row.region)
+
+
+def _call(label, base, insample, Y, H, **kw):
+    method, _, option = label.partition(":")
+    kwargs = dict(nonnegative=option == "nonnegative", residuals=insample)
+    if method in ("top_down", "middle_out"):
+        kwargs.update(top_down_method=option, Y_df=Y, nonnegative=False)
+    if method == "middle_out":
+        kwargs["level"] = "country/state"
+    kwargs.update(kw)
+    return qs.reconcile(base, H, method=method, **kwargs)
+
+
+@pytest.mark.parametrize("label", METHOD_LABELS)
+def test_parity_with_hierarchicalforecast(reference, label):
+    _, base, insample, expected, Y, H = reference
+    out = _call(label, base, insample, Y, H)
+    assert list(out.columns) == list(base.columns) and len(out) == len(base)
+    exp = expected[expected.method == label]
+    merged = out.merge(exp, on=["unique_id", "ds", "model"])
+    assert len(merged) == len(out)
+    # hierarchicalforecast rounds non-negative MinT through float32 and solves it with clarabel
+    # (tolerance ~1e-8); every other method is the same arithmetic in another order.
+    rtol = 2e-6 if label.endswith("nonnegative") else 1e-9
+    np.testing.assert_allclose(merged["mean"], merged["value"], rtol=rtol, atol=1e-6 * rtol)
+
+
+def _coherent(out, H, col="mean"):
+    for (model, ds), g in out.groupby(["model", "ds"]):
+        v = g.set_index("unique_id")[col].loc[H.ids].to_numpy()
+        b = v[-len(H.bottom_ids):]
+        np.testing.assert_allclose(H.S @ b, v, rtol=1e-9, atol=1e-9 * max(1.0, np.abs(v).max()))
+
+
+@pytest.mark.parametrize("label", METHOD_LABELS)
+def test_every_method_is_coherent_and_nonnegative(reference, label):
+    _, base, insample, _, Y, H = reference
+    out = _call(label, base, insample, Y, H, nonnegative=True)
+    _coherent(out, H)
+    assert (out["mean"] >= 0).all()
+
+
+def test_ols_closed_form_dense(reference):
+    _, base, _, _, _, H = reference
+    out = qs.reconcile(base, H, method="ols", nonnegative=False)
+    S = H.S.toarray()
+    P = S @ np.linalg.solve(S.T @ S, S.T)
+    for (model, ds), g in base.groupby(["model", "ds"]):
+        y = g.set_index("unique_id")["mean"].loc[H.ids].to_numpy()
+        got = out[(out.model == model) & (out.ds == ds)].set_index("unique_id")["mean"].loc[H.ids]
+        np.testing.assert_allclose(got.to_numpy(), P @ y, rtol=1e-10)
+
+
+def _sample(rng, n_geo=(2, 3, 2), n_prod=(2, 3), T=30):
+    rows = []
+    for c in range(n_geo[0]):
+        for z in range(n_geo[1]):
+            for p in range(n_geo[2]):
+                for cat in range(n_prod[0]):
+                    for s in range(n_prod[1]):
+                        rows.append(dict(city=f"C{c}", zone=f"Z{c}{z}", pincode=50000 + 100 * c + 10 * z + p,
+                                         category=f"cat{cat}", sku=f"sku{cat}{s}"))
+    attrs = pd.DataFrame(rows)
+    ds = pd.date_range("2024-01-01", periods=T, freq="D")
+    df = attrs.loc[attrs.index.repeat(T)].reset_index(drop=True)
+    df["ds"] = np.tile(ds, len(attrs))
+    df["y"] = rng.poisson(3, len(df)).astype(float)
+    df["unique_id"] = df.pincode.astype(str) + "/" + df.sku
+    return df
+
+
+def test_cross_product_hierarchy_and_quantiles(rng):
+    df = _sample(rng)
+    spec = cross_spec([["city"], ["city", "zone"], ["city", "zone", "pincode"]], [["category"], ["category", "sku"]])
+    assert spec[0] == [] and spec[-1] == ["city", "zone", "pincode", "category", "sku"]
+    Y, H = qs.aggregate(df, spec)
+    assert H.levels["Total"].tolist() == ["Total"] and len(H.bottom_ids) == df.unique_id.nunique()
+    assert "C0/cat1" in set(H.ids)
+    fc = qs.Forecaster(models=[qs.Naive(), qs.HistoricAverage()], freq="D")
+    cv = fc.cross_validation(Y[["unique_id", "ds", "y"]], h=3, n_windows=3, step_size=3, quantiles=[0.1, 0.5, 0.9])
+    f = fc.fit(Y[["unique_id", "ds", "y"]]).predict(h=3, quantiles=[0.1, 0.5, 0.9])
+    for method in ("bottom_up", "ols", "wls_struct", "wls_var", "mint_shrink"):
+        r = qs.reconcile(f, H, method=method, residuals=cv)
+        assert list(r.columns) == list(f.columns) and len(r) == len(f)
+        _coherent(r, H)
+        q = r[["p10", "p50", "p90"]].to_numpy()
+        assert (q >= 0).all() and (np.diff(q, axis=1) >= 0).all()
+        assert (r["mean"] >= 0).all()
+    # cross-validation frames reconcile per cutoff
+    rc = qs.reconcile(cv, H, method="ols")
+    assert list(rc.columns) == list(cv.columns)
+    for _, g in rc.groupby("cutoff"):
+        _coherent(g, H)
+    # deterministic quantiles
+    a = qs.reconcile(f, H, method="mint_shrink", residuals=cv)
+    b = qs.reconcile(f, H, method="mint_shrink", residuals=cv)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_copula_keeps_comonotone_dependence():
+    # Two bottom series with perfectly correlated residuals: the total's quantiles are the sums
+    # of the bottom quantiles (comonotone), not the narrower independent sum.
+    df = pd.DataFrame({"g": ["a"] * 2, "s": ["x", "y"]})
+    H = qs.aggregate(pd.DataFrame({"g": ["a", "a"], "s": ["x", "y"], "ds": [1, 1], "y": [1.0, 1.0]}), [["g"], ["g", "s"]])[1]
+    f = pd.DataFrame({"unique_id": ["a", "a/x", "a/y"], "ds": 1, "model": "M", "mean": [20.0, 10.0, 10.0],
+                      "p10": [0.0, 5.0, 5.0], "p90": [0.0, 15.0, 15.0]})
+    t = np.arange(40.0)
+    res = pd.DataFrame({"unique_id": np.repeat(["a", "a/x", "a/y"], 40), "ds": np.tile(t, 3), "model": "M",
+                        "y": np.concatenate([2 * np.sin(t), np.sin(t), np.sin(t)]), "mean": 0.0})
+    r = qs.reconcile(f, H, method="bottom_up", residuals=res, nonnegative=False, n_samples=4000).set_index("unique_id")
+    np.testing.assert_allclose(r.loc["a", ["p10", "p90"]].to_numpy(float), [10.0, 30.0], rtol=1e-2)
+    ri = qs.reconcile(f, H, method="bottom_up", nonnegative=False, n_samples=4000).set_index("unique_id")
+    assert ri.loc["a", "p90"] - ri.loc["a", "p10"] < 0.8 * 20.0  # independent: narrower
+    del df
+
+
+def test_degenerate_hierarchies(rng):
+    # all-zero series, a single-child node, a level with one node
+    ds = pd.date_range("2024-01-01", periods=20, freq="D")
+    parts = []
+    for city, zone, pin in [("H", "W", "1"), ("H", "W", "2"), ("H", "N", "3")]:
+        y = np.zeros(20) if pin == "2" else rng.poisson(5, 20).astype(float)
+        parts.append(pd.DataFrame({"city": city, "zone": zone, "pincode": pin, "ds": ds, "y": y}))
+    df = pd.concat(parts, ignore_index=True)
+    Y, H = qs.aggregate(df, [["city"], ["city", "zone"], ["city", "zone", "pincode"]])
+    assert list(H.levels["city"]) == ["H"]
+    fc = qs.Forecaster(models=[qs.Naive()], freq="D")
+    cv = fc.cross_validation(Y[["unique_id", "ds", "y"]], h=2, n_windows=4, step_size=2)
+    f = fc.fit(Y[["unique_id", "ds", "y"]]).predict(h=2, quantiles=[0.1, 0.9])
+    for method in ("bottom_up", "top_down", "ols", "wls_struct", "wls_var", "mint_shrink"):
+        r = qs.reconcile(f, H, method=method, residuals=cv)
+        _coherent(r, H)
+        assert np.isfinite(r[["mean", "p10", "p90"]].to_numpy()).all()
+        assert (r.loc[r.unique_id == "H/W/2", ["mean", "p10", "p90"]].to_numpy() >= 0).all()
+    r = qs.reconcile(f, H, method="middle_out", level="city/zone")
+    _coherent(r, H)
+
+
+def test_missing_series_and_bad_arguments(reference):
+    _, base, insample, _, Y, H = reference
+    with pytest.raises(qs.QuickstockError, match="AU/VIC/Geelong"):
+        qs.reconcile(base[base.unique_id != "AU/VIC/Geelong"], H, method="ols")
+    with pytest.raises(qs.QuickstockError, match="method"):
+        qs.reconcile(base, H, method="mint_sample")
+    with pytest.raises(qs.QuickstockError, match="residuals"):
+        qs.reconcile(base, H, method="mint_shrink")
+    with pytest.raises(qs.QuickstockError, match="Y_df|history"):
+        qs.reconcile(base, H, method="top_down", top_down_method="average_proportions")
+    with pytest.raises(qs.QuickstockError, match="level"):
+        qs.reconcile(base, H, method="middle_out", level="nope")
+    with pytest.raises(qs.QuickstockError, match="pincode"):
+        qs.aggregate(pd.DataFrame({"city": ["a"], "ds": [1], "y": [1.0]}), [["city"], ["city", "pincode"]])
+    dup = pd.DataFrame({"unique_id": ["s", "s"], "city": ["a", "a"], "ds": [1, 1], "y": [1.0, 2.0]})
+    with pytest.raises(qs.QuickstockError, match="same series and time"):
+        qs.aggregate(dup, [["city"]])
+
+
+def test_hierarchy_pickles_and_nonnegative_tolerance(reference):
+    import pickle
+
+    _, base, insample, _, _, H = reference
+    H2 = pickle.loads(pickle.dumps(H))
+    assert list(H2.ids) == list(H.ids) and (H2.S != H.S).nnz == 0
+    r = qs.reconcile(base, H, method="ols", nonnegative=True)
+    info = r.attrs["reconcile"]["models"]["Neg"]
+    assert info["kkt_residual"] <= 1e-9 and info["fallback"] == ""
+    assert (r["mean"] >= 0).all()
