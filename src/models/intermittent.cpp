@@ -260,10 +260,13 @@ std::int64_t mean_interval_level(const Scan& s) {
 // error of a count quantile is then below 1e-3 and Boost's series may not converge).
 constexpr double kLargeCount = 1e6;
 
+// Rounds up to an integer, ignoring floating-point noise just above one (5 + 2e-15 is 5).
+double ceil_count(double v) { return std::ceil(v - 1e-9 * std::max(1.0, std::abs(v))); }
+
 // 1 + the Normal approximation of the (S − 1) quantile, rounded up for integer output.
 double large_count_quantile(double m, double var, double u, bool integer) {
   const double j = std::max(0.0, m + std::sqrt(var) * detail::normal_quantile(u));
-  return 1.0 + (integer ? std::ceil(j) : j);
+  return 1.0 + (integer ? ceil_count(j) : j);
 }
 
 }  // namespace
@@ -276,11 +279,11 @@ double IntermittentFitted::quantile(double tau) const {
   const double u = std::min((tau - q0) / p, 1.0 - 1e-12);
   switch (family) {
     case SizeFamily::degenerate:
-      return integer ? std::ceil(size_mean) : size_mean;
+      return integer ? ceil_count(size_mean) : size_mean;
     case SizeFamily::gamma: {
       const double v =
           detail::gamma_quantile(1.0 / size_dispersion, size_mean * size_dispersion, u);
-      return integer ? std::ceil(v) : v;
+      return integer ? ceil_count(v) : v;
     }
     case SizeFamily::poisson:
     case SizeFamily::negative_binomial: {
