@@ -21,28 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-
-def load(data: Path, n: int) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    tr = pd.read_csv(data / "Hourly-train.csv.gz")
-    te = pd.read_csv(data / "Hourly-test.csv.gz")
-    rows, test = [], {}
-    for i in range(min(n, len(tr))):
-        uid = tr.iloc[i, 0]
-        y = tr.iloc[i, 1:].dropna().to_numpy(float)
-        ds = pd.date_range("2000-01-01", periods=len(y), freq="h")
-        rows.append(pd.DataFrame({"unique_id": uid, "ds": ds, "y": y}))
-        test[uid] = te.iloc[i, 1:].to_numpy(float)
-    return pd.concat(rows, ignore_index=True), test
-
-
-def scores(df: pd.DataFrame, fc: pd.DataFrame, col: str, test: dict[str, np.ndarray]) -> tuple[float, float]:
-    smape, mase = [], []
-    for uid, g in fc.groupby("unique_id"):
-        f, y = g[col].to_numpy(), test[uid]
-        x = df.loc[df.unique_id == uid, "y"].to_numpy()
-        smape.append(np.mean(200 * np.abs(y - f) / (np.abs(y) + np.abs(f))))
-        mase.append(np.mean(np.abs(y - f)) / np.mean(np.abs(x[24:] - x[:-24])))
-    return float(np.mean(smape)), float(np.mean(mase))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from m4_hourly import load, scores  # noqa: E402
 
 
 def main() -> int:

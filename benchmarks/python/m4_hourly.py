@@ -1,0 +1,34 @@
+"""M4 Hourly for the side-by-side benchmarks: loading the series and scoring forecasts.
+
+Shared by compare_ets.py, compare_theta.py, compare_arima.py and compare_mstl.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+
+def load(data: Path, n: int) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    tr = pd.read_csv(data / "Hourly-train.csv.gz")
+    te = pd.read_csv(data / "Hourly-test.csv.gz")
+    rows, test = [], {}
+    for i in range(min(n, len(tr))):
+        uid = tr.iloc[i, 0]
+        y = tr.iloc[i, 1:].dropna().to_numpy(float)
+        ds = pd.date_range("2000-01-01", periods=len(y), freq="h")
+        rows.append(pd.DataFrame({"unique_id": uid, "ds": ds, "y": y}))
+        test[uid] = te.iloc[i, 1:].to_numpy(float)
+    return pd.concat(rows, ignore_index=True), test
+
+
+def scores(df: pd.DataFrame, fc: pd.DataFrame, col: str, test: dict[str, np.ndarray]) -> tuple[float, float]:
+    smape, mase = [], []
+    for uid, g in fc.groupby("unique_id"):
+        f, y = g[col].to_numpy(), test[uid]
+        x = df.loc[df.unique_id == uid, "y"].to_numpy()
+        smape.append(np.mean(200 * np.abs(y - f) / (np.abs(y) + np.abs(f))))
+        mase.append(np.mean(np.abs(y - f)) / np.mean(np.abs(x[24:] - x[:-24])))
+    return float(np.mean(smape)), float(np.mean(mase))
