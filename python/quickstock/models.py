@@ -526,6 +526,19 @@ del _cls
 
 
 
+_THETA_SEASONALITY = """Seasonality, as R ``forecast::thetaf``: when ``season_length`` m > 1, the series has more
+    than 2m points and its lag-m autocorrelation exceeds the 90% bound of R's ACF test, it is
+    divided by (``"multiplicative"``) or reduced by (``"additive"``) the seasonal indices of a
+    classical decomposition (R ``decompose``), forecast, and reseasonalised with the last
+    season's indices. Multiplicative decomposition of data that are not strictly positive
+    becomes additive."""
+
+_THETA_FALLBACKS = """Fallbacks, never an error (the fitted model's ``fallback`` says which): a constant series
+    (all zero included) gets a flat forecast of zero width; a series too short for the model
+    gets the naive forecast (last value, random-walk variance); a seasonal spec on a series
+    of at most 2m points is not deseasonalised."""
+
+
 class _ThetaBase(Model):
     _core_cls: Any = None
 
@@ -560,17 +573,9 @@ class Theta(_ThetaBase):
     j = 0, 1, …: the SES-with-drift form of Hyndman & Billah (2003). Quantiles are R's:
     Normal, mean ± z·σ·sqrt(1 + j·α²) with σ² the SES residual variance.
 
-    Seasonality, as R ``forecast::thetaf``: when ``season_length`` m > 1, the series has more
-    than 2m points and its lag-m autocorrelation exceeds the 90% bound of R's ACF test, it is
-    divided by (``"multiplicative"``) or reduced by (``"additive"``) the seasonal indices of a
-    classical decomposition (R ``decompose``), forecast, and reseasonalised with the last
-    season's indices. Multiplicative decomposition of data that are not strictly positive
-    becomes additive.
+    {seasonality}
 
-    Fallbacks, never an error (the fitted model's ``fallback`` says which): a constant series
-    (all zero included) gets a flat forecast of zero width; a series too short for the model
-    gets the naive forecast (last value, random-walk variance); a seasonal spec on a series
-    of at most 2m points is not deseasonalised.
+    {fallbacks}
 
     Args:
         season_length: m, observations per cycle (1 for no seasonality).
@@ -598,17 +603,9 @@ class OptimizedTheta(_ThetaBase):
     Brent's method. Quantiles are Normal with the exact h-step variance of the state space
     model, σ²·(1 + (h − 1)·α²), reseasonalised with the mean.
 
-    Seasonality, as R ``forecast::thetaf``: when ``season_length`` m > 1, the series has more
-    than 2m points and its lag-m autocorrelation exceeds the 90% bound of R's ACF test, it is
-    divided by (``"multiplicative"``) or reduced by (``"additive"``) the seasonal indices of a
-    classical decomposition (R ``decompose``), forecast, and reseasonalised with the last
-    season's indices. Multiplicative decomposition of data that are not strictly positive
-    becomes additive.
+    {seasonality}
 
-    Fallbacks, never an error (the fitted model's ``fallback`` says which): a constant series
-    (all zero included) gets a flat forecast of zero width; a series too short for the model
-    gets the naive forecast (last value, random-walk variance); a seasonal spec on a series
-    of at most 2m points is not deseasonalised.
+    {fallbacks}
 
     Args:
         season_length: m, observations per cycle (1 for no seasonality).
@@ -635,17 +632,9 @@ class DynamicTheta(_ThetaBase):
     variance of the (linear) state space model, the future errors' weights carried through
     the dynamic states.
 
-    Seasonality, as R ``forecast::thetaf``: when ``season_length`` m > 1, the series has more
-    than 2m points and its lag-m autocorrelation exceeds the 90% bound of R's ACF test, it is
-    divided by (``"multiplicative"``) or reduced by (``"additive"``) the seasonal indices of a
-    classical decomposition (R ``decompose``), forecast, and reseasonalised with the last
-    season's indices. Multiplicative decomposition of data that are not strictly positive
-    becomes additive.
+    {seasonality}
 
-    Fallbacks, never an error (the fitted model's ``fallback`` says which): a constant series
-    (all zero included) gets a flat forecast of zero width; a series too short for the model
-    gets the naive forecast (last value, random-walk variance); a seasonal spec on a series
-    of at most 2m points is not deseasonalised.
+    {fallbacks}
 
     Args:
         season_length: m, observations per cycle (1 for no seasonality).
@@ -668,17 +657,9 @@ class DynamicOptimizedTheta(_ThetaBase):
     Dynamic theta = 0 line as ``DynamicTheta``; theta, alpha and the initial level by MSE as
     ``OptimizedTheta``. Quantiles as ``DynamicTheta``.
 
-    Seasonality, as R ``forecast::thetaf``: when ``season_length`` m > 1, the series has more
-    than 2m points and its lag-m autocorrelation exceeds the 90% bound of R's ACF test, it is
-    divided by (``"multiplicative"``) or reduced by (``"additive"``) the seasonal indices of a
-    classical decomposition (R ``decompose``), forecast, and reseasonalised with the last
-    season's indices. Multiplicative decomposition of data that are not strictly positive
-    becomes additive.
+    {seasonality}
 
-    Fallbacks, never an error (the fitted model's ``fallback`` says which): a constant series
-    (all zero included) gets a flat forecast of zero width; a series too short for the model
-    gets the naive forecast (last value, random-walk variance); a seasonal spec on a series
-    of at most 2m points is not deseasonalised.
+    {fallbacks}
 
     Args:
         season_length: m, observations per cycle (1 for no seasonality).
@@ -707,17 +688,9 @@ class AutoTheta(_ThetaBase):
     the points it predicts) and, on M4 Hourly, gives MASE 2.54 against 2.39 for the holdout
     (docs/theta.md). Series too short for a holdout use the in-sample MSE.
 
-    Seasonality, as R ``forecast::thetaf``: when ``season_length`` m > 1, the series has more
-    than 2m points and its lag-m autocorrelation exceeds the 90% bound of R's ACF test, it is
-    divided by (``"multiplicative"``) or reduced by (``"additive"``) the seasonal indices of a
-    classical decomposition (R ``decompose``), forecast, and reseasonalised with the last
-    season's indices. Multiplicative decomposition of data that are not strictly positive
-    becomes additive.
+    {seasonality}
 
-    Fallbacks, never an error (the fitted model's ``fallback`` says which): a constant series
-    (all zero included) gets a flat forecast of zero width; a series too short for the model
-    gets the naive forecast (last value, random-walk variance); a seasonal spec on a series
-    of at most 2m points is not deseasonalised.
+    {fallbacks}
 
     Args:
         season_length: m, observations per cycle (24 for hourly data).
@@ -1039,3 +1012,12 @@ class AutoARIMA(Model):
 
     def _params(self) -> dict[str, Any]:
         return dict(self._kw)
+
+
+for _cls in (Theta, OptimizedTheta, DynamicTheta, DynamicOptimizedTheta, AutoTheta):
+    _cls.__doc__ = (
+        (_cls.__doc__ or "")
+        .replace("{seasonality}", _THETA_SEASONALITY)
+        .replace("{fallbacks}", _THETA_FALLBACKS)
+    )
+del _cls
