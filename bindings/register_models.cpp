@@ -15,6 +15,37 @@ py::class_<Spec> bind_spec(py::module_& m, const char* name) {
   return cls;
 }
 
+// Binds a Croston-type spec: (alpha, integer), picklable.
+template <class Spec>
+void bind_croston(py::module_& m, const char* name) {
+  bind_spec<Spec>(m, name)
+      .def(py::init([](double alpha, std::optional<bool> integer) {
+             Spec s{alpha, integer};
+             validate(s);
+             return s;
+           }),
+           "alpha"_a = 0.1, "integer"_a = py::none())
+      .def_readonly("alpha", &Spec::alpha)
+      .def_readonly("integer", &Spec::integer)
+      .def(py::pickle([](const Spec& s) { return py::make_tuple(s.alpha, s.integer); },
+                      [](const py::tuple& t) {
+                        Spec s{t[0].cast<double>(), t[1].cast<std::optional<bool>>()};
+                        validate(s);
+                        return s;
+                      }));
+}
+
+// Binds an aggregation spec (ADIDA, IMAPA): (integer), picklable.
+template <class Spec>
+void bind_aggregation(py::module_& m, const char* name) {
+  bind_spec<Spec>(m, name)
+      .def(py::init([](std::optional<bool> integer) { return Spec{integer}; }),
+           "integer"_a = py::none())
+      .def_readonly("integer", &Spec::integer)
+      .def(py::pickle([](const Spec& s) { return py::make_tuple(s.integer); },
+                      [](const py::tuple& t) { return Spec{t[0].cast<std::optional<bool>>()}; }));
+}
+
 // Binds a Theta-family spec: (season_length, decomposition_type), picklable.
 template <class Spec>
 void bind_theta(py::module_& m, const char* name) {
@@ -133,36 +164,8 @@ void register_models(py::module_& m) {
             return s;
           }));
 
-  bind_spec<Croston>(m, "Croston")
-      .def(py::init([](double alpha, std::optional<bool> integer) {
-             Croston s{alpha, integer};
-             validate(s);
-             return s;
-           }),
-           "alpha"_a = 0.1, "integer"_a = py::none())
-      .def_readonly("alpha", &Croston::alpha)
-      .def_readonly("integer", &Croston::integer)
-      .def(py::pickle([](const Croston& s) { return py::make_tuple(s.alpha, s.integer); },
-                      [](const py::tuple& t) {
-                        Croston s{t[0].cast<double>(), t[1].cast<std::optional<bool>>()};
-                        validate(s);
-                        return s;
-                      }));
-  bind_spec<CrostonSBA>(m, "CrostonSBA")
-      .def(py::init([](double alpha, std::optional<bool> integer) {
-             CrostonSBA s{alpha, integer};
-             validate(s);
-             return s;
-           }),
-           "alpha"_a = 0.1, "integer"_a = py::none())
-      .def_readonly("alpha", &CrostonSBA::alpha)
-      .def_readonly("integer", &CrostonSBA::integer)
-      .def(py::pickle([](const CrostonSBA& s) { return py::make_tuple(s.alpha, s.integer); },
-                      [](const py::tuple& t) {
-                        CrostonSBA s{t[0].cast<double>(), t[1].cast<std::optional<bool>>()};
-                        validate(s);
-                        return s;
-                      }));
+  bind_croston<Croston>(m, "Croston");
+  bind_croston<CrostonSBA>(m, "CrostonSBA");
   bind_spec<TSB>(m, "TSB")
       .def(py::init([](double alpha_d, double alpha_p, std::optional<bool> integer) {
              TSB s{alpha_d, alpha_p, integer};
@@ -180,18 +183,8 @@ void register_models(py::module_& m) {
             validate(s);
             return s;
           }));
-  bind_spec<ADIDA>(m, "ADIDA")
-      .def(py::init([](std::optional<bool> integer) { return ADIDA{integer}; }),
-           "integer"_a = py::none())
-      .def_readonly("integer", &ADIDA::integer)
-      .def(py::pickle([](const ADIDA& s) { return py::make_tuple(s.integer); },
-                      [](const py::tuple& t) { return ADIDA{t[0].cast<std::optional<bool>>()}; }));
-  bind_spec<IMAPA>(m, "IMAPA")
-      .def(py::init([](std::optional<bool> integer) { return IMAPA{integer}; }),
-           "integer"_a = py::none())
-      .def_readonly("integer", &IMAPA::integer)
-      .def(py::pickle([](const IMAPA& s) { return py::make_tuple(s.integer); },
-                      [](const py::tuple& t) { return IMAPA{t[0].cast<std::optional<bool>>()}; }));
+  bind_aggregation<ADIDA>(m, "ADIDA");
+  bind_aggregation<IMAPA>(m, "IMAPA");
 
   bind_theta<Theta>(m, "Theta");
   bind_theta<OptimizedTheta>(m, "OptimizedTheta");
