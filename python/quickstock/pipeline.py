@@ -1397,7 +1397,15 @@ class PromotionFeatures(_ColumnStep):
 
 
 class _WindowStep(_ColumnStep):
-    """Lag/window features of :mod:`quickstock.features` as a pipeline step."""
+    """Lag/window features of :mod:`quickstock.features` as a pipeline step.
+
+    Every feature of a window step is shifted by its ``lag`` (``LagFeatures`` overrides this).
+    """
+
+    lag: int
+
+    def _lags_needed(self) -> list[tuple[str, int]]:
+        return [(n, self.lag) for n in getattr(self, "feature_names_", [])]
 
     def _call(
         self, values: np.ndarray, offsets: np.ndarray, jobs: int
@@ -1462,9 +1470,6 @@ class RollingFeatures(_WindowStep):
         self.column = column
         _wf._window_args(self.window, min_periods, lag)
 
-    def _lags_needed(self) -> list[tuple[str, int]]:
-        return [(n, self.lag) for n in getattr(self, "feature_names_", [])]
-
     def _call(self, values: np.ndarray, offsets: np.ndarray, jobs: int) -> pd.DataFrame:
         return _wf.rolling(
             values,
@@ -1513,9 +1518,6 @@ class SeasonalRollingFeatures(_WindowStep):
         self.column = column
         _wf._window_args(self.window, min_periods, self.lag)
 
-    def _lags_needed(self) -> list[tuple[str, int]]:
-        return [(n, self.lag) for n in getattr(self, "feature_names_", [])]
-
     def _call(self, values: np.ndarray, offsets: np.ndarray, jobs: int) -> pd.DataFrame:
         return _wf.seasonal_rolling(
             values,
@@ -1557,9 +1559,6 @@ class ExpandingFeatures(_WindowStep):
         self.min_periods = _int(min_periods, "min_periods", 0)
         self.quantiles = _quantile_levels(self.stats, quantiles)
         self.column = column
-
-    def _lags_needed(self) -> list[tuple[str, int]]:
-        return [(n, self.lag) for n in getattr(self, "feature_names_", [])]
 
     def _call(self, values: np.ndarray, offsets: np.ndarray, jobs: int) -> pd.DataFrame:
         return _wf.expanding(
@@ -1613,9 +1612,6 @@ class EWMFeatures(_WindowStep):
                 or not 0.0 < float(a) <= 1.0
             ):
                 invalid(f"alpha must be in (0, 1] (got {a!r})", field="alpha")
-
-    def _lags_needed(self) -> list[tuple[str, int]]:
-        return [(n, self.lag) for n in getattr(self, "feature_names_", [])]
 
     def _call(self, values: np.ndarray, offsets: np.ndarray, jobs: int) -> pd.DataFrame:
         return _wf.ewm(
