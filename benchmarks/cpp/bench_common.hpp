@@ -4,18 +4,15 @@
 
 #include <cstdint>
 
+#include <quickstock/detail/random.hpp>
+
 namespace quickstock_bench {
 
 /// splitmix64: a tiny, portable generator, so every platform builds the same panels.
 class SplitMix64 {
  public:
   explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31U);
-  }
+  std::uint64_t next() { return quickstock::detail::splitmix64(state_); }
   /// Uniform in [0, 1).
   double uniform() { return static_cast<double>(next() >> 11U) * 0x1.0p-53; }
 

@@ -6,20 +6,16 @@
 #include <quickstock/core/parallel.hpp>
 #include <quickstock/decisions/inventory.hpp>
 #include <quickstock/detail/math.hpp>
+#include <quickstock/detail/random.hpp>
 #include <quickstock/error.hpp>
 
 namespace quickstock {
 namespace {
 
-/// splitmix64: a small, fast generator with a well-mixed output for any seed.
+/// Uniform and normal draws on `detail::splitmix64`.
 struct SplitMix64 {
   std::uint64_t state;
-  std::uint64_t next() noexcept {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
+  std::uint64_t next() noexcept { return detail::splitmix64(state); }
   /// Uniform in the open interval (0, 1).
   double uniform() noexcept { return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53; }
   /// Standard normal (Box–Muller, one of the pair).

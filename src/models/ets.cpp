@@ -8,6 +8,7 @@
 #include <Eigen/QR>
 
 #include <quickstock/detail/math.hpp>
+#include <quickstock/detail/random.hpp>
 #include <quickstock/error.hpp>
 #include <quickstock/models/ets.hpp>
 
@@ -751,25 +752,17 @@ void initial_params(const Components& c, std::vector<double>& par) {
 // ---------------------------------------------------------------------------------------------
 // Fitting.
 
-std::uint64_t splitmix(std::uint64_t& s) {
-  s += 0x9E3779B97F4A7C15ULL;
-  std::uint64_t z = s;
-  z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31U);
-}
-
 // A seed from the series' values: the same data give the same simulated intervals in any
 // thread, process or order.
 std::uint64_t seed_of(const Eigen::Ref<const Eigen::VectorXd>& y) {
   std::uint64_t s = 0x51C0FFEEULL;
-  std::uint64_t h = splitmix(s);
+  std::uint64_t h = detail::splitmix64(s);
   for (Eigen::Index t = 0; t < y.size(); ++t) {
     std::uint64_t bits = 0;
     const double v = y[t];
     std::memcpy(&bits, &v, sizeof bits);
     s ^= bits;
-    h ^= splitmix(s);
+    h ^= detail::splitmix64(s);
   }
   return h;
 }
@@ -991,7 +984,7 @@ class NormalStream {
   }
 
  private:
-  double uniform() { return static_cast<double>(splitmix(state_) >> 11U) * 0x1.0p-53; }
+  double uniform() { return static_cast<double>(detail::splitmix64(state_) >> 11U) * 0x1.0p-53; }
   std::uint64_t state_;
   double spare_ = 0.0;
   bool has_spare_ = false;

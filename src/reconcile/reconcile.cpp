@@ -7,6 +7,7 @@
 #include <Eigen/Dense>
 #include <Eigen/SparseCholesky>
 
+#include <quickstock/detail/random.hpp>
 #include <quickstock/reconcile/reconcile.hpp>
 
 namespace quickstock {
@@ -461,13 +462,6 @@ ReconcileResult reconcile(const Hierarchy& h,
 
 namespace {
 
-std::uint64_t splitmix(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31U);
-}
-
 /// Piecewise-linear quantile function through (levels, q), flat beyond the ends.
 double quantile_at(const std::vector<double>& levels, const double* q, double u) {
   const std::size_t Q = levels.size();
@@ -540,7 +534,8 @@ std::vector<double> reconcile_quantiles(const Hierarchy& h,
       std::iota(p, p + M, 0);
       std::uint64_t state = o.seed ^ (0xD1B54A32D192ED03ULL * static_cast<std::uint64_t>(b + 1));
       for (Index i = M - 1; i > 0; --i) {  // Fisher–Yates with splitmix64: portable
-        const auto j = static_cast<Index>(splitmix(state) % static_cast<std::uint64_t>(i + 1));
+        const auto j =
+            static_cast<Index>(detail::splitmix64(state) % static_cast<std::uint64_t>(i + 1));
         std::swap(p[i], p[j]);
       }
     }
