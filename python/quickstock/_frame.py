@@ -7,6 +7,7 @@ gaps, finite non-negative demand, finite covariates — are checked in C++ by ``
 from __future__ import annotations
 
 import numbers
+import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -68,6 +69,22 @@ def quantile_column(q: float) -> str:
     if text.endswith(".0"):
         text = text[:-2]
     return "p" + text
+
+
+_QUANTILE_COLUMN = re.compile(r"^p(\d+(?:\.\d+)?)$")
+
+
+def quantile_columns(frame: pd.DataFrame) -> dict[float, str]:
+    """The frame's quantile columns (``p10``, ``p2.5``…) by level, in increasing order; only
+    names written as ``quantile_column`` writes them count."""
+    found: dict[float, str] = {}
+    for col in frame.columns:
+        match = _QUANTILE_COLUMN.match(str(col))
+        if match:
+            q = float(match.group(1)) / 100.0
+            if 0.0 < q < 1.0 and quantile_column(q) == col:
+                found[q] = str(col)
+    return dict(sorted(found.items()))
 
 
 def check_quantiles(quantiles: Any) -> list[float]:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import _core
 from ._errors import invalid
-from ._frame import to_pandas
+from ._frame import quantile_columns, to_pandas
 
 __all__ = ["anomalies", "webhook_payload", "ALERT_COLUMNS", "WEBHOOK_SCHEMA"]
 
@@ -29,19 +29,6 @@ ALERT_COLUMNS = [
 WEBHOOK_SCHEMA = "quickstock.alerts/v1"
 
 _KINDS = ["above_interval", "below_interval", "zero_run", "level_shift_up", "level_shift_down"]
-
-
-def _quantile_levels(fcst: pd.DataFrame) -> list[tuple[float, str]]:
-    out = []
-    for c in fcst.columns:
-        if isinstance(c, str) and c.startswith("p"):
-            try:
-                lv = float(c[1:]) / 100.0
-            except ValueError:
-                continue
-            if 0.0 < lv < 1.0:
-                out.append((lv, c))
-    return sorted(out)
 
 
 def _severity(kind: str, score: float) -> str:
@@ -117,7 +104,7 @@ def anomalies(
         elif len(models) > 1:
             invalid(f"the forecast holds several models {models}: choose one with model=", field="model")
         model_name = model if model is not None else (models[0] if models else None)
-    levels = _quantile_levels(f)
+    levels = list(quantile_columns(f).items())
     if len(levels) < 2:
         invalid("the forecast needs at least two quantile columns (e.g. p5 and p95)", field="quantiles")
     lo_level, lo_col = levels[0]

@@ -16,25 +16,12 @@ import pandas as pd
 
 from . import _core
 from ._errors import invalid
+from ._frame import quantile_columns
 
 __all__ = ["recommend", "simulate", "QuantilePolicy", "SafetyStockPolicy"]
 
 _FLOAT_PARAMS = ("price", "cost", "salvage", "on_hand", "order_multiple", "min_order")
 _INT_PARAMS = ("shelf_life", "lead_time", "review_period")
-
-
-def _quantile_columns(fcst: pd.DataFrame) -> tuple[list[float], list[str]]:
-    found = []
-    for c in fcst.columns:
-        if isinstance(c, str) and c.startswith("p") and c != "p":
-            try:
-                level = float(c[1:]) / 100.0
-            except ValueError:
-                continue
-            if 0.0 < level < 1.0:
-                found.append((level, c))
-    found.sort()
-    return [lv for lv, _ in found], [c for _, c in found]
 
 
 def _per_series(
@@ -160,7 +147,8 @@ def recommend(
             frame = frame[frame["model"] == model]
         elif len(models) > 1:
             invalid(f"the forecast holds several models {list(models)}: choose one with model=", field="model")
-    levels, cols = _quantile_columns(frame)
+    found = quantile_columns(frame)
+    levels, cols = list(found), list(found.values())
     if not levels:
         invalid("the forecast has no quantile columns (p10, p50, …): predict with quantiles=", field="quantiles")
     frame = frame.sort_values([id_col, time_col], kind="stable")

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import numbers
 import os
-import re
 from typing import Any, Callable, Literal, Mapping, Sequence, TypeVar
 
 import numpy as np
@@ -38,7 +37,7 @@ import pandas as pd
 
 from . import _core
 from ._errors import invalid
-from ._frame import quantile_column, to_pandas
+from ._frame import quantile_column, quantile_columns, to_pandas
 
 __all__ = [
     "mae",
@@ -56,7 +55,6 @@ __all__ = [
     "wspl",
 ]
 
-_QUANTILE_COLUMN = re.compile(r"^p(\d+(?:\.\d+)?)$")
 
 # Argument descriptions shared by the metrics' docstrings (``@common`` etc. in the text).
 _ARG_DOCS = {
@@ -239,18 +237,6 @@ def _by_series(values: Any, ids: np.ndarray, name: str, id_col: str) -> np.ndarr
             f"{name} must be a number (got {raw.iloc[r]!r})", series=ids[r], field=name
         )
     return np.ascontiguousarray(out)
-
-
-def _quantile_columns(frame: pd.DataFrame) -> dict[float, str]:
-    """The frame's quantile columns (``p10``, ``p2.5``…) by level, in increasing order."""
-    found: dict[float, str] = {}
-    for col in frame.columns:
-        match = _QUANTILE_COLUMN.match(str(col))
-        if match:
-            q = float(match.group(1)) / 100.0
-            if 0.0 < q < 1.0 and quantile_column(q) == col:
-                found[q] = str(col)
-    return dict(sorted(found.items()))
 
 
 def _level_name(level: float) -> str:
@@ -458,7 +444,7 @@ class _Evaluation:
     def quantiles(self, quantiles: Sequence[float] | float | None) -> dict[float, str]:
         """Levels -> quantile columns: the given levels (each column must exist) or all of them."""
         if quantiles is None:
-            available = _quantile_columns(self.frame)
+            available = quantile_columns(self.frame)
             if not available:
                 invalid(
                     "the frame has no quantile columns (p10, p50, …): forecast with "
@@ -496,7 +482,7 @@ class _Evaluation:
     def intervals(self, level: Any) -> list[tuple[str, str, str, float]]:
         """``(name, lower column, upper column, alpha)`` of each interval level (percent)."""
         if level is None:
-            available = _quantile_columns(self.frame)
+            available = quantile_columns(self.frame)
             names = set(available.values())
             levels: list[Any] = sorted(
                 round(100.0 * (1.0 - 2.0 * q), 10)
