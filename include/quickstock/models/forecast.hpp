@@ -35,6 +35,16 @@ struct SeriesForecast {
   Eigen::MatrixXd quantiles;  ///< h × number of quantile levels, columns in request order
 };
 
+/// An exact additive split of one series' forecast mean into named components: `level`,
+/// `trend`, `season` (or `season_<period>`), one per covariate, and so on (see `qs.explain`).
+/// A fitted type that can explain itself provides `Contributions contributions(const
+/// ForecastOptions&) const` (or, for a model that uses covariates, `Contributions
+/// contributions(const ForecastOptions&, const Eigen::Ref<const RowMatrixXd>& x_future) const`).
+struct Contributions {
+  std::vector<std::string> components;  ///< component names, in a stable order
+  Eigen::MatrixXd values;               ///< h × components; row `j` sums to the mean at step `j`
+};
+
 /// A panel's forecast from one model. Step `j` (0-based) of series `i` is at grid ordinal
 /// `first[i] + j`, i.e. at timestamp `freq.timestamp(first[i] + j)`.
 struct PanelForecast {
