@@ -234,10 +234,16 @@ def _factorize_ids(col: pd.Series, id_col: str) -> tuple[np.ndarray, np.ndarray]
     missing = col.isna().to_numpy()
     if missing.any():
         invalid(f"{id_col} is missing", row=_first_bad_row(missing), field=id_col)
+    # Long frames come grouped by series: factorize the first value of each run of equal ids
+    # and repeat its code, instead of hashing every row (same codes, ~2x faster on millions of
+    # rows; an id in several runs still gets one code).
+    heads = np.flatnonzero(col.ne(col.shift()).to_numpy(dtype=bool, na_value=True))
+    lengths = np.diff(np.append(heads, len(col)))
     try:
-        codes, uniques = pd.factorize(col, sort=True)
+        codes, uniques = pd.factorize(col.iloc[heads], sort=True)
     except TypeError:  # values of mixed types that cannot be ordered
-        codes, uniques = pd.factorize(col, sort=False)
+        codes, uniques = pd.factorize(col.iloc[heads], sort=False)
+    codes = np.repeat(codes, lengths)
     uniques = np.asarray(uniques, dtype=object)
     text = pd.Series([str(v) for v in uniques])
     clash = text.duplicated(keep=False).to_numpy()
@@ -265,14 +271,32 @@ def _numeric_target(col: pd.Series, ids: np.ndarray, codes: np.ndarray, target_c
     return col.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
+def _series_order(codes: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+    """(the stable order grouping rows by series, or None when the frame is already grouped in
+    code order, as most are; the first row of each series)."""
+    grouped = len(codes) < 2 or bool(np.all(codes[1:] >= codes[:-1]))
+    order = None if grouped else np.argsort(codes, kind="stable")
+    sorted_codes = codes if order is None else codes[order]
+    starts = np.append(0, np.flatnonzero(sorted_codes[1:] != sorted_codes[:-1]) + 1)
+    return order, (starts if order is None else order[starts])
+
+
 def _classify_extra(
-    df: pd.DataFrame, extra: list[str], codes: np.ndarray, ids: np.ndarray
+    df: pd.DataFrame,
+    extra: list[str],
+    codes: np.ndarray,
+    ids: np.ndarray,
+    order: np.ndarray | None,
 ) -> tuple[list[str], list[str]]:
     """Split extra columns into series attributes (constant within every series) and numeric
-    covariates; a varying non-numeric column is an error naming it."""
+    covariates; a varying non-numeric column is an error naming it. ``order`` groups the rows
+    by series (None: they already are)."""
     attributes: list[str] = []
     covariates: list[str] = []
-    order = np.argsort(codes, kind="stable")
+    if not extra:
+        return attributes, covariates
+    if order is None:
+        order = np.arange(len(codes))
     sorted_codes = codes[order]
     same_series = sorted_codes[1:] == sorted_codes[:-1]
     for name in extra:
@@ -338,14 +362,14 @@ def prepare(
     ds = codec.encode(frame[time_col], ids, codes, time_col)
     y = _numeric_target(frame[target_col], ids, codes, target_col)
     extra = [c for c in frame.columns if c not in (id_col, time_col, target_col)]
-    attributes, covariates = _classify_extra(frame, extra, codes, ids)
+    order, first_rows = _series_order(codes)
+    attributes, covariates = _classify_extra(frame, extra, codes, ids, order)
     x = None
     if covariates:
         x = np.ascontiguousarray(frame[covariates].to_numpy(dtype=np.float64, na_value=np.nan))
     panel = _core.Panel.from_long(
         codes, ids_str, ds, y, x, [str(c) for c in covariates], core_freq, allow_negative
     )
-    first_rows = np.unique(codes, return_index=True)[1]
     attrs = frame[attributes].iloc[first_rows].reset_index(drop=True)
     return PreparedFrame(panel, ids, attrs, covariates, codec, id_col, time_col, target_col)
 
