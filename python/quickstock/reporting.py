@@ -193,7 +193,8 @@ def _nodes(
         keys[c] = [None if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v)
                    for v in first[c].to_numpy(dtype=object)]
     frame = frame[["unique_id", time_col, target_col]].copy()
-    frame["unique_id"] = frame["unique_id"].map(lambda u: rename.get(u, u))
+    codes, uniques = pd.factorize(frame["unique_id"])
+    frame["unique_id"] = np.asarray([rename.get(u, u) for u in uniques], dtype=object)[codes]
     level_names = []
     for g in spec:
         g = [c for c in g if c != _SERIES_COL]
@@ -369,7 +370,6 @@ def _page_data(
     f = fcst.sort_values(["unique_id", "model", "ds"], kind="stable")
     # The global date axis: every timestamp drawn, sorted.
     axis = pd.DatetimeIndex(sorted(set(hist_tail["ds"]) | set(f["ds"])))
-    pos = {t: i for i, t in enumerate(axis)}
     recent = nodes.groupby("unique_id", sort=False).tail(max(h, 1)).groupby("unique_id")["y"].sum()
     expected = f[f["model"] == primary].groupby("unique_id")["mean"].sum()
     centre = "p50" if "p50" in qcols else "mean"
@@ -377,8 +377,31 @@ def _page_data(
     rank = keys.assign(volume=keys["unique_id"].map(recent).fillna(0.0).to_numpy())
     rank = rank.sort_values(["level", "volume"], ascending=[True, False], kind="stable")
     charted = set(rank["unique_id"].iloc[:max_charts])
-    hist_groups = dict(tuple(hist_tail.groupby("unique_id", sort=False)))
-    f_groups = dict(tuple(f.groupby(["unique_id", "model"], sort=False)))
+    # Plain arrays and row ranges per series (and per series × model): no pandas per node.
+    h_uid = hist_tail["unique_id"].to_numpy()
+    h_t = axis.get_indexer(pd.DatetimeIndex(hist_tail["ds"]))
+    h_y = hist_tail["y"].to_numpy(dtype=float)
+    f_uid, f_model = f["unique_id"].to_numpy(), f["model"].to_numpy()
+    f_t = axis.get_indexer(pd.DatetimeIndex(f["ds"]))
+    f_q = f[qcols].to_numpy(dtype=float)
+    f_mean = f["mean"].to_numpy(dtype=float)
+    f_centre = f[centre].to_numpy(dtype=float)
+
+    def ranges(*arrays: np.ndarray) -> dict[Any, tuple[int, int]]:
+        n = len(arrays[0])
+        if n == 0:
+            return {}
+        change = np.zeros(n, dtype=bool)
+        change[0] = True
+        for a in arrays:
+            change[1:] |= a[1:] != a[:-1]
+        starts = np.flatnonzero(change)
+        ends = np.append(starts[1:], n)
+        keys_ = zip(*(a[starts] for a in arrays)) if len(arrays) > 1 else arrays[0][starts]
+        return {k: (int(b), int(e)) for k, b, e in zip(keys_, starts, ends)}
+
+    hist_rows = ranges(h_uid)
+    f_rows = ranges(f_uid, f_model)
     alert_count = alerts.groupby("unique_id").size() if len(alerts) else pd.Series(dtype=int)
     key_values = [[None if pd.isna(v) else str(v) for v in row] for row in
                   (keys[cols].to_numpy(dtype=object).tolist() if cols else [[] for _ in range(len(keys))])]
@@ -390,29 +413,28 @@ def _page_data(
             "k": key_values[i],
             "lv": int(row.level),
             "b": bool(row.bottom),
-            "e": float(np.round(expected.get(uid, float("nan")), 3)) if uid in expected.index else None,
+            "e": float(np.round(expected[uid], 3)) if uid in expected.index else None,
             "r": float(np.round(recent.get(uid, 0.0), 3)),
             "a": int(alert_count.get(uid, 0)),
         }
-        p = f_groups.get((uid, primary))
-        if p is not None and len(p):
-            node["d1"] = _round(p[qcols].iloc[0].to_numpy())
+        p = f_rows.get((uid, primary))
+        if p is not None:
+            node["d1"] = _round(f_q[p[0]])
         if uid in charted:
-            hg = hist_groups.get(uid)
             chart: dict[str, Any] = {}
-            if hg is not None and len(hg):
-                chart["ht"] = [pos[t] for t in hg["ds"]]
-                chart["hy"] = _round(hg["y"].to_numpy())
-            if p is not None and len(p):
-                chart["ft"] = [pos[t] for t in p["ds"]]
-                chart["q"] = {c: _round(p[c].to_numpy()) for c in qcols}
-                chart["m"] = _round(p["mean"].to_numpy())
+            hr = hist_rows.get(uid)
+            if hr is not None:
+                chart["ht"] = h_t[hr[0]:hr[1]].tolist()
+                chart["hy"] = _round(h_y[hr[0]:hr[1]])
+            if p is not None:
+                chart["ft"] = f_t[p[0]:p[1]].tolist()
+                chart["q"] = {c: _round(f_q[p[0]:p[1], j]) for j, c in enumerate(qcols)}
+                chart["m"] = _round(f_mean[p[0]:p[1]])
                 chart["o"] = {}
                 for a in aliases:
-                    if a != primary:
-                        g = f_groups.get((uid, a))
-                        if g is not None:
-                            chart["o"][a] = _round(g[centre].to_numpy())
+                    g = f_rows.get((uid, a))
+                    if a != primary and g is not None:
+                        chart["o"][a] = _round(f_centre[g[0]:g[1]])
             node["c"] = chart
         series.append(node)
     for s in series:  # contiguous index ranges compress to [start, count]
