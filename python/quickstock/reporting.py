@@ -274,6 +274,9 @@ def build_report(
         invalid(f"holdout must be an integer >= 0 (got {holdout!r})", field="holdout")
     frame = frame.copy()
     frame[id_col] = frame[id_col].astype(str)
+    if pd.api.types.is_numeric_dtype(frame[time_col]) and not pd.api.types.is_bool_dtype(frame[time_col]):
+        invalid(f"the report needs timestamps in {time_col!r} (got numbers); use qs.Forecaster for an "
+                "integer time index", field=time_col)
     if not pd.api.types.is_datetime64_any_dtype(frame[time_col]):
         parsed = pd.to_datetime(frame[time_col], errors="coerce")
         bad = parsed.isna().to_numpy()

@@ -225,6 +225,10 @@ def test_bad_input_names_the_field(tmp_path, rng):
         qs.report(mixed, out)
     with pytest.raises(qs.QuickstockError, match='field "h"'):
         qs.report(df, out, h=0)
+    with pytest.raises(qs.QuickstockError, match='field "h"'):
+        qs.report(df, out, h=2, lead_time=2)  # the order window does not fit in the horizon
+    with pytest.raises(qs.QuickstockError, match='field "ds"'):
+        qs.report(df.assign(ds=range(len(df))), out)
     with pytest.raises(qs.QuickstockError, match='field "max_charts"'):
         qs.report(df, out, max_charts=-1)
 
@@ -255,3 +259,11 @@ def test_cli_report(tmp_path, rng, capsys):
         main(["report", "--help"])
     assert exc.value.code == 0
     assert "--max-charts" in capsys.readouterr().out
+
+
+def test_one_quantile_gives_no_bands_and_no_alerts(tmp_path, rng):
+    df = make_panel(rng, n_series=3, attributes=True)
+    r = qs.report(df, str(tmp_path / "r.html"), h=5, quantiles=[0.5])
+    assert r["data"]["quantiles"] == ["p50"] and len(r["alerts"]) == 0
+    assert len(r["orders"]) == 3 and np.isnan(r["scores"]["coverage"]).all()
+    assert "No alerts." in (tmp_path / "r.html").read_text(encoding="utf-8")
