@@ -158,6 +158,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         id_col=args.id_col,
         time_col=args.time_col,
         target_col=args.target_col,
+        verbose=False if args.quiet else None,
     )
     data = result["data"]
     n_bottom = sum(1 for s in data["series"] if s["b"])
@@ -335,6 +336,7 @@ def make_parser() -> argparse.ArgumentParser:
     r.add_argument("--time-col", default="ds")
     r.add_argument("--target-col", default="y")
     r.add_argument("--n-jobs", type=int, default=-1, help="threads (-1: all cores)")
+    r.add_argument("--quiet", action="store_true", help="no progress bar (shown only in a terminal)")
     r.set_defaults(func=_cmd_report)
 
     sm = sub.add_parser(

@@ -50,6 +50,37 @@ _ORDER_GRID = (0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.
 _SERIES_COL = "__qs_series__"
 
 
+class _Progress:
+    """Stage progress on stderr with tqdm: on in a terminal or a Jupyter kernel when ``verbose``
+    is None, always when True, never when False (or when tqdm is not installed). Output goes to
+    stderr only, so the report's bytes never depend on it."""
+
+    def __init__(self, verbose: bool | None, stages: int) -> None:
+        self.bar = None
+        if verbose is None:
+            import sys
+
+            shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+            verbose = bool(getattr(sys.stderr, "isatty", lambda: False)()) or (
+                shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+            )
+        if verbose:
+            try:
+                from tqdm import tqdm
+            except ImportError:  # pragma: no cover - tqdm is optional
+                return
+            self.bar = tqdm(total=stages, desc="quickstock report", unit="step", leave=False)
+
+    def step(self, name: str) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(name, refresh=False)
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def _default_models(m: int) -> list[_models.Model]:
     return [_models.SeasonalNaive(season_length=m)] if m > 1 else [_models.Naive()]
 
@@ -243,6 +274,7 @@ def build_report(
     id_col: str = "unique_id",
     time_col: str = "ds",
     target_col: str = "y",
+    verbose: bool | None = False,
 ) -> dict[str, Any]:
     """Everything the report shows, as plain data (see :func:`report` for the arguments).
 
@@ -251,10 +283,8 @@ def build_report(
         models), ``holdout`` (cross-validation frame), ``scores``, ``alerts``, ``orders`` and
         ``keys`` (the hierarchy nodes).
     """
-    from .alerts import anomalies
     from .cli import infer_freq
     from .forecaster import Forecaster
-    from .inventory import recommend
 
     frame = to_pandas(df, "df")
     for col in (id_col, time_col, target_col):
@@ -305,11 +335,33 @@ def build_report(
 
     # Validate the input series as given (errors name the input's own rows) before aggregating.
     Forecaster(model_list, freq=freq, n_jobs=n_jobs)._prepare(frame[[id_col, time_col, target_col]])
+    progress = _Progress(verbose, 5)
+    try:
+        return _build(frame, progress, int(h), levels, model_list, freq, m, int(holdout), geo, prod,
+                      dict(price=price, cost=cost, salvage=salvage, shelf_life=shelf_life,
+                           lead_time=lead_time, review_period=review_period, on_hand=on_hand),
+                      history, max_charts, n_jobs, title, id_col, time_col, target_col)
+    finally:
+        progress.close()
+
+
+def _build(
+    frame: pd.DataFrame, progress: _Progress, h: int, levels: list[float], model_list: list[Any],
+    freq: Any, m: int, holdout: int, geo: list[str], prod: list[str], economics: dict[str, Any],
+    history: int, max_charts: int, n_jobs: int, title: str | None, id_col: str, time_col: str,
+    target_col: str,
+) -> dict[str, Any]:
+    from .alerts import anomalies
+    from .forecaster import Forecaster
+    from .inventory import recommend
+
     nodes, keys, level_names = _nodes(frame, geo, prod, id_col, time_col, target_col)
+    progress.step("aggregated")
     nodes = nodes.rename(columns={time_col: "ds", target_col: "y"})
     fc = Forecaster(model_list, freq=freq, n_jobs=n_jobs)
     order_levels = sorted(set(levels) | set(_ORDER_GRID))
     fcst = fc.forecast(nodes, h=int(h), quantiles=order_levels)
+    progress.step("forecast")
     aliases = [mm.alias for mm in model_list]
 
     # Holdout: the last `holdout` periods of every node long enough for it.
@@ -326,6 +378,7 @@ def build_report(
                 sub, h=int(holdout), n_windows=1, quantiles=levels)
             bottom = set(keys.loc[keys["bottom"], "unique_id"])
             scores = _holdout_scores(cv[cv["unique_id"].isin(bottom)], levels)
+    progress.step("holdout")
     primary = aliases[0]
     if len(scores) and len(aliases) > 1:
         primary = str(scores.sort_values("pinball", kind="stable")["model"].iloc[0])
@@ -339,12 +392,9 @@ def build_report(
 
     bottom_ids = keys.loc[keys["bottom"], "unique_id"].to_numpy()
     bottom_fcst = fcst[(fcst["model"] == primary) & fcst["unique_id"].isin(set(bottom_ids))]
-    econ = _economics(
-        dict(price=price, cost=cost, salvage=salvage, shelf_life=shelf_life, lead_time=lead_time,
-             review_period=review_period, on_hand=on_hand),
-        frame, id_col, np.sort(bottom_ids),
-    )
+    econ = _economics(economics, frame, id_col, np.sort(bottom_ids))
     orders = recommend(bottom_fcst, model=primary, order_multiple=1.0, n_jobs=n_jobs, **econ)
+    progress.step("alerts and orders")
 
     data = _page_data(nodes, fcst, keys, level_names, geo, prod, levels, aliases, primary, alerts,
                       orders, scores, history, max_charts, int(h), int(holdout), skipped, freq, m)
@@ -354,6 +404,7 @@ def build_report(
     data["economics"] = {
         k: (float(v) if isinstance(v, numbers.Real) else "per series") for k, v in econ.items()
     }
+    progress.step("page")
     return dict(data=data, forecast=fcst, holdout=cv, scores=scores, alerts=alerts, orders=orders,
                 keys=keys)
 
@@ -897,6 +948,7 @@ def report(
     id_col: str = "unique_id",
     time_col: str = "ds",
     target_col: str = "y",
+    verbose: bool | None = None,
 ) -> dict[str, Any]:
     """Write one self-contained HTML report of forecasts, drill-down, alerts and orders.
 
@@ -931,6 +983,8 @@ def report(
         n_jobs: threads (-1: all cores).
         title: page title.
         id_col, time_col, target_col: column names.
+        verbose: a tqdm progress bar of the stages on stderr; None (default): only in a
+            terminal or a Jupyter notebook; False: silent. The file does not depend on it.
 
     Returns:
         The report's contents as data (see :func:`build_report`): ``forecast``, ``holdout``,
@@ -946,7 +1000,7 @@ def report(
         holdout=holdout, geography=geography, product=product, price=price, cost=cost,
         salvage=salvage, shelf_life=shelf_life, lead_time=lead_time, review_period=review_period,
         on_hand=on_hand, history=history, max_charts=max_charts, n_jobs=n_jobs, title=title,
-        id_col=id_col, time_col=time_col, target_col=target_col,
+        id_col=id_col, time_col=time_col, target_col=target_col, verbose=verbose,
     )
     text = _render(result)
     try:

@@ -267,3 +267,15 @@ def test_one_quantile_gives_no_bands_and_no_alerts(tmp_path, rng):
     assert r["data"]["quantiles"] == ["p50"] and len(r["alerts"]) == 0
     assert len(r["orders"]) == 3 and np.isnan(r["scores"]["coverage"]).all()
     assert "No alerts." in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_progress_goes_to_stderr_and_does_not_change_the_file(tmp_path, rng, capsys):
+    pytest.importorskip("tqdm", reason="tqdm is not installed (scripts/setup.sh installs it)")
+    df = make_panel(rng, n_series=3, attributes=True)
+    a, b = tmp_path / "a.html", tmp_path / "b.html"
+    qs.report(df, str(a), h=4, verbose=True)
+    err = capsys.readouterr().err
+    assert "quickstock report" in err and "5/5" in err
+    qs.report(df, str(b), h=4, verbose=False)
+    assert capsys.readouterr().err == ""
+    assert a.read_bytes() == b.read_bytes()
