@@ -93,16 +93,15 @@ def _round(values: np.ndarray, digits: int = 3) -> list[float]:
 
 
 def _fmt(v: float) -> str:
-    if not np.isfinite(v):
+    """A number as the page's script writes it (3 significant-ish digits, halves rounded up)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if v is None or not np.isfinite(v):
         return "–"
     a = abs(v)
-    if a >= 1000:
-        return f"{v:,.0f}"
-    if a >= 100:
-        return f"{v:.0f}"
-    if a >= 10:
-        return f"{v:.1f}"
-    return f"{v:.2f}"
+    places = 0 if a >= 100 else (1 if a >= 10 else 2)
+    d = Decimal(repr(float(v))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{d:,}" if a >= 1000 else f"{d}"
 
 
 def _economics(
@@ -832,7 +831,9 @@ def _render(result: dict[str, Any]) -> str:
                'qs.reconcile for coherent forecasts). Click a row to drill down.</p></section></div>')
     # Series, forecasts and orders.
     econ = data["economics"]
-    cr_text = ", ".join(f"{k} {v if isinstance(v, str) else _fmt(v)}" for k, v in econ.items())
+    cr_text = ", ".join(
+        f"{k} {v if isinstance(v, str) else (f'{v:g}')}" for k, v in econ.items()
+    )
     qcols = data["quantiles"]
     out.append(f'<section><h2>Forecasts and suggested orders <span id="series-count" class="muted"></span></h2>'
                f'<p class="note">Orders from qs.inventory.recommend on the {esc(data["primary"])} forecast '
