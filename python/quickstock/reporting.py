@@ -663,10 +663,11 @@ _JS = r"""
   function options(c) {
     var j = cols.indexOf(c), vals = {};
     var chain = D.geo.indexOf(c) >= 0 ? D.geo : D.product;
-    var above = chain.slice(0, chain.indexOf(c));
+    var below = chain.slice(chain.indexOf(c)); // c and its finer levels do not restrict c's values
+    var fixed = cols.filter(function (d) { return sel[d] && below.indexOf(d) < 0; });
     S.forEach(function (s) {
       if (!s.b || s.k[j] === null) return;
-      for (var a = 0; a < above.length; a++) { var v = sel[above[a]]; if (v && s.k[cols.indexOf(above[a])] !== v) return; }
+      for (var a = 0; a < fixed.length; a++) { if (s.k[cols.indexOf(fixed[a])] !== sel[fixed[a]]) return; }
       vals[s.k[j]] = 1;
     });
     return Object.keys(vals).sort();

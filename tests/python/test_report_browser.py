@@ -148,6 +148,10 @@ def test_drill_down_changes_chart_and_tables(browser, sample_page, sample):
     assert _centre(browser) != west_path
     assert all(tr.text.split()[1].startswith(store) for tr in _visible_rows(browser, "alerts-table"))
 
+    # The SKU list offers only the SKUs this store sells.
+    skus = [o.get_attribute("value") for o in Select(browser.find_element("id", "sel-sku")).options][1:]
+    assert sorted(skus) == sorted(sample[sample.store_id == store].sku.unique())
+
     # Category by the breakdown, then a series by clicking its table row.
     browser.find_element("css selector", 'table.breakdown[data-column="category"] tr[data-value="dairy"]').click()
     rows = _visible_rows(browser, "series-table")
