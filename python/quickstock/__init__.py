@@ -38,6 +38,7 @@ from .pipeline import (
     WeatherFeatures,
 )
 from .evaluation import evaluate
+from .reporting import report
 from .forecaster import DEFAULT_QUANTILES, Forecaster
 from .scenario import Change, what_if
 from .hierarchy import Hierarchy, aggregate, reconcile
@@ -102,6 +103,7 @@ __all__ = [
     "features",
     "metrics",
     "evaluate",
+    "report",
     "plotting",
     "festivals",
     "inventory",

@@ -1,4 +1,4 @@
-"""The ``quickstock`` command line: ``quickstock demo`` and ``quickstock forecast``."""
+"""The ``quickstock`` command line: ``demo``, ``forecast``, ``report`` and ``sagemaker``."""
 
 from __future__ import annotations
 
@@ -117,6 +117,55 @@ def _cmd_forecast(args: argparse.Namespace) -> int:
     print(
         f"quickstock: {out[args.id_col].nunique()} series × {args.horizon} periods "
         f"(freq {freq}) × {len(fc.models)} model(s) → {args.output} ({len(out)} rows)"
+    )
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from ._errors import invalid
+    from .reporting import report
+
+    if not args.output.lower().endswith((".html", ".htm")):
+        invalid(f"--output must name an .html file (got {args.output!r})", field="output")
+    if args.season_length is not None and args.season_length < 1:
+        invalid(f"--season-length must be >= 1 (got {args.season_length})", field="season_length")
+    df = read_table(args.input)
+    freq = args.freq or infer_freq(df, args.id_col, args.time_col)
+    m = args.season_length if args.season_length is not None else default_season_length(parse_freq(freq))
+    names = args.models or ("SeasonalNaive" if m > 1 else "Naive")
+    result = report(
+        df,
+        args.output,
+        h=args.horizon,
+        quantiles=_parse_quantiles(args.quantiles),
+        models=build_models(names, m, args.window_size),
+        freq=freq,
+        season_length=m,
+        holdout=args.holdout,
+        geography=args.geography,
+        product=args.product,
+        price=args.price,
+        cost=args.cost,
+        salvage=args.salvage,
+        shelf_life=args.shelf_life,
+        lead_time=args.lead_time,
+        review_period=args.review_period,
+        on_hand=args.on_hand,
+        history=args.history,
+        max_charts=args.max_charts,
+        n_jobs=args.n_jobs,
+        title=args.title,
+        id_col=args.id_col,
+        time_col=args.time_col,
+        target_col=args.target_col,
+        verbose=False if args.quiet else None,
+    )
+    data = result["data"]
+    n_bottom = sum(1 for s in data["series"] if s["b"])
+    print(
+        f"quickstock: report of {n_bottom} series and {len(data['series']) - n_bottom} aggregates × "
+        f"{args.horizon} periods (freq {freq}, model {data['primary']}), {len(result['alerts'])} alerts "
+        f"→ {args.output}"
     )
     return 0
 
@@ -243,6 +292,52 @@ def make_parser() -> argparse.ArgumentParser:
     f.add_argument("--target-col", default="y")
     f.add_argument("--n-jobs", type=int, default=-1, help="threads (-1: all cores)")
     f.set_defaults(func=_cmd_forecast)
+
+    r = sub.add_parser(
+        "report",
+        help="write one self-contained HTML report: fan charts, drill-down, alerts, orders",
+        description="Read a long table (CSV, Parquet or Excel) with unique_id, ds, y and optional "
+        "hierarchy columns (city, zone, pincode, store_id; category, sku), forecast every series and "
+        "every aggregate, backtest on a holdout, and write one HTML file with fan charts, a drill-down "
+        "by the hierarchy, alerts (qs.anomalies) and suggested orders (qs.inventory.recommend). The "
+        "file loads nothing from the network. See docs/report.md.",
+    )
+    r.add_argument("--input", required=True, help="input file (.csv, .csv.gz, .parquet, .xlsx)")
+    r.add_argument("--output", required=True, help="the HTML file to write (.html)")
+    r.add_argument("--horizon", type=int, default=14, help="periods to forecast (default 14)")
+    r.add_argument("--quantiles", default="0.1,0.5,0.9", help="levels (default 0.1,0.5,0.9)")
+    r.add_argument("--freq", help="pandas alias (D, h, W-SUN, MS…); inferred when omitted")
+    r.add_argument(
+        "--models",
+        help=f"comma-separated model names ({', '.join(_BY_NAME)}); default SeasonalNaive "
+        "(Naive when the frequency has no season); with several, the best on the holdout is charted",
+    )
+    r.add_argument("--season-length", type=int, help="season length (default from freq: D→7, h→24…)")
+    r.add_argument("--window-size", type=int, default=4, help="window of the window averages")
+    r.add_argument("--holdout", type=int, help="periods held out for alerts and scores "
+                   "(default min(horizon, 28); 0: none)")
+    r.add_argument("--geography", help="geographic hierarchy columns, coarse to fine "
+                   "(default those of city,zone,pincode,store_id present)")
+    r.add_argument("--product", help="product hierarchy columns (default those of category,sku present)")
+    for name, text in (
+        ("price", "unit price (default: the price column, else 1)"),
+        ("cost", "unit cost (default: the cost column, else 0.7 × price)"),
+        ("salvage", "value of an unsold unit (default: the salvage column, else 0)"),
+        ("shelf-life", "periods a unit can be sold (default: the shelf_life column, else 1)"),
+        ("lead-time", "periods until an order arrives (default: the lead_time column, else 0)"),
+        ("review-period", "periods between orders (default: the review_period column, else 1)"),
+        ("on-hand", "units in stock now (default: the on_hand column, else 0)"),
+    ):
+        r.add_argument(f"--{name}", metavar="NUMBER|COLUMN", help=text + "; a column's last value per series")
+    r.add_argument("--history", type=int, default=56, help="periods of history drawn (default 56)")
+    r.add_argument("--max-charts", type=int, default=1000, help="series with a chart at most (default 1000)")
+    r.add_argument("--title", help="page title")
+    r.add_argument("--id-col", default="unique_id")
+    r.add_argument("--time-col", default="ds")
+    r.add_argument("--target-col", default="y")
+    r.add_argument("--n-jobs", type=int, default=-1, help="threads (-1: all cores)")
+    r.add_argument("--quiet", action="store_true", help="no progress bar (shown only in a terminal)")
+    r.set_defaults(func=_cmd_report)
 
     sm = sub.add_parser(
         "sagemaker",
