@@ -39,6 +39,7 @@ from .pipeline import (
 )
 from .evaluation import evaluate
 from .forecaster import DEFAULT_QUANTILES, Forecaster
+from .io import read_csv
 from .scenario import Change, what_if
 from .hierarchy import Hierarchy, aggregate, reconcile
 from .models import (
@@ -73,6 +74,7 @@ __all__ = [
     "QuickstockError",
     "InvalidInputError",
     "Forecaster",
+    "read_csv",
     "DEFAULT_QUANTILES",
     "Model",
     "Naive",
