@@ -15,25 +15,6 @@ namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-/// A cell as text for messages: quoted, at most 40 bytes, control bytes escaped.
-std::string show(std::string_view s) {
-  std::string out = "'";
-  const std::size_t n = std::min<std::size_t>(s.size(), 40);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == 0x7f) {
-      static const char* hex = "0123456789abcdef";
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (s.size() > n) out += "...";
-  return out + "'";
-}
-
 /// Offset of the first byte that breaks UTF-8 in `s`, or npos.
 std::size_t utf8_error(std::string_view s) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -69,6 +50,28 @@ std::size_t utf8_error(std::string_view s) noexcept {
     i += len + 1;
   }
   return npos;
+}
+
+/// A cell as text for messages: quoted, at most 40 bytes (cut at a character boundary),
+/// control bytes and bytes that are not valid UTF-8 escaped, so the message is always UTF-8.
+std::string show(std::string_view s) {
+  std::size_t n = std::min<std::size_t>(s.size(), 40);
+  while (n < s.size() && n > 0 && (static_cast<unsigned char>(s[n]) & 0xc0) == 0x80) --n;
+  const bool valid = utf8_error(s.substr(0, n)) == npos;
+  std::string out = "'";
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7f || (c >= 0x80 && !valid)) {
+      static const char* hex = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (s.size() > n) out += "...";
+  return out + "'";
 }
 
 std::string_view trim(std::string_view s) noexcept {
