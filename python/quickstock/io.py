@@ -114,8 +114,7 @@ def read_csv(
         sep = "\t" if str(path).lower().endswith(".tsv") else ","
     raw = _core.read_csv(str(path), id_col, time_col, target_col, sep, allow_negative)
     columns: dict[str, Any] = {}
-    ids = np.asarray(raw["ids"], dtype=object)
-    columns[id_col] = pd.Series(ids[raw["codes"]], dtype=str)
+    columns[id_col] = pd.Series(pd.array(raw["ids"], dtype=str).take(raw["codes"]))
     ds = pd.Series(raw["ds"].view("datetime64[ns]"))
     offset = raw["utc_offset_minutes"]
     if offset is not None:
@@ -128,8 +127,8 @@ def read_csv(
         elif col["kind"] == "real":
             columns[col["name"]] = pd.Series(col["values"])
         else:
-            levels = np.asarray(col["levels"] + [None], dtype=object)
-            columns[col["name"]] = pd.Series(levels[col["codes"]], dtype=str)
+            levels = pd.array(col["levels"], dtype=str)
+            columns[col["name"]] = pd.Series(levels.take(col["codes"], allow_fill=True))
     return pd.DataFrame({name: columns[name] for name in raw["header"]})
 
 

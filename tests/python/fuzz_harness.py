@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 import quickstock as qs
+from quickstock._frame import quantile_columns
 
 _TMP = tempfile.mkdtemp(prefix="qs-atheris-")
 _MODELS = [
@@ -55,7 +56,7 @@ _SAVED: dict[str, bytes] | None = None
 
 
 def _check_forecast(out: pd.DataFrame) -> None:
-    qcols = [c for c in out.columns if isinstance(c, str) and c.startswith("p")]
+    qcols = list(quantile_columns(out).values())  # not "price", an attribute
     values = out[["mean", *qcols]].to_numpy(dtype=float)
     if not np.isfinite(values).all():
         raise AssertionError(f"non-finite forecast:\n{out}")
