@@ -73,6 +73,15 @@ def read_table(path: str, **kwargs: Any) -> pd.DataFrame:
         invalid(f"cannot read {path!r}: {exc}", field="path")
 
 
+def _text_column(levels: list[str], codes: np.ndarray) -> pd.Series:
+    """Text values from distinct ``levels`` and a code per row (-1: missing), typed as
+    ``pandas.read_csv`` types text (``str`` on pandas 3, ``object`` before)."""
+    if int(pd.__version__.split(".")[0]) >= 3:
+        return pd.Series(pd.array(levels, dtype=str).take(codes, allow_fill=True))
+    values = np.asarray(levels + [np.nan], dtype=object)
+    return pd.Series(values[codes])  # code -1 picks the trailing NaN
+
+
 def read_csv(
     path: str,
     id_col: str = "unique_id",
@@ -114,7 +123,7 @@ def read_csv(
         sep = "\t" if str(path).lower().endswith(".tsv") else ","
     raw = _core.read_csv(str(path), id_col, time_col, target_col, sep, allow_negative)
     columns: dict[str, Any] = {}
-    columns[id_col] = pd.Series(pd.array(raw["ids"], dtype=str).take(raw["codes"]))
+    columns[id_col] = _text_column(raw["ids"], raw["codes"])
     ds = pd.Series(raw["ds"].view("datetime64[ns]"))
     offset = raw["utc_offset_minutes"]
     if offset is not None:
@@ -127,8 +136,7 @@ def read_csv(
         elif col["kind"] == "real":
             columns[col["name"]] = pd.Series(col["values"])
         else:
-            levels = pd.array(col["levels"], dtype=str)
-            columns[col["name"]] = pd.Series(levels.take(col["codes"], allow_fill=True))
+            columns[col["name"]] = _text_column(col["levels"], col["codes"])
     return pd.DataFrame({name: columns[name] for name in raw["header"]})
 
 
