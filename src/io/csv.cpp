@@ -533,7 +533,10 @@ CsvTable parse_owned(char* data, std::size_t size, const std::string& name, cons
     for (std::size_t r = 0; r < n && numeric; ++r) {
       const std::string_view cell = extra_cells[r * k + c];
       std::int64_t iv = 0;
-      if (all_int && parse_int(cell, iv)) {
+      // Integers are kept as doubles: only those a double holds exactly (|v| <= 2^53) keep the
+      // column integer; beyond, it is read as real (pandas would keep an exact int64).
+      constexpr std::int64_t exact = std::int64_t{1} << 53;
+      if (all_int && parse_int(cell, iv) && iv <= exact && iv >= -exact) {
         col.numbers[r] = static_cast<double>(iv);
         continue;
       }

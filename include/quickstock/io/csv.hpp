@@ -27,8 +27,10 @@ struct CsvOptions {
 };
 
 /// One extra (non-key) column of a CSV file, typed the way pandas would type it: `integer` when
-/// every cell is an integer (none missing), `real` when every cell is a number or missing
-/// (missing = NaN), otherwise `text` (distinct values in `levels`, a code per row, -1 missing).
+/// every cell is an integer of at most 2^53 in magnitude (none missing; larger integers make the
+/// column `real`, where pandas would keep an exact int64), `real` when every cell is a number or
+/// missing (missing = NaN), otherwise `text` (distinct values in `levels`, a code per row, -1
+/// missing).
 struct CsvColumn {
   /// The inferred type of the column.
   enum class Kind { integer, real, text };
