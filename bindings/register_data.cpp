@@ -5,9 +5,92 @@ namespace quickstock::bindings {
 namespace {
 using i64_array = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
 using f64_array = py::array_t<double, py::array::c_style | py::array::forcecast>;
+py::array_t<double> to_numpy_f64(const std::vector<double>& v) {
+  py::array_t<double> out(static_cast<py::ssize_t>(v.size()));
+  std::copy(v.begin(), v.end(), out.mutable_data());
+  return out;
+}
+
+io::CsvOptions csv_options(std::string id_col,
+                           std::string time_col,
+                           std::string target_col,
+                           const std::string& sep,
+                           bool allow_negative) {
+  if (sep.size() != 1)
+    detail::raise_argument("sep", "sep must be one character (got '" + sep + "')");
+  io::CsvOptions o;
+  o.id_col = std::move(id_col);
+  o.time_col = std::move(time_col);
+  o.target_col = std::move(target_col);
+  o.delimiter = sep[0];
+  o.allow_negative = allow_negative;
+  return o;
+}
+
+py::dict csv_column(const io::CsvColumn& c) {
+  py::dict d;
+  d["name"] = c.name;
+  d["kind"] = c.kind == io::CsvColumn::Kind::integer ? "integer"
+              : c.kind == io::CsvColumn::Kind::real  ? "real"
+                                                     : "text";
+  if (c.kind == io::CsvColumn::Kind::text) {
+    d["levels"] = c.levels;
+    d["codes"] = to_numpy_i64(c.codes);
+  } else {
+    d["values"] = to_numpy_f64(c.numbers);
+  }
+  return d;
+}
+
+void register_io(py::module_& m) {
+  m.def(
+      "read_csv",
+      [](const std::string& path, std::string id_col, std::string time_col, std::string target_col,
+         const std::string& sep, bool allow_negative) {
+        const auto opt = csv_options(std::move(id_col), std::move(time_col), std::move(target_col),
+                                     sep, allow_negative);
+        io::CsvTable t;
+        {
+          py::gil_scoped_release release;
+          t = io::read_csv_table(path, opt);
+        }
+        py::dict d;
+        d["header"] = t.header;
+        d["id_index"] = t.id_index;
+        d["time_index"] = t.time_index;
+        d["target_index"] = t.target_index;
+        d["ids"] = t.ids;
+        d["codes"] = to_numpy_i64(t.codes);
+        d["ds"] = to_numpy_i64(t.ds);
+        d["y"] = to_numpy_f64(t.y);
+        d["utc_offset_minutes"] = t.utc_offset_minutes;
+        py::list extra;
+        for (const auto& c : t.extra) extra.append(csv_column(c));
+        d["extra"] = extra;
+        return d;
+      },
+      "path"_a, "id_col"_a = "unique_id", "time_col"_a = "ds", "target_col"_a = "y", "sep"_a = ",",
+      "allow_negative"_a = false,
+      "Reads and validates a long-format CSV file (quickstock::io::read_csv_table); returns the "
+      "columns as arrays.");
+  m.def(
+      "read_csv_panel",
+      [](const std::string& path, const Frequency& freq, std::string id_col, std::string time_col,
+         std::string target_col, const std::string& sep, bool allow_negative) {
+        const auto opt = csv_options(std::move(id_col), std::move(time_col), std::move(target_col),
+                                     sep, allow_negative);
+        py::gil_scoped_release release;
+        return io::read_csv(path, freq, opt).panel;
+      },
+      "path"_a, "freq"_a, "id_col"_a = "unique_id", "time_col"_a = "ds", "target_col"_a = "y",
+      "sep"_a = ",", "allow_negative"_a = false,
+      "Reads a long-format CSV file straight into a validated Panel (quickstock::io::read_csv).");
+}
+
 }  // namespace
 
 void register_data(py::module_& m) {
+  register_io(m);
   py::class_<Panel>(m, "Panel")
       .def_static(
           "from_long",

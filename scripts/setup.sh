@@ -25,7 +25,7 @@ fi
 echo "setup: installing Python packages with $($PYTHON --version 2>&1)"
 $PYTHON -m pip install -q --disable-pip-version-check --root-user-action=ignore \
   "numpy>=1.24" "pandas>=1.5" "pybind11>=2.12" "scikit-build-core>=0.10" \
-  "pytest>=7" "hypothesis>=6" "scipy>=1.10" "pyarrow>=10" "openpyxl>=3" "polars>=0.20" "holidays==0.109" "dask[dataframe]>=2024.1" "matplotlib>=3.5" "pyspark>=3.5" "mcp>=1.2" \
+  "pytest>=7" "hypothesis>=6" "scipy>=1.10" "pyarrow>=10" "openpyxl>=3" "polars>=0.20" "holidays==0.109" "dask[dataframe]>=2024.1" "matplotlib>=3.5" "pyspark>=3.5" "mcp>=1.2" "atheris>=2.3" \
   "selenium>=4.10" "nbclient>=0.7" "nbformat>=5.7" "ipykernel>=6.20" "tqdm>=4.60"
 echo "setup: building and installing quickstock (pip install .)"
 $PYTHON -m pip install -q --disable-pip-version-check --root-user-action=ignore .

@@ -35,10 +35,15 @@ echo "== libFuzzer (clang, ASan+UBSan): panel validation and every baseline, 30 
 CXX=clang++ cmake -S . -B "$BUILD-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DQUICKSTOCK_BUILD_FUZZERS=ON -DQUICKSTOCK_BUILD_TESTS=OFF -DQUICKSTOCK_BUILD_EXAMPLES=OFF \
   -DQUICKSTOCK_INSTALL=OFF -DQUICKSTOCK_SANITIZE=address,undefined >/dev/null
-cmake --build "$BUILD-fuzz" -j "$JOBS" --target quickstock_fuzz_panel
+cmake --build "$BUILD-fuzz" -j "$JOBS" --target quickstock_fuzz_panel quickstock_fuzz_csv
 mkdir -p "$BUILD-fuzz/corpus"
 "$BUILD-fuzz/tests/fuzz/quickstock_fuzz_panel" -max_total_time=30 -print_final_stats=1 \
   "$BUILD-fuzz/corpus" tests/fuzz/corpus 2>&1 | grep -E "^(Done|stat::number_of_executed_units)"
+echo "== libFuzzer (clang, ASan+UBSan): the CSV reader and the panel built from it, 45 s"
+mkdir -p "$BUILD-fuzz/corpus_csv"
+"$BUILD-fuzz/tests/fuzz/quickstock_fuzz_csv" -max_total_time=45 -print_final_stats=1 \
+  -artifact_prefix="$BUILD-fuzz/" "$BUILD-fuzz/corpus_csv" tests/fuzz/corpus_csv 2>&1 \
+  | grep -E "^(Done|stat::number_of_executed_units)"
 
 echo "== install, then a fresh find_package(quickstock) project and the example against it"
 cmake --install "$BUILD" >/dev/null
@@ -52,6 +57,16 @@ cmake --build "$BUILD/example" >/dev/null
 
 echo "== pytest on the installed package"
 "$PYTHON" -m pytest -q -p no:cacheprovider tests/python
+
+echo "== atheris (Python entry points: read_csv, fit/predict, load), 60 s"
+if "$PYTHON" -c "import atheris" 2>/dev/null; then
+  mkdir -p "$BUILD/corpus_py"
+  "$PYTHON" tests/python/fuzz_harness.py -max_total_time=60 -print_final_stats=1 \
+    -artifact_prefix="$BUILD/" "$BUILD/corpus_py" tests/fuzz/corpus_py 2>&1 \
+    | grep -E "^(Done|stat::number_of_executed_units)"
+else
+  echo "atheris is not installed (pip install atheris): skipped"
+fi
 
 if [ -f ../shared/tools/contract_check.py ]; then
   echo "== contract check (../shared/tools/contract_check.py)"

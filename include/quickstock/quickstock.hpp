@@ -12,6 +12,7 @@
 #include <quickstock/error.hpp>
 #include <quickstock/eval/metrics.hpp>
 #include <quickstock/features/window.hpp>
+#include <quickstock/io/csv.hpp>
 #include <quickstock/models/arima.hpp>
 #include <quickstock/models/baselines.hpp>
 #include <quickstock/models/ets.hpp>

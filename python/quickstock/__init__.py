@@ -40,6 +40,7 @@ from .pipeline import (
 from .evaluation import evaluate
 from .reporting import report
 from .forecaster import DEFAULT_QUANTILES, Forecaster
+from .io import read_csv
 from .scenario import Change, what_if
 from .hierarchy import Hierarchy, aggregate, reconcile
 from .models import (
@@ -74,6 +75,7 @@ __all__ = [
     "QuickstockError",
     "InvalidInputError",
     "Forecaster",
+    "read_csv",
     "DEFAULT_QUANTILES",
     "Model",
     "Naive",

@@ -40,6 +40,23 @@ class Frequency:
     def __eq__(self, other: object) -> bool: ...
 
 def format_timestamp(t: int) -> str: ...
+def read_csv(
+    path: str,
+    id_col: str = "unique_id",
+    time_col: str = "ds",
+    target_col: str = "y",
+    sep: str = ",",
+    allow_negative: bool = False,
+) -> dict[str, Any]: ...
+def read_csv_panel(
+    path: str,
+    freq: Frequency,
+    id_col: str = "unique_id",
+    time_col: str = "ds",
+    target_col: str = "y",
+    sep: str = ",",
+    allow_negative: bool = False,
+) -> Panel: ...
 
 class Panel:
     @staticmethod

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from . import _core
 from ._errors import invalid
 
-__all__ = ["read_table", "write_table", "table_kind"]
+__all__ = ["read_table", "read_csv", "write_table", "table_kind"]
 
 _CSV = (".csv", ".csv.gz", ".txt", ".tsv")
 _PARQUET = (".parquet", ".pq")
@@ -68,6 +71,73 @@ def read_table(path: str, **kwargs: Any) -> pd.DataFrame:
         invalid(f"reading {path!r} needs an optional package: {exc}", field="path")
     except (ValueError, OSError) as exc:
         invalid(f"cannot read {path!r}: {exc}", field="path")
+
+
+def _text_column(levels: list[str], codes: np.ndarray) -> pd.Series:
+    """Text values from distinct ``levels`` and a code per row (-1: missing), typed as
+    ``pandas.read_csv`` types text (``str`` on pandas 3, ``object`` before)."""
+    if int(pd.__version__.split(".")[0]) >= 3:
+        return pd.Series(pd.array(levels, dtype=str).take(codes, allow_fill=True))
+    values = np.asarray(levels + [np.nan], dtype=object)
+    return pd.Series(values[codes])  # code -1 picks the trailing NaN
+
+
+def read_csv(
+    path: str,
+    id_col: str = "unique_id",
+    time_col: str = "ds",
+    target_col: str = "y",
+    sep: str | None = None,
+    allow_negative: bool = False,
+) -> pd.DataFrame:
+    """Read a long-format CSV file with quickstock's C++ reader: one validated pass.
+
+    Every row is checked as it is read (field count, UTF-8, a non-empty id, an ISO 8601 ``ds``,
+    finite non-negative ``y``) and so are duplicate ``(unique_id, ds)`` pairs, so a file that
+    reads cleanly fits cleanly unless it breaks a rule of the frequency (grid, gaps). The result
+    is the frame ``read_table`` gives once ``ds`` is parsed, and ``Forecaster`` forecasts it
+    identically: ``unique_id`` as text, ``ds`` as ``datetime64[ns]`` (time-zone aware with a
+    fixed offset when every timestamp carries the same ``Z``/``±HH:MM``), ``y`` as float64, other
+    columns typed as pandas types them (integer, float with NaN for missing, or text).
+
+    Accepted timestamps: ``YYYY-MM-DD``, optionally followed by ``T`` or a space and
+    ``HH:MM``, ``HH:MM:SS`` or ``HH:MM:SS.fffffffff``, optionally followed by ``Z``, ``±HH``,
+    ``±HHMM`` or ``±HH:MM`` (one offset for the whole file). See ``docs/reliability.md``.
+
+    Args:
+        path: a ``.csv``/``.txt`` (comma) or ``.tsv`` (tab) file, UTF-8, a byte-order mark allowed.
+        id_col: name of the series id column.
+        time_col: name of the timestamp column.
+        target_col: name of the demand column.
+        sep: field separator; by default a tab for ``.tsv`` files, else a comma.
+        allow_negative: accept negative ``y`` (off for demand).
+
+    Returns:
+        The long DataFrame, columns in file order.
+
+    Raises:
+        QuickstockError: naming the file, line, row (0-based data row, as in the returned frame),
+            series and column at fault.
+    """
+    if sep is None:
+        sep = "\t" if str(path).lower().endswith(".tsv") else ","
+    raw = _core.read_csv(str(path), id_col, time_col, target_col, sep, allow_negative)
+    columns: dict[str, Any] = {}
+    columns[id_col] = _text_column(raw["ids"], raw["codes"])
+    ds = pd.Series(raw["ds"].view("datetime64[ns]"))
+    offset = raw["utc_offset_minutes"]
+    if offset is not None:
+        ds = ds.dt.tz_localize(datetime.timezone(datetime.timedelta(minutes=offset)))
+    columns[time_col] = ds
+    columns[target_col] = pd.Series(raw["y"])
+    for col in raw["extra"]:
+        if col["kind"] == "integer":
+            columns[col["name"]] = pd.Series(col["values"].astype(np.int64))
+        elif col["kind"] == "real":
+            columns[col["name"]] = pd.Series(col["values"])
+        else:
+            columns[col["name"]] = _text_column(col["levels"], col["codes"])
+    return pd.DataFrame({name: columns[name] for name in raw["header"]})
 
 
 def write_table(df: pd.DataFrame, path: str) -> None:

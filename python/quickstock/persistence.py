@@ -117,6 +117,8 @@ def load(path: str) -> Any:
     try:
         with zipfile.ZipFile(path) as zf:
             meta = json.loads(zf.read("quickstock.json"))
+            if not isinstance(meta, dict):
+                invalid(f"{path!r} is damaged: quickstock.json is not a JSON object", field="path")
             if meta.get("format") != FORMAT:
                 invalid(f"{path!r} is not a saved quickstock forecaster", field="path")
             if not isinstance(meta.get("version"), int) or meta["version"] > VERSION:
@@ -167,7 +169,7 @@ def load(path: str) -> Any:
         fc.fitted_ = fc._fit_prepared(prepared)
         fc.prepared_ = prepared
         return fc
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:
         if isinstance(exc, _core.QuickstockError):
             raise
         invalid(f"{path!r} is damaged ({type(exc).__name__}: {exc})", field="path")
