@@ -19,6 +19,7 @@
 #include <quickstock/models/intermittent.hpp>
 #include <quickstock/models/model.hpp>
 #include <quickstock/models/mstl.hpp>
+#include <quickstock/models/ensemble.hpp>
 #include <quickstock/models/stl.hpp>
 #include <quickstock/models/theta.hpp>
 #include <quickstock/reconcile/hierarchy.hpp>
