@@ -14,12 +14,12 @@
 #include <quickstock/features/window.hpp>
 #include <quickstock/models/arima.hpp>
 #include <quickstock/models/baselines.hpp>
+#include <quickstock/models/ensemble.hpp>
 #include <quickstock/models/ets.hpp>
 #include <quickstock/models/forecast.hpp>
 #include <quickstock/models/intermittent.hpp>
 #include <quickstock/models/model.hpp>
 #include <quickstock/models/mstl.hpp>
-#include <quickstock/models/ensemble.hpp>
 #include <quickstock/models/stl.hpp>
 #include <quickstock/models/theta.hpp>
 #include <quickstock/reconcile/hierarchy.hpp>
