@@ -43,6 +43,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[3] / "shared" / "data" / "m4")
     ap.add_argument("--n", type=int, default=414)
     ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--only", nargs="*", help="run only these model names (as printed)")
     ap.add_argument("--with-ets", action="store_true", help="also AutoETS(24) and ensembles with it")
     args = ap.parse_args()
     df, test = load(args.data, args.n)
@@ -57,12 +58,15 @@ def main() -> None:
         "MSTL": mstl,
         "Ensemble(Theta,MSTL) cv": qs.Ensemble([theta, mstl], weights="cv", n_windows=2, h=48),
         "Ensemble(Theta,MSTL) equal": qs.Ensemble([theta, mstl], weights="equal"),
+        "Ensemble(SNaive,Theta,MSTL) cv": qs.Ensemble([snaive, theta, mstl], weights="cv", n_windows=2, h=48),
         "Conformal(MSTL)": qs.Conformal(mstl, n_windows=20, h=48, step_size=24),
     }
     if args.with_ets:  # AutoETS(24) costs ~10x MSTL per series
         models["AutoETS"] = ets
         models["Ensemble(ETS,Theta,MSTL) cv"] = qs.Ensemble([ets, theta, mstl], weights="cv", n_windows=2, h=48)
         models["Ensemble(ETS,Theta,MSTL) equal"] = qs.Ensemble([ets, theta, mstl], weights="equal")
+    if args.only:
+        models = {k: v for k, v in models.items() if k in args.only}
     q = [0.025, 0.975]
     rows = []
     for name, m in models.items():
