@@ -230,6 +230,53 @@ void register_models(py::module_& m) {
             return make_mstl(t[0].cast<std::vector<double>>(), t[1].cast<Model>());
           }));
 
+  bind_spec<Ensemble>(m, "Ensemble")
+      .def(py::init([](std::vector<Model> models, const std::string& weighting,
+                       std::vector<double> weights, std::int64_t n_windows, std::int64_t h) {
+             return make_ensemble(std::move(models), parse_ensemble_weighting(weighting),
+                                  std::move(weights), n_windows, h);
+           }),
+           "models"_a, "weighting"_a = "cv", "weights"_a = std::vector<double>{}, "n_windows"_a = 2,
+           "h"_a = 14)
+      .def_property_readonly("models", [](const Ensemble& s) { return ensemble_members(s); })
+      .def_property_readonly("weighting", [](const Ensemble& s) { return to_string(s.weighting); })
+      .def_readonly("weights", &Ensemble::weights)
+      .def_readonly("n_windows", &Ensemble::n_windows)
+      .def_readonly("h", &Ensemble::h)
+      .def(py::pickle(
+          [](const Ensemble& s) {
+            return py::make_tuple(ensemble_members(s), to_string(s.weighting), s.weights,
+                                  s.n_windows, s.h);
+          },
+          [](const py::tuple& t) {
+            return make_ensemble(t[0].cast<std::vector<Model>>(),
+                                 parse_ensemble_weighting(t[1].cast<std::string>()),
+                                 t[2].cast<std::vector<double>>(), t[3].cast<std::int64_t>(),
+                                 t[4].cast<std::int64_t>());
+          }));
+
+  bind_spec<Conformal>(m, "Conformal")
+      .def(py::init([](const Model& model, std::int64_t n_windows, std::int64_t h,
+                       std::int64_t step_size, const std::string& method) {
+             return make_conformal(model, n_windows, h, step_size, parse_conformal_method(method));
+           }),
+           "model"_a, "n_windows"_a = 20, "h"_a = 14, "step_size"_a = 1, "method"_a = "signed")
+      .def_property_readonly("model", [](const Conformal& s) { return conformal_model(s); })
+      .def_readonly("n_windows", &Conformal::n_windows)
+      .def_readonly("h", &Conformal::h)
+      .def_readonly("step_size", &Conformal::step_size)
+      .def_property_readonly("method", [](const Conformal& s) { return to_string(s.method); })
+      .def(py::pickle(
+          [](const Conformal& s) {
+            return py::make_tuple(conformal_model(s), s.n_windows, s.h, s.step_size,
+                                  to_string(s.method));
+          },
+          [](const py::tuple& t) {
+            return make_conformal(t[0].cast<Model>(), t[1].cast<std::int64_t>(),
+                                  t[2].cast<std::int64_t>(), t[3].cast<std::int64_t>(),
+                                  parse_conformal_method(t[4].cast<std::string>()));
+          }));
+
   m.def(
       "stl",
       [](const Eigen::Ref<const Eigen::VectorXd>& y, double period,

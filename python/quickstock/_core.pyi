@@ -235,6 +235,31 @@ class MSTL:
     trend_forecaster: Any
     def __init__(self, season_length: Sequence[float], trend_forecaster: Any) -> None: ...
 
+class Ensemble:
+    models: list[Any]
+    weighting: str
+    weights: list[float]
+    n_windows: int
+    h: int
+    def __init__(
+        self,
+        models: Sequence[Any],
+        weighting: str = "cv",
+        weights: Sequence[float] = ...,
+        n_windows: int = 2,
+        h: int = 14,
+    ) -> None: ...
+
+class Conformal:
+    model: Any
+    n_windows: int
+    h: int
+    step_size: int
+    method: str
+    def __init__(
+        self, model: Any, n_windows: int = 20, h: int = 14, step_size: int = 1, method: str = "signed"
+    ) -> None: ...
+
 def stl(
     y: npt.ArrayLike,
     period: float,
@@ -366,6 +391,8 @@ _Spec = Union[
     ETSX,
     ARIMA,
     AutoARIMA,
+    Ensemble,
+    Conformal,
 ]
 
 def model_name(spec: _Spec) -> str: ...

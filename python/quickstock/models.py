@@ -34,6 +34,8 @@ __all__ = [
     "DynamicOptimizedTheta",
     "AutoTheta",
     "MSTL",
+    "Ensemble",
+    "Conformal",
     "ARIMA",
     "AutoARIMA",
 ]
@@ -813,6 +815,160 @@ class MSTL(Model):
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, tuple(self.season_length), self.trend_forecaster, self.alias))
+
+
+def _int_at_least_1(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        invalid(f"{name} must be an integer >= 1 (got {value!r})", field=name)
+    return int(value)
+
+
+class Ensemble(Model):
+    """A combination of models, weighted per series by a rolling-origin backtest.
+
+    With ``weights="cv"`` each series is backtested on its own tail: window ``w`` (1..``n_windows``)
+    fits every member on all but the last ``w·h`` observations and forecasts the next ``h``; a
+    member's weight for a forecast of horizon H is proportional to 1 / its mean squared error over
+    the first min(H, ``h``) backtest steps (Bates & Granger 1969). Every member is then refitted
+    on the full series. The mean is the weighted mean of the members' means; each quantile is the
+    weighted mean of the members' quantiles at the same level ("Vincentization", Lichtendahl,
+    Grushka-Cockayne & Winkler 2013): ordered and non-negative like the members', but narrower
+    than the mixture of the members' distributions when they disagree (see docs/ensemble.md).
+
+    Fallbacks, never an error for finite data: a series shorter than (``n_windows`` + 1)·``h``
+    gets fewer windows, shorter than 2·``h`` one window of ⌊n/2⌋ steps, one observation equal
+    weights; a member that fails on a backtest window gets weight 0. ``fallbacks()`` says which.
+
+    Args:
+        models: the member models (a non-empty list of models of this library that do not use
+            covariates; an ``Ensemble`` may nest).
+        weights: ``"cv"`` (inverse backtest MSE), ``"equal"``, or a list of one non-negative
+            weight per model (normalised to sum 1).
+        n_windows: backtest windows for ``"cv"``.
+        h: backtest horizon for ``"cv"``; set it to the forecast horizon you will ask for.
+        alias: name in outputs (default ``"Ensemble"``).
+
+    Raises:
+        QuickstockError: for an empty or invalid member list, a member that uses covariates
+            (field ``models``), bad ``weights``, ``n_windows`` or ``h``.
+
+    References:
+        Bates & Granger (1969), *The Combination of Forecasts*, Operational Research Quarterly
+        20(4); Lichtendahl, Grushka-Cockayne & Winkler (2013), *Is It Better to Average
+        Probabilities or Quantiles?*, Management Science 59(7).
+    """
+
+    def __init__(
+        self,
+        models: list[Model],
+        weights: str | list[float] = "cv",
+        n_windows: int = 2,
+        h: int = 14,
+        alias: str | None = None,
+    ) -> None:
+        super().__init__(alias)
+        if isinstance(models, Model) or not hasattr(models, "__iter__"):
+            invalid(f"models must be a list of quickstock models (got {models!r})", field="models")
+        members = list(models)
+        for m in members:
+            if not isinstance(m, Model):
+                invalid(f"every Ensemble member must be a quickstock model (got {m!r})", field="models")
+        if isinstance(weights, str):
+            if weights not in ("cv", "equal"):
+                invalid(f"weights must be 'cv', 'equal' or a list of numbers (got {weights!r})", field="weights")
+            weighting, given = weights, []
+        else:
+            items = list(weights) if hasattr(weights, "__iter__") else [weights]
+            for w in items:
+                if isinstance(w, bool) or not isinstance(w, numbers.Real):
+                    invalid(f"weights must be 'cv', 'equal' or a list of numbers (got {weights!r})", field="weights")
+            weighting, given = "given", [float(w) for w in items]
+        self.models = members
+        self.weights: str | list[float] = weights if isinstance(weights, str) else given
+        self.n_windows = _int_at_least_1(n_windows, "n_windows")
+        self.h = _int_at_least_1(h, "h")
+        self._spec = _core.Ensemble(
+            models=[m.spec for m in members],
+            weighting=weighting,
+            weights=given,
+            n_windows=self.n_windows,
+            h=self.h,
+        )
+
+    def _params(self) -> dict[str, Any]:
+        return {"models": list(self.models), "weights": self.weights, "n_windows": self.n_windows, "h": self.h}
+
+    def __hash__(self) -> int:
+        w = self.weights if isinstance(self.weights, str) else tuple(self.weights)
+        return hash((type(self).__name__, tuple(self.models), w, self.n_windows, self.h, self.alias))
+
+
+class Conformal(Model):
+    """Any model with its quantiles recalibrated by split conformal prediction per horizon step.
+
+    ``n_windows`` rolling origins (``step_size`` apart, the last one ``h`` steps before the end)
+    each refit ``model`` and forecast ``h`` steps; the residuals y − mean per step calibrate the
+    quantiles. The forecast keeps the model's mean; the quantile at level τ and step j is the
+    mean plus the k-th smallest step-j residual, k = ⌈(n+1)τ⌉ (for τ < ½, ⌊(n+1)τ⌋) with n the
+    number of residuals (``method="signed"``, asymmetric), or ± the ⌈(n+1)|2τ−1|⌉-th smallest
+    absolute residual (``method="absolute"``, symmetric); quantiles are then censored at 0.
+    If the residuals of future and calibration windows are exchangeable, P(y ≤ q_τ) ≥ τ for
+    upper levels (≤ τ for lower ones), per step; levels finer than 1/(n+1) get the extreme
+    residual without that guarantee. Steps beyond ``h`` reuse step ``h``'s residuals.
+
+    Fallbacks: a series too short for ``n_windows`` windows gets fewer (each keeping at least one
+    observation); with fewer than 2 residuals the model's own quantiles are kept.
+
+    Args:
+        model: the model to calibrate (any model of this library not using covariates).
+        n_windows: calibration windows (more windows: finer, more reliable levels; the fit costs
+            ``n_windows`` + 1 fits of ``model``).
+        h: calibrated steps; set it to the forecast horizon you will ask for.
+        step_size: steps between consecutive origins.
+        method: ``"signed"`` or ``"absolute"``.
+        alias: name in outputs (default ``"Conformal"``).
+
+    Raises:
+        QuickstockError: for a model that uses covariates (field ``model``), or a bad
+            ``n_windows``, ``h``, ``step_size`` or ``method``.
+
+    References:
+        Vovk, Gammerman & Shafer (2005), *Algorithmic Learning in a Random World*, Springer;
+        Stankeviciute, Alaa & van der Schaar (2021), *Conformal Time-series Forecasting*,
+        NeurIPS.
+    """
+
+    def __init__(
+        self,
+        model: Model,
+        n_windows: int = 20,
+        h: int = 14,
+        step_size: int = 1,
+        method: str = "signed",
+        alias: str | None = None,
+    ) -> None:
+        super().__init__(alias)
+        if not isinstance(model, Model):
+            invalid(f"model must be a quickstock model (got {model!r})", field="model")
+        if not isinstance(method, str):
+            invalid(f"method must be 'signed' or 'absolute' (got {method!r})", field="method")
+        self.model = model
+        self.n_windows = _int_at_least_1(n_windows, "n_windows")
+        self.h = _int_at_least_1(h, "h")
+        self.step_size = _int_at_least_1(step_size, "step_size")
+        self.method = method
+        self._spec = _core.Conformal(
+            model=model.spec, n_windows=self.n_windows, h=self.h, step_size=self.step_size, method=method
+        )
+
+    def _params(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "n_windows": self.n_windows,
+            "h": self.h,
+            "step_size": self.step_size,
+            "method": self.method,
+        }
 
 
 def _order(value: Any, name: str) -> tuple[int, int, int]:

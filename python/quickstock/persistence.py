@@ -36,7 +36,14 @@ def _model_json(m: Any) -> dict[str, Any]:
     """A model spec as JSON: class, params (nested models as their own JSON) and alias."""
     from .models import Model
 
-    params = {k: _model_json(v) if isinstance(v, Model) else v for k, v in m._params().items()}
+    def value(v: Any) -> Any:
+        if isinstance(v, Model):
+            return _model_json(v)
+        if isinstance(v, list) and v and all(isinstance(x, Model) for x in v):
+            return [_model_json(x) for x in v]  # Ensemble members
+        return v
+
+    params = {k: value(v) for k, v in m._params().items()}
     return {"class": type(m).__name__, "params": params, "alias": m.alias}
 
 
@@ -46,10 +53,14 @@ def _model_from_json(m: Any, path: str) -> Any:
     cls = getattr(_models, m["class"], None)
     if not (isinstance(cls, type) and issubclass(cls, _models.Model)):
         invalid(f"{path!r} names an unknown model {m['class']!r}", field="path")
-    params = {
-        k: _model_from_json(v, path) if isinstance(v, dict) and "class" in v else v
-        for k, v in m["params"].items()
-    }
+    def value(v: Any) -> Any:
+        if isinstance(v, dict) and "class" in v:
+            return _model_from_json(v, path)
+        if isinstance(v, list) and v and all(isinstance(x, dict) and "class" in x for x in v):
+            return [_model_from_json(x, path) for x in v]  # Ensemble members
+        return v
+
+    params = {k: value(v) for k, v in m["params"].items()}
     return cls(**params, alias=m["alias"])
 
 

@@ -136,6 +136,10 @@ std::string model_name(const Model& spec) {
           return "ARIMA";
         else if constexpr (std::is_same_v<T, AutoARIMA>)
           return "AutoARIMA";
+        else if constexpr (std::is_same_v<T, Ensemble>)
+          return "Ensemble";
+        else if constexpr (std::is_same_v<T, Conformal>)
+          return "Conformal";
         else
           static_assert(detail::always_false<T>, "model_name: unhandled model");
       },
@@ -201,6 +205,24 @@ std::string to_string(const Model& spec) {
         } else if constexpr (std::is_same_v<T, AutoARIMA>) {
           return name + "(season_length=" + std::to_string(s.season_length) +
                  ", stepwise=" + (s.stepwise ? "True" : "False") + ", ic='" + to_string(s.ic) +
+                 "')";
+        } else if constexpr (std::is_same_v<T, Ensemble>) {
+          std::string members;
+          for (const Model& m : ensemble_members(s))
+            members += (members.empty() ? "" : ", ") + to_string(m);
+          std::string weights = "'" + to_string(s.weighting) + "'";
+          if (s.weighting == EnsembleWeighting::given) {
+            weights.clear();
+            for (const double w : s.weights)
+              weights += (weights.empty() ? "" : ", ") + detail::number_text(w);
+            weights = "[" + weights + "]";
+          }
+          return name + "(models=[" + members + "], weights=" + weights +
+                 ", n_windows=" + std::to_string(s.n_windows) + ", h=" + std::to_string(s.h) + ")";
+        } else if constexpr (std::is_same_v<T, Conformal>) {
+          return name + "(model=" + to_string(conformal_model(s)) +
+                 ", n_windows=" + std::to_string(s.n_windows) + ", h=" + std::to_string(s.h) +
+                 ", step_size=" + std::to_string(s.step_size) + ", method='" + to_string(s.method) +
                  "')";
         } else {
           return name + "()";

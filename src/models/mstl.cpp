@@ -65,6 +65,12 @@ bool non_seasonal(const Model& m) {
           return s.season_length == 1 || (s.model.size() == 3 && s.model[2] == 'N');
         } else if constexpr (std::is_same_v<T, MSTL>) {
           return false;
+        } else if constexpr (std::is_same_v<T, Ensemble>) {
+          const auto members = ensemble_members(s);
+          return std::all_of(members.begin(), members.end(),
+                             [](const Model& x) { return non_seasonal(x); });
+        } else if constexpr (std::is_same_v<T, Conformal>) {
+          return non_seasonal(conformal_model(s));
         } else if constexpr (has_scalar_season_length<T>::value) {
           return s.season_length <= 1;
         } else {

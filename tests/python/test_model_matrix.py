@@ -32,6 +32,8 @@ FACTORIES: dict[str, Callable[[], Any]] = {
     "DynamicOptimizedTheta": lambda: qs.DynamicOptimizedTheta(season_length=7),
     "AutoTheta": lambda: qs.AutoTheta(season_length=7),
     "MSTL": lambda: qs.MSTL(season_length=[7, 28]),
+    "Ensemble": lambda: qs.Ensemble([qs.Naive(), qs.SeasonalNaive(season_length=7), qs.AutoETS()], h=7),
+    "Conformal": lambda: qs.Conformal(qs.SeasonalNaive(season_length=7), n_windows=10, h=7),
     "ARIMA": lambda: qs.ARIMA(order=(1, 0, 1), seasonal_order=(0, 1, 1), season_length=7),
     "AutoARIMA": lambda: qs.AutoARIMA(season_length=7),
     "Croston": lambda: qs.Croston(),

@@ -16,6 +16,7 @@
 #include <quickstock/error.hpp>
 #include <quickstock/models/arima.hpp>
 #include <quickstock/models/baselines.hpp>
+#include <quickstock/models/ensemble.hpp>
 #include <quickstock/models/ets.hpp>
 #include <quickstock/models/forecast.hpp>
 #include <quickstock/models/intermittent.hpp>
@@ -46,9 +47,12 @@ using Model = std::variant<Naive,
                            MSTL,
                            ETSX,
                            ARIMA,
-                           AutoARIMA>;
+                           AutoARIMA,
+                           Ensemble,
+                           Conformal>;
 
-/// A `Model` held by `MSTL` as its trend forecaster (see `make_mstl`).
+/// A `Model` held by `MSTL` as its trend forecaster (see `make_mstl`), by `Ensemble` as a member
+/// or by `Conformal` as its wrapped model.
 struct ModelBox {
   Model model;
 };
@@ -60,6 +64,28 @@ QUICKSTOCK_API MSTL make_mstl(std::vector<double> season_length,
 
 /// The trend forecaster of an MSTL spec (`AutoETS(model="ZZN")` when unset).
 QUICKSTOCK_API const Model& trend_forecaster(const MSTL& spec);
+
+/// An Ensemble spec of `models` (see `Ensemble`); `weights` only with `EnsembleWeighting::given`.
+/// @throws invalid_input (field "models", "weights", "n_windows" or "h") for a bad spec.
+QUICKSTOCK_API Ensemble make_ensemble(std::vector<Model> models,
+                                      EnsembleWeighting weighting = EnsembleWeighting::cv,
+                                      std::vector<double> weights = {},
+                                      std::int64_t n_windows = 2,
+                                      std::int64_t h = 14);
+
+/// The members of an Ensemble spec, in order.
+QUICKSTOCK_API std::vector<Model> ensemble_members(const Ensemble& spec);
+
+/// A Conformal spec wrapping `model` (see `Conformal`).
+/// @throws invalid_input (field "model", "n_windows", "h" or "step_size") for a bad spec.
+QUICKSTOCK_API Conformal make_conformal(Model model,
+                                        std::int64_t n_windows = 20,
+                                        std::int64_t h = 14,
+                                        std::int64_t step_size = 1,
+                                        ConformalMethod method = ConformalMethod::signed_residual);
+
+/// The model wrapped by a Conformal spec (`Naive()` when unset).
+QUICKSTOCK_API const Model& conformal_model(const Conformal& spec);
 
 /// The class name of a spec (`"SeasonalNaive"`), the default alias in outputs.
 QUICKSTOCK_API std::string model_name(const Model& spec);
@@ -248,7 +274,9 @@ class QUICKSTOCK_API FittedModel {
                             FittedPanel<MSTL>,
                             FittedPanel<ETSX>,
                             FittedPanel<ARIMA>,
-                            FittedPanel<AutoARIMA>>;
+                            FittedPanel<AutoARIMA>,
+                            FittedPanel<Ensemble>,
+                            FittedPanel<Conformal>>;
   Model spec_;
   std::shared_ptr<const Impl> impl_;
 };
