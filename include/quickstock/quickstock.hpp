@@ -14,6 +14,7 @@
 #include <quickstock/features/window.hpp>
 #include <quickstock/models/arima.hpp>
 #include <quickstock/models/baselines.hpp>
+#include <quickstock/models/count_regression.hpp>
 #include <quickstock/models/ets.hpp>
 #include <quickstock/models/forecast.hpp>
 #include <quickstock/models/intermittent.hpp>

@@ -136,6 +136,8 @@ std::string model_name(const Model& spec) {
           return "ARIMA";
         else if constexpr (std::is_same_v<T, AutoARIMA>)
           return "AutoARIMA";
+        else if constexpr (std::is_same_v<T, CountRegression>)
+          return "CountRegression";
         else
           static_assert(detail::always_false<T>, "model_name: unhandled model");
       },
@@ -202,6 +204,14 @@ std::string to_string(const Model& spec) {
           return name + "(season_length=" + std::to_string(s.season_length) +
                  ", stepwise=" + (s.stepwise ? "True" : "False") + ", ic='" + to_string(s.ic) +
                  "')";
+        } else if constexpr (std::is_same_v<T, CountRegression>) {
+          return name + "(family='" + to_string(s.family) +
+                 "', zero_inflated=" + (s.zero_inflated ? "True" : "False") +
+                 ", season_length=" + std::to_string(s.season_length) +
+                 ", trend=" + (s.trend ? "True" : "False") +
+                 ", pooled=" + (s.pooled ? "True" : "False") +
+                 ", window=" + (s.window > 0 ? std::to_string(s.window) : "None") +
+                 ", ridge=" + detail::number_text(s.ridge) + ")";
         } else {
           return name + "()";
         }
