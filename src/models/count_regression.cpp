@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -638,17 +639,28 @@ double CountRegressionFitted::quantile(double mu, double tau) const {
   const double t = std::min((tau - pi) / (1.0 - pi), 1.0 - 1e-15);
   const bool nb = family == CountFamily::negbin && theta < kThetaMax * 0.999;
   const double prob = nb ? theta / (theta + mu) : 1.0;
-  auto cdf = [&](double k) {
-    return nb ? detail::negative_binomial_cdf(theta, prob, k) : detail::poisson_cdf(mu, k);
+  // Very large means (beyond Boost's series limits, e.g. 1e12 units): the Normal approximation
+  // with the same mean and variance and a continuity correction (relative error ~1/sqrt(μ)).
+  auto normal = [&] {
+    const double sd = std::sqrt(mu + (nb ? mu * mu / theta : 0.0));
+    return std::max(0.0, std::ceil(mu + detail::normal_quantile(t) * sd - 0.5));
   };
-  double k =
-      nb ? detail::negative_binomial_quantile(theta, prob, t) : detail::poisson_quantile(mu, t);
-  k = std::max(0.0, std::round(k));
-  // Make it exactly the smallest k with F(k) >= τ on the full (zero-inflated) distribution.
-  auto full = [&](double kk) { return pi + (1.0 - pi) * cdf(kk); };
-  while (k > 0.0 && full(k - 1.0) >= tau) k -= 1.0;
-  while (full(k) < tau && k < 1e15) k += 1.0;
-  return k;
+  if (mu > 1e7) return normal();
+  try {
+    auto cdf = [&](double k) {
+      return nb ? detail::negative_binomial_cdf(theta, prob, k) : detail::poisson_cdf(mu, k);
+    };
+    double k =
+        nb ? detail::negative_binomial_quantile(theta, prob, t) : detail::poisson_quantile(mu, t);
+    k = std::max(0.0, std::round(k));
+    // Make it exactly the smallest k with F(k) >= τ on the full (zero-inflated) distribution.
+    auto full = [&](double kk) { return pi + (1.0 - pi) * cdf(kk); };
+    for (int i = 0; i < 64 && k > 0.0 && full(k - 1.0) >= tau; ++i) k -= 1.0;
+    for (int i = 0; i < 64 && full(k) < tau; ++i) k += 1.0;
+    return k;
+  } catch (const std::exception&) {
+    return normal();
+  }
 }
 
 SeriesForecast CountRegressionFitted::forecast(const ForecastOptions& options) const {

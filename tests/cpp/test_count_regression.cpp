@@ -362,9 +362,12 @@ TEST_CASE("CountRegression degenerate series and fallbacks", "[models][countreg]
     CHECK(c.values.isZero());
   }
   SECTION("one observation, constant, shorter than the season, a huge spike") {
-    for (const auto& y : {Eigen::VectorXd::Constant(1, 3.0), Eigen::VectorXd::Constant(30, 2.0),
-                          Eigen::VectorXd::LinSpaced(4, 0.0, 3.0),
-                          (Eigen::VectorXd(20) << Eigen::VectorXd::Zero(19), 1e6).finished()}) {
+    const std::vector<Eigen::VectorXd> cases{
+        Eigen::VectorXd::Constant(1, 3.0), Eigen::VectorXd::Constant(30, 2.0),
+        Eigen::VectorXd::LinSpaced(4, 0.0, 3.0),
+        (Eigen::VectorXd(20) << Eigen::VectorXd::Zero(19), 1e6).finished(),
+        Eigen::VectorXd::Constant(30, 1e12)};
+    for (const auto& y : cases) {
       for (const auto fam : {qs::CountFamily::poisson, qs::CountFamily::negbin}) {
         for (const bool zi : {false, true}) {
           spec.family = fam;
