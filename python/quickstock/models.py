@@ -1074,7 +1074,9 @@ class CountRegression(Model):
         trend: add a linear trend in time (log scale: exponential growth; off by default).
         pooled: fit one model across all series of the panel with per-series intercepts and
             shared slopes, θ and π (series with no sale get the fallback and are left out).
-        window: fit on the last ``window`` observations of each series; ``None`` for all.
+        window: fit on the last ``window`` observations of each series; ``None`` (default) takes
+            the last year for daily data (365) and the last 8 weeks for hourly data (1344),
+            else all of it. Demand levels drift; on M5 the last year forecasts best.
         ridge: ridge penalty on the standardised slopes (not the intercept), >= 0; 0 gives the
             plain maximum likelihood estimate of R ``glm`` / ``MASS::glm.nb``.
         alias: name in outputs (default ``"CountRegression"``).
@@ -1115,16 +1117,16 @@ class CountRegression(Model):
         if isinstance(ridge, bool) or not isinstance(ridge, numbers.Real) or not ridge >= 0:
             invalid(f"ridge must be a number >= 0 (got {ridge!r})", field="ridge")
         self.ridge = float(ridge)
-        self._spec = self._make(7 if season_length is None else self.season_length, -1)
+        self._spec = self._make(7 if season_length is None else self.season_length, -1, window or 0)
 
-    def _make(self, season_length: int, censor_column: int) -> Any:
+    def _make(self, season_length: int, censor_column: int, window: int) -> Any:
         return _core.CountRegression(
             family=self.family,
             zero_inflated=self.zero_inflated,
             season_length=season_length,
             trend=self.trend,
             pooled=self.pooled,
-            window=self.window or 0,
+            window=window,
             ridge=self.ridge,
             censor_column=censor_column,
         )
@@ -1136,7 +1138,12 @@ class CountRegression(Model):
 
             m = default_season_length(freq)
             m = m if m in (7, 24) else 1
-        return self._make(m, -1 if censor_column is None else censor_column)
+        window = self.window
+        if window is None:
+            from ._frame import default_season_length
+
+            window = {7: 365, 24: 24 * 56}.get(default_season_length(freq), 0)
+        return self._make(m, -1 if censor_column is None else censor_column, window)
 
     def _params(self) -> dict[str, Any]:
         return {
