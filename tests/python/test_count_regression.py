@@ -145,6 +145,8 @@ def test_censoring_with_covariates_and_persistence(tmp_path: Path) -> None:
     future = future.drop(columns="stockout")
     fc = qs.Forecaster([qs.CountRegression(zero_inflated=True)], freq="D", stockout_col="stockout").fit(train)
     f = fc.predict(h=7, quantiles=[0.5], X_df=future)
+    with pytest.raises(qs.QuickstockError, match="censored"):
+        qs.what_if(fc, future.assign(stockout=0.0), changes=[qs.Change("stockout", "replace", 1.0)])
     path = str(tmp_path / "cr.qs")
     fc.save(path)
     g = qs.Forecaster.load(path).predict(h=7, quantiles=[0.5], X_df=future)
