@@ -536,6 +536,91 @@ void register_models(py::module_& m) {
   m.def("ndiffs", &ndiffs, "x"_a, "max_d"_a = 2);
   m.def("nsdiffs", &nsdiffs, "x"_a, "m"_a, "max_D"_a = 1);
 
+  bind_spec<CountRegression>(m, "CountRegression")
+      .def(py::init([](const std::string& family, bool zero_inflated, std::int64_t season_length,
+                       bool trend, bool pooled, std::int64_t window, double ridge,
+                       std::int64_t censor_column) {
+             CountRegression s{parse_count_family(family),
+                               zero_inflated,
+                               season_length,
+                               trend,
+                               pooled,
+                               window,
+                               ridge,
+                               censor_column};
+             validate(s);
+             return s;
+           }),
+           "family"_a = "negbin", "zero_inflated"_a = false, "season_length"_a = 7,
+           "trend"_a = false, "pooled"_a = false, "window"_a = 0, "ridge"_a = 1.0,
+           "censor_column"_a = -1)
+      .def_property_readonly("family", [](const CountRegression& s) { return to_string(s.family); })
+      .def_readonly("zero_inflated", &CountRegression::zero_inflated)
+      .def_readonly("season_length", &CountRegression::season_length)
+      .def_readonly("trend", &CountRegression::trend)
+      .def_readonly("pooled", &CountRegression::pooled)
+      .def_readonly("window", &CountRegression::window)
+      .def_readonly("ridge", &CountRegression::ridge)
+      .def_readonly("censor_column", &CountRegression::censor_column)
+      .def(py::pickle(
+          [](const CountRegression& s) {
+            return py::make_tuple(to_string(s.family), s.zero_inflated, s.season_length, s.trend,
+                                  s.pooled, s.window, s.ridge, s.censor_column);
+          },
+          [](const py::tuple& t) {
+            CountRegression s{parse_count_family(t[0].cast<std::string>()),
+                              t[1].cast<bool>(),
+                              t[2].cast<std::int64_t>(),
+                              t[3].cast<bool>(),
+                              t[4].cast<bool>(),
+                              t[5].cast<std::int64_t>(),
+                              t[6].cast<double>(),
+                              t[7].cast<std::int64_t>()};
+            validate(s);
+            return s;
+          }));
+  // One series with explicit covariates: the fitted count regression's statistics, forecast
+  // and Shapley contributions (tests, R parity, embedding).
+  m.def(
+      "fit_count_regression_series",
+      [](const CountRegression& spec, const Eigen::VectorXd& y, const RowMatrixXd& x,
+         std::int64_t start, std::int64_t h, std::vector<double> quantiles,
+         const RowMatrixXd& x_future) {
+        const std::string id = "series";
+        CountRegressionFitted f;
+        {
+          py::gil_scoped_release release;
+          const SeriesView view{Eigen::Map<const Eigen::VectorXd>(y.data(), y.size()),
+                                Eigen::Map<const RowMatrixXd>(x.data(), x.rows(), x.cols()), start,
+                                id};
+          validate(spec);
+          f = spec.fit(view);
+        }
+        const ForecastOptions opts{h, std::move(quantiles), true};
+        validate(opts);
+        const SeriesForecast fc = f.forecast(opts, x_future);
+        const Contributions con = f.contributions(opts, x_future);
+        py::dict out;
+        out["intercept"] = f.intercept;
+        out["beta"] = f.beta;
+        out["columns"] = f.columns;
+        out["center"] = f.center;
+        out["scale"] = f.scale;
+        out["theta"] = f.theta;
+        out["pi"] = f.pi;
+        out["loglik"] = f.loglik;
+        out["n_obs"] = f.n_obs;
+        out["n_censored"] = f.n_censored;
+        out["iterations"] = f.iterations;
+        out["fallback"] = f.fallback;
+        out["mean"] = fc.mean;
+        out["quantiles"] = fc.quantiles;
+        out["components"] = con.components;
+        out["contributions"] = con.values;
+        return out;
+      },
+      "spec"_a, "y"_a, "x"_a, "start"_a, "h"_a, "quantiles"_a, "x_future"_a);
+
   m.def("model_name", &model_name, "spec"_a);
 
   py::class_<FittedModel>(m, "FittedModel")

@@ -1,4 +1,4 @@
-"""Intermittent models on M5 tiny_m5: scaled pinball loss and per-quantile calibration.
+"""Intermittent and count-regression models on M5 tiny_m5: scaled pinball loss and per-quantile calibration.
 
 280 real Walmart item×store daily series (M5, history d_1 … d_1913). The truth of d_1914 …
 d_1941 is not public in ../shared/data/m5, so every model forecasts h = 56 days from d_1913 and
@@ -117,6 +117,10 @@ def default_models() -> list:
         qs.TSB(alpha_d=0.1, alpha_p=0.1),
         qs.ADIDA(),
         qs.IMAPA(),
+        # Count regression (docs/count-regression.md): NB with day-of-week dummies on the last
+        # year (the default window for daily data), plain and zero-inflated.
+        qs.CountRegression(family="negbin"),
+        qs.CountRegression(family="negbin", zero_inflated=True, alias="CountRegressionZI"),
     ]
 
 

@@ -15,6 +15,7 @@
 #include <quickstock/io/csv.hpp>
 #include <quickstock/models/arima.hpp>
 #include <quickstock/models/baselines.hpp>
+#include <quickstock/models/count_regression.hpp>
 #include <quickstock/models/ensemble.hpp>
 #include <quickstock/models/ets.hpp>
 #include <quickstock/models/forecast.hpp>

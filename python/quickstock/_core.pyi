@@ -363,6 +363,37 @@ def fit_arima_series(
     x_future: npt.ArrayLike,
     nonnegative: bool = False,
 ) -> dict[str, Any]: ...
+class CountRegression:
+    zero_inflated: bool
+    season_length: int
+    trend: bool
+    pooled: bool
+    window: int
+    ridge: float
+    censor_column: int
+    @property
+    def family(self) -> str: ...
+    def __init__(
+        self,
+        family: str = "negbin",
+        zero_inflated: bool = False,
+        season_length: int = 7,
+        trend: bool = False,
+        pooled: bool = False,
+        window: int = 0,
+        ridge: float = 1.0,
+        censor_column: int = -1,
+    ) -> None: ...
+
+def fit_count_regression_series(
+    spec: CountRegression,
+    y: npt.ArrayLike,
+    x: npt.ArrayLike,
+    start: int,
+    h: int,
+    quantiles: Sequence[float],
+    x_future: npt.ArrayLike,
+) -> dict[str, Any]: ...
 def kpss_statistic(x: npt.ArrayLike, lags: int) -> float: ...
 def ocsb_statistic(x: npt.ArrayLike, m: int) -> float: ...
 def ndiffs(x: npt.ArrayLike, max_d: int = 2) -> int: ...
@@ -393,6 +424,7 @@ _Spec = Union[
     AutoARIMA,
     Ensemble,
     Conformal,
+    CountRegression,
 ]
 
 def model_name(spec: _Spec) -> str: ...

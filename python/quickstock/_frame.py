@@ -335,11 +335,13 @@ def prepare(
     time_col: str = "ds",
     target_col: str = "y",
     allow_negative: bool = False,
+    covariate_last: str | None = None,
 ) -> PreparedFrame:
     """Validate a long ``unique_id, ds, y`` frame and build the core panel.
 
     Extra columns constant within each series are series attributes; other extra columns must be
-    numeric and are covariates.
+    numeric and are covariates. ``covariate_last`` names a numeric column that is always a
+    covariate, placed last (the censoring flag of ``Forecaster(stockout_col=...)``).
 
     Raises:
         QuickstockError: naming the series, row and field at fault.
@@ -361,9 +363,11 @@ def prepare(
     codec = _time_codec(frame[time_col], core_freq, time_col)
     ds = codec.encode(frame[time_col], ids, codes, time_col)
     y = _numeric_target(frame[target_col], ids, codes, target_col)
-    extra = [c for c in frame.columns if c not in (id_col, time_col, target_col)]
+    extra = [c for c in frame.columns if c not in (id_col, time_col, target_col, covariate_last)]
     order, first_rows = _series_order(codes)
     attributes, covariates = _classify_extra(frame, extra, codes, ids, order)
+    if covariate_last is not None:
+        covariates.append(covariate_last)
     x = None
     if covariates:
         x = np.ascontiguousarray(frame[covariates].to_numpy(dtype=np.float64, na_value=np.nan))

@@ -32,6 +32,8 @@ def _runner(forecaster: Any, columns: Any, engine: str, X_df: Any, h: int, quant
         id_col=forecaster.id_col,
         time_col=forecaster.time_col,
         target_col=forecaster.target_col,
+        stockout_col=forecaster.stockout_col,
+        available_col=forecaster.available_col,
     )
 
     def run(part: pd.DataFrame) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from ._frame import (
     future_covariates,
     prepare,
     quantile_column,
+    to_pandas,
 )
 from .models import Model
 
@@ -52,6 +53,14 @@ class Forecaster:
             an integer step for an integer time index. It is checked against the data.
         n_jobs: threads; ``-1`` for all cores.
         id_col, time_col, target_col: column names of the series id, timestamp and demand.
+        stockout_col: opt in to stockout-censored demand: a boolean (or 0/1) column that is
+            true on days when sales were capped by stock, so demand >= sales that day. Models
+            that support censoring (``CountRegression``) use P(demand >= sales) for those days;
+            any other model raises ``QuickstockError`` naming it and the column. The column is
+            never a covariate. ``None`` (default): no censoring, the column (if present) is an
+            ordinary extra column.
+        available_col: the same opt-in from the quantity available for sale each day: a day
+            is censored when sales >= available. At most one of the two may be given.
 
     Example:
         >>> import quickstock as qs
@@ -69,7 +78,15 @@ class Forecaster:
         id_col: str = "unique_id",
         time_col: str = "ds",
         target_col: str = "y",
+        stockout_col: str | None = None,
+        available_col: str | None = None,
     ) -> None:
+        for name, value in (("stockout_col", stockout_col), ("available_col", available_col)):
+            if value is not None and (not isinstance(value, str) or not value):
+                invalid(f"{name} must be a column name or None (got {value!r})", field=name)
+        if stockout_col is not None and available_col is not None:
+            invalid("give at most one of stockout_col and available_col", field="stockout_col")
+        self.stockout_col, self.available_col = stockout_col, available_col
         if isinstance(models, Model):
             models = [models]
         if isinstance(models, (str, bytes)) or not isinstance(models, Sequence) or not models:
@@ -94,11 +111,70 @@ class Forecaster:
         return f"Forecaster(models={self.models!r}, freq={self.freq!r}, n_jobs={self.n_jobs!r})"
 
     # -- fitting ---------------------------------------------------------------------------
+    @property
+    def censor_col(self) -> str | None:
+        """The column marking censored (stockout) days, or ``None`` without censoring."""
+        return self.stockout_col or self.available_col
+
     def _prepare(self, df: Any) -> PreparedFrame:
-        return prepare(df, self.freq, self.id_col, self.time_col, self.target_col)
+        name = self.censor_col
+        if name is None:
+            return prepare(df, self.freq, self.id_col, self.time_col, self.target_col)
+        frame = to_pandas(df)
+        if name not in frame.columns:
+            invalid(
+                f"missing column {name!r} (the censoring column); the frame has "
+                f"{list(map(str, frame.columns))}",
+                field=name,
+            )
+        col = frame[name]
+        if pd.api.types.is_bool_dtype(col.dtype):
+            values = col.to_numpy(dtype=float, na_value=np.nan)
+        else:
+            values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            r = int(np.flatnonzero(bad)[0])
+            invalid(
+                f"the censoring column must be {'boolean' if self.stockout_col else 'numeric'} "
+                f"and not missing (got {col.iloc[r]!r})",
+                series=frame[self.id_col].iloc[r] if self.id_col in frame.columns else None,
+                row=r,
+                field=name,
+            )
+        if self.stockout_col is not None:
+            flags = values != 0.0
+        else:
+            y = pd.to_numeric(frame[self.target_col], errors="coerce").to_numpy(dtype=float)
+            flags = y >= values
+        frame = frame.copy()
+        frame[name] = flags.astype(np.float64)
+        return prepare(
+            frame, self.freq, self.id_col, self.time_col, self.target_col, covariate_last=name
+        )
+
+    def _censor_index(self, prepared: PreparedFrame) -> int | None:
+        name = self.censor_col
+        return None if name is None else prepared.covariates.index(name)
+
+    def _specs(self, prepared: PreparedFrame) -> list[Any]:
+        censor = self._censor_index(prepared)
+        if censor is not None:
+            refused = [m.alias for m in self.models if not m.supports_censoring]
+            if refused:
+                invalid(
+                    f"models {refused} cannot use censored demand from column "
+                    f"{self.censor_col!r}; only CountRegression treats stockout days as censored. "
+                    "Fit those models with a Forecaster without stockout_col/available_col",
+                    field=str(self.censor_col),
+                )
+        freq = prepared.panel.frequency
+        return [m._core_spec(freq, censor) for m in self.models]
 
     def _fit_prepared(self, prepared: PreparedFrame) -> list[Any]:
-        return [_core.FittedModel(m.spec, prepared.panel, self._threads) for m in self.models]
+        return [
+            _core.FittedModel(spec, prepared.panel, self._threads) for spec in self._specs(prepared)
+        ]
 
     def fit(self, df: Any) -> "Forecaster":
         """Validate ``df`` and fit every model to every series.
@@ -160,17 +236,25 @@ class Forecaster:
         panel = prepared.panel
         first = panel.ends + 1
         x_future = None
+        # The censoring flag (last covariate, if any) is not a covariate: X_df need not have it.
+        censor = self._censor_index(prepared)
+        real = [c for c in prepared.covariates if c != self.censor_col or censor is None]
+        n_rows, k = len(prepared.ids) * h, len(prepared.covariates)
         if X_df is not None:
-            x_future = future_covariates(X_df, prepared, h, first, prepared.covariates)
-            x_future = x_future.reshape(len(prepared.ids) * h, len(prepared.covariates))
-        elif prepared.covariates:
+            x_future = future_covariates(X_df, prepared, h, first, real)
+            x_future = x_future.reshape(n_rows, len(real))
+            if censor is not None:
+                x_future = np.ascontiguousarray(np.insert(x_future, censor, 0.0, axis=1))
+        elif real:
             users = [m.alias for m, f in zip(self.models, fitted) if f.uses_covariates]
             if users:
                 invalid(
-                    f"models {users} use the covariates {list(prepared.covariates)}: pass their "
+                    f"models {users} use the covariates {real}: pass their "
                     f"future values as X_df (unique_id, ds and those columns for all {h} periods)",
                     field="X_df",
                 )
+        elif censor is not None:
+            x_future = np.zeros((n_rows, k))
         blocks = self._forecast_blocks(fitted, h, levels, x_future)
         return self._assemble(prepared, first, h, levels, blocks)
 
@@ -319,7 +403,7 @@ class Forecaster:
         for w in range(int(n_windows)):
             hold = h + (int(n_windows) - 1 - w) * int(step_size)
             train = panel.drop_last([hold] * n, 1)
-            fitted = [_core.FittedModel(m.spec, train, self._threads) for m in self.models]
+            fitted = [_core.FittedModel(spec, train, self._threads) for spec in self._specs(prepared)]
             first = train.ends + 1
             # Actuals and the known covariates of the held-out periods: position of step j of
             # series i in the full panel's values.

@@ -91,6 +91,7 @@ def save(forecaster: Any, path: str) -> None:
         "models": [_model_json(m) for m in forecaster.models],
         "ids": ids,
         "covariates": list(p.covariates),
+        "censor_col": forecaster.censor_col,
         "time": {"kind": p.codec.kind, "tz": None if p.codec.tz is None else str(p.codec.tz)},
         "attributes": json.loads(p.attributes.to_json(orient="split", index=False, date_format="iso")),
         "attribute_dtypes": {c: str(t) for c, t in p.attributes.dtypes.items()},
@@ -167,8 +168,11 @@ def load(path: str) -> Any:
         cov = arrays["covariates"].reshape(len(frame), len(meta["covariates"]))
         for j, name in enumerate(meta["covariates"]):
             frame[name] = cov[:, j]
-        fc = Forecaster(specs, freq=meta["freq"], n_jobs=meta["n_jobs"], id_col=id_col, time_col=time_col, target_col=target_col)
-        prepared = prepare(frame, fc.freq, id_col, time_col, target_col)
+        # The censoring flag is saved as 0/1 under the censoring column's name (for an
+        # available_col too), so it is reloaded as a stockout column.
+        censor = meta.get("censor_col")
+        fc = Forecaster(specs, freq=meta["freq"], n_jobs=meta["n_jobs"], id_col=id_col, time_col=time_col, target_col=target_col, stockout_col=censor)
+        prepared = fc._prepare(frame) if censor else prepare(frame, fc.freq, id_col, time_col, target_col)
         att = meta["attributes"]
         attrs = pd.DataFrame(att["data"], columns=att["columns"])
         for c, dtype in meta["attribute_dtypes"].items():

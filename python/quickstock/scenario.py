@@ -175,6 +175,12 @@ def what_if(
     for k, c in enumerate(parsed):
         if c.column not in fx.columns:
             invalid(f"changes[{k}]: X_df has no column {c.column!r}", field="column")
+        if c.column == getattr(forecaster, "censor_col", None):
+            invalid(
+                f"changes[{k}]: {c.column!r} marks censored (stockout) history days; it is not a "
+                "covariate and cannot be changed",
+                field="column",
+            )
         if c.column not in prepared.covariates:
             invalid(
                 f"changes[{k}]: {c.column!r} is not a covariate the models were fitted with "

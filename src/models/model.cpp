@@ -140,6 +140,8 @@ std::string model_name(const Model& spec) {
           return "Ensemble";
         else if constexpr (std::is_same_v<T, Conformal>)
           return "Conformal";
+        else if constexpr (std::is_same_v<T, CountRegression>)
+          return "CountRegression";
         else
           static_assert(detail::always_false<T>, "model_name: unhandled model");
       },
@@ -224,6 +226,14 @@ std::string to_string(const Model& spec) {
                  ", n_windows=" + std::to_string(s.n_windows) + ", h=" + std::to_string(s.h) +
                  ", step_size=" + std::to_string(s.step_size) + ", method='" + to_string(s.method) +
                  "')";
+        } else if constexpr (std::is_same_v<T, CountRegression>) {
+          return name + "(family='" + to_string(s.family) +
+                 "', zero_inflated=" + (s.zero_inflated ? "True" : "False") +
+                 ", season_length=" + std::to_string(s.season_length) +
+                 ", trend=" + (s.trend ? "True" : "False") +
+                 ", pooled=" + (s.pooled ? "True" : "False") +
+                 ", window=" + (s.window > 0 ? std::to_string(s.window) : "None") +
+                 ", ridge=" + detail::number_text(s.ridge) + ")";
         } else {
           return name + "()";
         }

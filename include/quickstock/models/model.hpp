@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include <quickstock/error.hpp>
 #include <quickstock/models/arima.hpp>
 #include <quickstock/models/baselines.hpp>
+#include <quickstock/models/count_regression.hpp>
 #include <quickstock/models/ensemble.hpp>
 #include <quickstock/models/ets.hpp>
 #include <quickstock/models/forecast.hpp>
@@ -49,7 +51,8 @@ using Model = std::variant<Naive,
                            ARIMA,
                            AutoARIMA,
                            Ensemble,
-                           Conformal>;
+                           Conformal,
+                           CountRegression>;
 
 /// A `Model` held by `MSTL` as its trend forecaster (see `make_mstl`), by `Ensemble` as a member
 /// or by `Conformal` as its wrapped model.
@@ -108,6 +111,19 @@ template <class Spec>
 inline constexpr bool uses_covariates_v = uses_covariates<Spec>::value;
 
 namespace detail {
+
+/// True for a spec that fits a whole panel itself (`std::vector<Fitted> fit_panel(const Panel&,
+/// int n_threads) const`, e.g. a model pooled across series); `fit_panel` then calls it instead
+/// of fitting series one by one. It must be bit-identical for any `n_threads`.
+template <class Spec, class = void>
+struct has_fit_panel : std::false_type {};
+template <class Spec>
+struct has_fit_panel<
+    Spec,
+    std::void_t<decltype(std::declval<const Spec&>().fit_panel(std::declval<const Panel&>(), 1))>>
+    : std::true_type {};
+template <class Spec>
+inline constexpr bool has_fit_panel_v = has_fit_panel<Spec>::value;
 
 /// Raises `invalid_input` (field "X_df") unless `x_future` fits a forecast of `h` steps of
 /// `n_series` series with `names` covariates: `(n_series · h) × names.size()`, or empty when the
@@ -227,10 +243,14 @@ class FittedPanel {
 template <class Spec>
 [[nodiscard]] FittedPanel<Spec> fit_panel(const Spec& spec, const Panel& panel, int n_threads = 1) {
   validate(spec);
-  std::vector<typename Spec::Fitted> fitted(panel.n_series());
-  detail::parallel_for_series(panel.n_series(), n_threads,
-                              [&](std::size_t i) { fitted[i] = spec.fit(panel.series(i)); });
-  return FittedPanel<Spec>(spec, panel, std::move(fitted));
+  if constexpr (detail::has_fit_panel_v<Spec>) {
+    return FittedPanel<Spec>(spec, panel, spec.fit_panel(panel, n_threads));
+  } else {
+    std::vector<typename Spec::Fitted> fitted(panel.n_series());
+    detail::parallel_for_series(panel.n_series(), n_threads,
+                                [&](std::size_t i) { fitted[i] = spec.fit(panel.series(i)); });
+    return FittedPanel<Spec>(spec, panel, std::move(fitted));
+  }
 }
 
 /// Any spec fitted to a panel: the type-erased `FittedPanel` the Python layer holds.
@@ -276,7 +296,8 @@ class QUICKSTOCK_API FittedModel {
                             FittedPanel<ARIMA>,
                             FittedPanel<AutoARIMA>,
                             FittedPanel<Ensemble>,
-                            FittedPanel<Conformal>>;
+                            FittedPanel<Conformal>,
+                            FittedPanel<CountRegression>>;
   Model spec_;
   std::shared_ptr<const Impl> impl_;
 };
