@@ -40,6 +40,7 @@ from .pipeline import (
 from .evaluation import evaluate
 from .forecaster import DEFAULT_QUANTILES, Forecaster
 from .scenario import Change, what_if
+from .explain import explain, explain_text
 from .hierarchy import Hierarchy, aggregate, reconcile
 from .models import (
     ADIDA,
@@ -109,6 +110,8 @@ __all__ = [
     "webhook_payload",
     "what_if",
     "Change",
+    "explain",
+    "explain_text",
     "FeaturePipeline",
     "FeatureStep",
     "CalendarFeatures",
