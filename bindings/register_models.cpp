@@ -656,6 +656,34 @@ void register_models(py::module_& m) {
           "x_future"_a = py::none(),
           "Returns (first ordinal per series, mean [series × h], quantiles [series × h × q]). "
           "x_future: (series·h) × covariates, row i·h + j = step j of series i.")
+      .def(
+          "contributions",
+          [](const FittedModel& f, std::int64_t h, bool nonnegative, int n_threads,
+             std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>>
+                 x_future) {
+            const ForecastOptions opts{h, {}, nonnegative};
+            PanelContributions out;
+            if (x_future.has_value()) {
+              const auto& a = *x_future;
+              if (a.ndim() != 2) {
+                detail::raise_argument("X_df", "future covariates must be a 2-d array");
+              }
+              const Eigen::Map<const RowMatrixXd> x(a.data(), a.shape(0), a.shape(1));
+              py::gil_scoped_release release;
+              out = f.contributions(opts, x, n_threads);
+            } else {
+              py::gil_scoped_release release;
+              out = f.contributions(opts, n_threads);
+            }
+            py::list series;
+            for (auto& c : out.series) {
+              series.append(py::make_tuple(c.components, std::move(c.values)));
+            }
+            return py::make_tuple(to_numpy_i64(out.first), series);
+          },
+          "h"_a, "nonnegative"_a = true, "n_threads"_a = 1, "x_future"_a = py::none(),
+          "Returns (first ordinal per series, [(component names, values h × k)] per series): "
+          "the forecast mean split into additive components (rows sum to the mean).")
       .def_property_readonly("spec", &FittedModel::spec)
       .def_property_readonly("uses_covariates", &FittedModel::uses_covariates)
       .def("fallbacks", &FittedModel::fallbacks);

@@ -42,6 +42,7 @@ from .reporting import report
 from .forecaster import DEFAULT_QUANTILES, Forecaster
 from .io import read_csv
 from .scenario import Change, what_if
+from .explain import explain, explain_text
 from .hierarchy import Hierarchy, aggregate, reconcile
 from .models import (
     ADIDA,
@@ -119,6 +120,8 @@ __all__ = [
     "webhook_payload",
     "what_if",
     "Change",
+    "explain",
+    "explain_text",
     "FeaturePipeline",
     "FeatureStep",
     "CalendarFeatures",

@@ -439,6 +439,13 @@ class FittedModel:
         n_threads: int = 1,
         x_future: npt.NDArray[np.float64] | None = None,
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+    def contributions(
+        self,
+        h: int,
+        nonnegative: bool = True,
+        n_threads: int = 1,
+        x_future: npt.NDArray[np.float64] | None = None,
+    ) -> tuple[npt.NDArray[np.int64], list[tuple[list[str], npt.NDArray[np.float64]]]]: ...
     @property
     def spec(self) -> Any: ...
     @property

@@ -109,7 +109,8 @@ ACTIONS: dict[str, Action] = {
         Action(
             "explain",
             "Explain a forecast: how much each component (level, trend, season, each covariate) "
-            "contributes to the forecast mean, with a short plain-language summary.",
+            "contributes to the forecast mean, per period (table) and in total, with a short "
+            "plain-language summary comparing the forecast with the last `horizon` periods.",
             _COMMON,
             "explain",
         ),
@@ -424,10 +425,11 @@ def _run_explain(fc: Any, a: dict[str, Any], config: dict[str, Any]) -> dict[str
 
     ids = _ids(fc, a["unique_id"])
     h = _horizon(a, config)
-    exp = qs.explain(fc, X_df=_future_frame(fc, h))
+    X_df = _future_frame(fc, h) if any(getattr(f, "uses_covariates", False) for f in fc.fitted_) else None
+    exp = qs.explain(fc, X_df=X_df, h=None if X_df is not None else h)
     exp = _select(exp, fc.id_col, ids)
     # the first h periods of each series
-    exp = exp[exp.groupby(fc.id_col)[fc.time_col].rank(method="dense") <= h]
+    exp = exp[(exp.groupby(fc.id_col)[fc.time_col].rank(method="dense") <= h).to_numpy()]
     out = []
     text_fn = getattr(qs, "explain_text", None)
     for uid, g in exp.groupby(fc.id_col, sort=False):
@@ -438,6 +440,24 @@ def _run_explain(fc: Any, a: dict[str, Any], config: dict[str, Any]) -> dict[str
                 {"model": m, "component": c, "total": _round(v)} for (m, c), v in totals.items()
             ],
         }
+        # The table: per model, the periods and each component's contribution per period.
+        table = []
+        for model, gm in g.groupby("model", sort=False):
+            # rows are sorted by period, then component, with the same components each period
+            comps = list(pd.unique(gm["component"]))
+            ds = pd.Series(pd.unique(gm[fc.time_col]))
+            wide = gm["contribution"].to_numpy().reshape(len(ds), len(comps))
+            entry: dict[str, Any] = {
+                "model": model,
+                "ds": ds.astype(str).tolist() if pd.api.types.is_datetime64_any_dtype(ds.dtype)
+                else [_round(t) for t in ds],
+                "mean": [_round(v) for v in wide.sum(axis=1)],
+                "components": {str(c): [_round(v) for v in wide[:, k]] for k, c in enumerate(comps)},
+            }
+            table.append(entry)
+        rec["table"] = table
+        if "recent_mean" in g.columns:
+            rec["recent_mean"] = _round(float(g["recent_mean"].iloc[0]))
         if text_fn is not None:
             rec["summary"] = str(text_fn(g, uid))
         out.append(rec)

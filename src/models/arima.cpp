@@ -1051,6 +1051,54 @@ Eigen::MatrixXd arma_state_covariance(const Eigen::Ref<const Eigen::VectorXd>& p
   return full_q0(phi, theta, ws);
 }
 
+namespace {
+
+// The forecast mean of `f` in parts (columns): the integrated ARMA forecast of the regression
+// errors, then the intercept, the drift term and each covariate's term, as the fit has them.
+Eigen::MatrixXd arima_mean_parts(const ARIMAFitted& f,
+                                 const Eigen::Ref<const RowMatrixXd>& x_future,
+                                 Eigen::Index h) {
+  const Eigen::Index r = f.state.size();
+  const Eigen::Index nd = f.delta.size();
+  const Eigen::Index narma =
+      f.coef.size() - f.n_covariates - (f.intercept ? 1 : 0) - (f.drift ? 1 : 0);
+  // Point forecasts of the differenced errors, then integrated.
+  Eigen::VectorXd a = f.state, an(r);
+  std::vector<int> nzp;
+  for (Eigen::Index i = 0; i < f.phi.size(); ++i) {
+    if (f.phi[i] != 0.0) nzp.push_back(static_cast<int>(i + 1));
+  }
+  auto step = [&](const Eigen::VectorXd& v, Eigen::VectorXd& o) {
+    for (Eigen::Index i = 0; i + 1 < r; ++i) o[i] = v[i + 1];
+    o[r - 1] = 0.0;
+    for (const int i : nzp) o[i - 1] += f.phi[i - 1] * v[0];
+  };
+  const Eigen::Index cols = 1 + (f.intercept ? 1 : 0) + (f.drift ? 1 : 0) + f.n_covariates;
+  Eigen::MatrixXd out(h, cols);
+  std::vector<double> u(static_cast<std::size_t>(nd + h));
+  for (Eigen::Index i = 0; i < nd; ++i) u[static_cast<std::size_t>(i)] = f.tail[i];
+  for (Eigen::Index j = 0; j < h; ++j) {
+    double v = r > 0 ? a[0] : 0.0;
+    for (Eigen::Index i = 1; i <= nd; ++i)
+      v += f.delta[i - 1] * u[static_cast<std::size_t>(nd + j - i)];
+    u[static_cast<std::size_t>(nd + j)] = v;
+    if (r > 0) {
+      step(a, an);
+      a.swap(an);
+    }
+    out(j, 0) = v;
+    Eigen::Index c = narma;
+    Eigen::Index col = 1;
+    if (f.intercept) out(j, col++) = f.coef[c++];
+    if (f.drift) out(j, col++) = f.coef[c++] * static_cast<double>(f.n_obs + j + 1);
+    for (Eigen::Index k = 0; k < f.n_covariates; ++k)
+      out(j, col++) = f.coef[c + k] * x_future(j, k);
+  }
+  return out;
+}
+
+}  // namespace
+
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
@@ -1079,6 +1127,24 @@ SeriesForecast ARIMAFitted::forecast(const ForecastOptions& options) const {
   return forecast(options, none);
 }
 
+Contributions ARIMAFitted::contributions(const ForecastOptions& options,
+                                         const Eigen::Ref<const RowMatrixXd>& x_future) const {
+  const Eigen::Index h = options.h;
+  if (x_future.rows() != h || x_future.cols() != n_covariates) {
+    detail::raise_argument("x_future", "future covariates must have " + std::to_string(h) +
+                                           " rows and " + std::to_string(n_covariates) +
+                                           " columns (got " + std::to_string(x_future.rows()) +
+                                           " x " + std::to_string(x_future.cols()) + ")");
+  }
+  Contributions out;
+  out.components.emplace_back("arima");
+  if (intercept) out.components.emplace_back("mean");
+  if (drift) out.components.emplace_back("drift");
+  for (Eigen::Index k = 0; k < n_covariates; ++k) out.components.push_back("x" + std::to_string(k));
+  out.values = detail::arima_mean_parts(*this, x_future, h);
+  return out;
+}
+
 SeriesForecast ARIMAFitted::forecast(const ForecastOptions& options,
                                      const Eigen::Ref<const RowMatrixXd>& x_future) const {
   const Eigen::Index h = options.h;
@@ -1090,35 +1156,16 @@ SeriesForecast ARIMAFitted::forecast(const ForecastOptions& options,
   }
   const Eigen::Index r = state.size();
   const Eigen::Index nd = delta.size();
-  const Eigen::Index nc = coef.size();
-  const Eigen::Index narma = nc - n_covariates - (intercept ? 1 : 0) - (drift ? 1 : 0);
-  // Point forecasts of the differenced errors, then integrated.
-  Eigen::VectorXd a = state, an(r);
   std::vector<int> nzp;
   for (Eigen::Index i = 0; i < phi.size(); ++i) {
     if (phi[i] != 0.0) nzp.push_back(static_cast<int>(i + 1));
   }
-  auto step = [&](const Eigen::VectorXd& v, Eigen::VectorXd& o) {
-    for (Eigen::Index i = 0; i + 1 < r; ++i) o[i] = v[i + 1];
-    o[r - 1] = 0.0;
-    for (const int i : nzp) o[i - 1] += phi[i - 1] * v[0];
-  };
-  std::vector<double> u(static_cast<std::size_t>(nd + h));
-  for (Eigen::Index i = 0; i < nd; ++i) u[static_cast<std::size_t>(i)] = tail[i];
+  const Eigen::MatrixXd parts = detail::arima_mean_parts(*this, x_future, h);
   Eigen::VectorXd mean(h);
   for (Eigen::Index j = 0; j < h; ++j) {
-    double v = a[0];
-    for (Eigen::Index i = 1; i <= nd; ++i)
-      v += delta[i - 1] * u[static_cast<std::size_t>(nd + j - i)];
-    u[static_cast<std::size_t>(nd + j)] = v;
-    step(a, an);
-    a.swap(an);
     double reg = 0.0;
-    Eigen::Index c = narma;
-    if (intercept) reg += coef[c++];
-    if (drift) reg += coef[c++] * static_cast<double>(n_obs + j + 1);
-    for (Eigen::Index k = 0; k < n_covariates; ++k) reg += coef[c + k] * x_future(j, k);
-    mean[j] = v + reg;
+    for (Eigen::Index c = 1; c < parts.cols(); ++c) reg += parts(j, c);
+    mean[j] = parts(j, 0) + reg;
   }
   // Variances: g_j' P g_j + Σ_{s<j−1} Ψ_s², g_j = Σ_k π_{j−k} Z T^{k−1}, Ψ = π ∗ ψ.
   Eigen::VectorXd pi(h), psi(h), Psi(h);

@@ -101,6 +101,26 @@ SeriesForecast BaselineFitted::forecast(const ForecastOptions& options) const {
   return out;
 }
 
+Contributions BaselineFitted::contributions(const ForecastOptions& options) const {
+  const Eigen::Index h = options.h;
+  const Eigen::Index m = cycle.size();
+  const bool has_trend = drift != 0.0;
+  const bool has_season = m > 1;
+  Contributions out;
+  out.components.emplace_back("level");
+  if (has_trend) out.components.emplace_back("trend");
+  if (has_season) out.components.emplace_back("season");
+  out.values.resize(h, static_cast<Eigen::Index>(out.components.size()));
+  const double level = m > 1 ? cycle.mean() : cycle[0];
+  for (Eigen::Index j = 0; j < h; ++j) {
+    Eigen::Index c = 0;
+    out.values(j, c++) = level;
+    if (has_trend) out.values(j, c++) = drift * static_cast<double>(j + 1);
+    if (has_season) out.values(j, c++) = cycle[j % m] - level;
+  }
+  return out;
+}
+
 bool operator==(const BaselineFitted& a, const BaselineFitted& b) noexcept {
   return a.cycle == b.cycle && a.drift == b.drift && a.var_step == b.var_step &&
          a.step_period == b.step_period && a.drift_var == b.drift_var &&

@@ -9,6 +9,7 @@
 
 #include <quickstock/detail/math.hpp>
 #include <quickstock/detail/random.hpp>
+#include <quickstock/detail/shapley.hpp>
 #include <quickstock/error.hpp>
 #include <quickstock/models/ets.hpp>
 
@@ -1032,6 +1033,54 @@ ModelClass model_class(const ETSFitted& f) {
 
 }  // namespace
 
+Contributions ETSFitted::contributions(const ForecastOptions& options) const {
+  const Eigen::Index h = options.h;
+  const bool has_trend = trend != TrendType::none;
+  const bool has_season = season != SeasonType::none;
+  const bool extra = model_class(*this) == ModelClass::mult_season;
+  Contributions out;
+  out.components.emplace_back("level");
+  if (has_trend) out.components.emplace_back("trend");
+  if (has_season) out.components.emplace_back("season");
+  if (extra) out.components.emplace_back("uncertainty");
+  out.values.resize(h, static_cast<Eigen::Index>(out.components.size()));
+  const auto m = static_cast<Eigen::Index>(season_length);
+  const double l = last_state[0];
+  const double b = has_trend ? last_state[1] : 0.0;
+  const Eigen::Index off = has_trend ? 2 : 1;
+  const double phi = params.phi;
+  double phistar = phi;
+  for (Eigen::Index i = 0; i < h; ++i) {
+    // The same terms as point_forecasts.
+    double t = 0.0;
+    if (trend == TrendType::additive) {
+      t = phistar * b;
+    } else if (trend == TrendType::multiplicative) {
+      t = std::pow(std::max(b, 0.0), phistar);
+    }
+    const double s = has_season ? last_state[off + m - 1 - (i % m)] : 0.0;
+    const detail::StateSplit sp =
+        detail::split_states(l, t, has_trend, trend == TrendType::multiplicative, s, has_season,
+                             season == SeasonType::multiplicative);
+    Eigen::Index c = 0;
+    out.values(i, c++) = sp.level * scale;
+    if (has_trend) out.values(i, c++) = sp.trend * scale;
+    if (has_season) out.values(i, c++) = sp.season * scale;
+    phistar += std::fabs(phi - 1.0) < kTol ? 1.0 : std::pow(phi, static_cast<double>(i + 2));
+  }
+  if (extra) {
+    // Class 3 reports the moment mean: the rest of it beyond the point forecast.
+    std::vector<double> point(static_cast<std::size_t>(h));
+    point_forecasts(*this, h, point.data());
+    const SeriesForecast f = forecast(ForecastOptions{h, {}, false});
+    const Eigen::Index last = out.values.cols() - 1;
+    for (Eigen::Index i = 0; i < h; ++i) {
+      out.values(i, last) = f.mean[i] - point[static_cast<std::size_t>(i)] * scale;
+    }
+  }
+  return out;
+}
+
 // -----------------------------------------------------------------------------------------------
 
 std::string ETSFitted::method() const {
@@ -1619,6 +1668,36 @@ SeriesForecast ETSXFitted::forecast(const ForecastOptions& options,
   if (options.nonnegative) {
     out.mean = out.mean.cwiseMax(0.0);
     out.quantiles = out.quantiles.cwiseMax(0.0);
+  }
+  return out;
+}
+
+Contributions ETSXFitted::contributions(const ForecastOptions& options,
+                                        const Eigen::Ref<const RowMatrixXd>& x_future) const {
+  const Eigen::Index h = options.h;
+  const Eigen::Index k = beta.size();
+  if (x_future.cols() != k || (k > 0 && x_future.rows() != h)) {
+    detail::raise_argument("X_df", "ETS with covariates needs " + std::to_string(k) +
+                                       " future covariate column(s) over the " + std::to_string(h) +
+                                       " forecast steps (got " + std::to_string(x_future.rows()) +
+                                       " x " + std::to_string(x_future.cols()) + ")");
+  }
+  if (k > 0 && !x_future.allFinite()) {
+    detail::raise_argument("X_df", "future covariates must be finite");
+  }
+  ForecastOptions raw = options;
+  raw.nonnegative = false;
+  const Contributions u = ets.contributions(raw);
+  const Eigen::Index nu = u.values.cols();
+  Contributions out;
+  out.components = u.components;
+  out.values.resize(h, nu + k);
+  out.values.leftCols(nu) = u.values;
+  for (Eigen::Index c = 0; c < k; ++c) {
+    out.components.push_back("x" + std::to_string(c));
+    for (Eigen::Index j = 0; j < h; ++j) {
+      out.values(j, nu + c) = (x_future(j, c) - x_mean[c]) * beta[c];
+    }
   }
   return out;
 }

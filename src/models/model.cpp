@@ -258,6 +258,17 @@ PanelForecast FittedModel::forecast(const ForecastOptions& options,
                     *impl_);
 }
 
+PanelContributions FittedModel::contributions(const ForecastOptions& options, int n_threads) const {
+  return contributions(options, RowMatrixXd(0, 0), n_threads);
+}
+
+PanelContributions FittedModel::contributions(const ForecastOptions& options,
+                                              const Eigen::Ref<const RowMatrixXd>& x_future,
+                                              int n_threads) const {
+  return std::visit([&](const auto& f) { return f.contributions(options, x_future, n_threads); },
+                    *impl_);
+}
+
 bool FittedModel::uses_covariates() const noexcept {
   return std::visit([](const auto& s) { return uses_covariates_v<std::decay_t<decltype(s)>>; },
                     spec_);

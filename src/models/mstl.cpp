@@ -212,4 +212,24 @@ SeriesForecast MSTLFitted::forecast(const ForecastOptions& options) const {
   return out;
 }
 
+Contributions MSTLFitted::contributions(const ForecastOptions& options) const {
+  Contributions t = trend.contributions(options, "trend");
+  const auto h = static_cast<Eigen::Index>(options.h);
+  const Eigen::Index nt = t.values.cols();
+  const auto ns = static_cast<Eigen::Index>(last_seasons.size());
+  Contributions out;
+  out.components = std::move(t.components);
+  out.values.resize(h, nt + ns);
+  out.values.leftCols(nt) = t.values;
+  for (std::size_t i = 0; i < last_seasons.size(); ++i) {
+    const std::string text = detail::format_periods({periods[i]});  // "[7]"
+    out.components.push_back("season_" + text.substr(1, text.size() - 2));
+    const Eigen::VectorXd& last = last_seasons[i];
+    const Eigen::Index m = last.size();
+    const auto col = nt + static_cast<Eigen::Index>(i);
+    for (Eigen::Index j = 0; j < h; ++j) out.values(j, col) = last[j % m];
+  }
+  return out;
+}
+
 }  // namespace quickstock

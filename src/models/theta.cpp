@@ -7,6 +7,7 @@
 
 #include <quickstock/detail/math.hpp>
 #include <quickstock/detail/nelder_mead.hpp>
+#include <quickstock/detail/shapley.hpp>
 #include <quickstock/error.hpp>
 #include <quickstock/models/theta.hpp>
 
@@ -797,6 +798,66 @@ SeriesForecast ThetaFitted::forecast(const ForecastOptions& options) const {
   if (options.nonnegative) {
     out.mean = out.mean.cwiseMax(0.0);
     out.quantiles = out.quantiles.cwiseMax(0.0);
+  }
+  return out;
+}
+
+Contributions ThetaFitted::contributions(const ForecastOptions& options) const {
+  const Eigen::Index h = options.h;
+  const auto n = static_cast<double>(n_obs);
+  // Deseasonalised mean, the same recursion as `forecast` without the error weights.
+  Eigen::VectorXd mu(h);
+  switch (method) {
+    case ThetaMethod::naive:
+      mu.setConstant(level);
+      break;
+    case ThetaMethod::thetaf: {
+      const double al = std::max(1e-10, alpha);
+      const double tail = (1.0 - std::pow(1.0 - al, n)) / al;
+      for (Eigen::Index j = 0; j < h; ++j) mu[j] = level + drift * (static_cast<double>(j) + tail);
+      break;
+    }
+    default: {
+      const bool dynamic = method == ThetaMethod::dstm || method == ThetaMethod::dotm;
+      const double k = 1.0 - 1.0 / theta;
+      const double r = 1.0 - alpha;
+      double l = level;
+      double yb = mean_y;
+      double aa = a;
+      double bb = b;
+      double c = std::pow(r, n);
+      for (Eigen::Index j = 0; j < h; ++j) {
+        const double i = n + static_cast<double>(j);
+        const double wa = k * c;
+        const double wb = k * (1.0 - c * r) / alpha;
+        mu[j] = l + wa * aa + wb * bb;
+        l = alpha * mu[j] + r * l;
+        const double yb_new = (i * yb + mu[j]) / (i + 1.0);
+        if (dynamic) {
+          bb = ((i - 1.0) * bb + 6.0 * (mu[j] - yb) / (i + 1.0)) / (i + 2.0);
+          aa = yb_new - bb * (i + 2.0) / 2.0;
+        }
+        yb = yb_new;
+        c *= r;
+      }
+      break;
+    }
+  }
+  const bool has_trend = method != ThetaMethod::naive;
+  const bool mult = decomposition == DecompositionType::multiplicative;
+  Contributions out;
+  out.components.emplace_back("level");
+  if (has_trend) out.components.emplace_back("trend");
+  if (seasonal) out.components.emplace_back("season");
+  out.values.resize(h, static_cast<Eigen::Index>(out.components.size()));
+  for (Eigen::Index j = 0; j < h; ++j) {
+    const double idx = seasonal ? season_index[j % season_index.size()] : (mult ? 1.0 : 0.0);
+    const detail::StateSplit sp =
+        detail::split_states(level, mu[j] - level, has_trend, false, idx, seasonal, mult);
+    Eigen::Index col = 0;
+    out.values(j, col++) = sp.level * scale;
+    if (has_trend) out.values(j, col++) = sp.trend * scale;
+    if (seasonal) out.values(j, col++) = sp.season * scale;
   }
   return out;
 }

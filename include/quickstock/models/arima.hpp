@@ -85,6 +85,11 @@ struct ARIMAFitted {
   /// covariate columns (0 columns when there are none).
   [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options,
                                         const Eigen::Ref<const RowMatrixXd>& x_future) const;
+  /// The uncensored mean split into `arima` (the integrated ARMA forecast of the regression
+  /// errors), `mean` (the intercept, when estimated), `drift` (drift × t, when estimated) and
+  /// `x<k>` = β_k·x_{n+j,k} per covariate. @throws invalid_input for a wrong `x_future` shape.
+  [[nodiscard]] Contributions contributions(const ForecastOptions& options,
+                                            const Eigen::Ref<const RowMatrixXd>& x_future) const;
   friend bool operator==(const ARIMAFitted& a, const ARIMAFitted& b) noexcept;
 };
 

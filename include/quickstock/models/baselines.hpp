@@ -36,6 +36,10 @@ struct BaselineFitted {
 
   /// Forecast `options.h` steps with `options.quantiles`.
   [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options) const;
+  /// The uncensored mean split into `level` (the cycle's mean; the last value or the average for
+  /// a one-value cycle), `trend` (`drift · j`, when the drift is not 0) and `season` (the
+  /// cycle's value minus its mean, when the cycle has more than one value).
+  [[nodiscard]] Contributions contributions(const ForecastOptions& options) const;
   friend bool operator==(const BaselineFitted& a, const BaselineFitted& b) noexcept;
 };
 

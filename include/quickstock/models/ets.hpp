@@ -72,6 +72,13 @@ struct ETSFitted {
   /// deterministic seed taken from the series' values. Elsewhere the mean is the point
   /// forecast. With `options.nonnegative`, mean and quantiles are censored at 0.
   [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options) const;
+  /// The uncensored forecast mean split into `level`, `trend` (with a trend) and `season` (with
+  /// a season) from the final states: additive forms give `l`, `φ*·b` (φ* = φ + … + φ^j; j
+  /// undamped) and `s` exactly; multiplicative trend (`l·b^φ*`) or season (`(·)·s`) get the exact
+  /// Shapley split of the product against the baseline level 0, trend factor 1, season factor
+  /// 1 (docs/explain.md). Multiplicative error and season (class 3, whose mean is the moment
+  /// mean) adds `uncertainty`: mean − point forecast.
+  [[nodiscard]] Contributions contributions(const ForecastOptions& options) const;
   friend bool operator==(const ETSFitted& a, const ETSFitted& b) noexcept;
 };
 
@@ -154,6 +161,11 @@ struct ETSXFitted {
   /// @throws invalid_input (field "X_df") for a wrong shape or non-finite value.
   [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options,
                                         const Eigen::Ref<const RowMatrixXd>& x_future) const;
+  /// The uncensored mean split into the ETS components of u (`ETSFitted::contributions`) and
+  /// one component `x<c>` = (x_{n+j,c} − x̄_c)·β_c per covariate column: a covariate at its
+  /// history mean contributes 0. @throws invalid_input as `forecast`.
+  [[nodiscard]] Contributions contributions(const ForecastOptions& options,
+                                            const Eigen::Ref<const RowMatrixXd>& x_future) const;
   friend bool operator==(const ETSXFitted& a, const ETSXFitted& b) noexcept;
 };
 

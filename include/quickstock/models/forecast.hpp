@@ -5,12 +5,15 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
 
 #include <quickstock/config.hpp>
 #include <quickstock/core/frequency.hpp>
+#include <quickstock/data/panel.hpp>
 #include <quickstock/detail/xtensor.hpp>
 
 namespace quickstock {
@@ -40,9 +43,58 @@ struct SeriesForecast {
 /// A fitted type that can explain itself provides `Contributions contributions(const
 /// ForecastOptions&) const` (or, for a model that uses covariates, `Contributions
 /// contributions(const ForecastOptions&, const Eigen::Ref<const RowMatrixXd>& x_future) const`).
+///
+/// The member is called with `options.nonnegative == false` and its rows sum to the
+/// uncensored mean; `FittedPanel::contributions` adds the censoring at zero as its own
+/// component (`zero_floor`). A covariate's component is named `x<c>` (`c` its 0-based column)
+/// and renamed to the panel's covariate name by `FittedPanel::contributions`.
 struct Contributions {
   std::vector<std::string> components;  ///< component names, in a stable order
   Eigen::MatrixXd values;               ///< h × components; row `j` sums to the mean at step `j`
+  friend bool operator==(const Contributions& a, const Contributions& b) noexcept {
+    return a.components == b.components && a.values.rows() == b.values.rows() &&
+           a.values.cols() == b.values.cols() && a.values == b.values;
+  }
+};
+
+/// True when `Fitted` provides `Contributions contributions(const ForecastOptions&) const`.
+template <class Fitted, class = void>
+struct has_contributions : std::false_type {};
+template <class Fitted>
+struct has_contributions<Fitted,
+                         std::void_t<decltype(std::declval<const Fitted&>().contributions(
+                             std::declval<const ForecastOptions&>()))>>
+    : std::is_same<decltype(std::declval<const Fitted&>().contributions(
+                       std::declval<const ForecastOptions&>())),
+                   Contributions> {};
+/// See `has_contributions`.
+template <class Fitted>
+inline constexpr bool has_contributions_v = has_contributions<Fitted>::value;
+
+/// True when `Fitted` provides `Contributions contributions(const ForecastOptions&, const
+/// Eigen::Ref<const RowMatrixXd>& x_future) const` (a model that uses covariates).
+template <class Fitted, class = void>
+struct has_covariate_contributions : std::false_type {};
+template <class Fitted>
+struct has_covariate_contributions<Fitted,
+                                   std::void_t<decltype(std::declval<const Fitted&>().contributions(
+                                       std::declval<const ForecastOptions&>(),
+                                       std::declval<const Eigen::Ref<const RowMatrixXd>&>()))>>
+    : std::is_same<decltype(std::declval<const Fitted&>().contributions(
+                       std::declval<const ForecastOptions&>(),
+                       std::declval<const Eigen::Ref<const RowMatrixXd>&>())),
+                   Contributions> {};
+/// See `has_covariate_contributions`.
+template <class Fitted>
+inline constexpr bool has_covariate_contributions_v = has_covariate_contributions<Fitted>::value;
+
+/// A panel's forecast means split into components (`FittedPanel::contributions`). Step `j` of
+/// series `i` is at grid ordinal `first[i] + j`.
+struct PanelContributions {
+  std::vector<std::string> ids;       ///< series, in panel order
+  std::vector<std::int64_t> first;    ///< ordinal of the first forecast step of each series
+  Frequency freq;                     ///< the panel's grid
+  std::vector<Contributions> series;  ///< one split per series; rows sum to the forecast mean
 };
 
 /// A panel's forecast from one model. Step `j` (0-based) of series `i` is at grid ordinal

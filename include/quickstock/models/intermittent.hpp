@@ -55,6 +55,10 @@ struct IntermittentFitted {
   /// continuous quantile in (k − 1, k]); for non-integer data the Gamma quantile. Quantiles are
   /// never negative; `options.nonnegative` has no effect.
   [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options) const;
+  /// The mean as one component, `level` (the model has no trend or season).
+  [[nodiscard]] Contributions contributions(const ForecastOptions& options) const {
+    return Contributions{{"level"}, Eigen::MatrixXd::Constant(options.h, 1, mean)};
+  }
   /// The quantile of level `tau` in (0, 1) (see `forecast`).
   [[nodiscard]] double quantile(double tau) const;
   friend bool operator==(const IntermittentFitted& a, const IntermittentFitted& b) noexcept {

@@ -208,7 +208,80 @@ class FittedPanel {
     return out;
   }
 
+  /// Splits every series' forecast mean into additive components (`Contributions`), in
+  /// parallel over series (bit-identical for any `n_threads`): the fitted type's
+  /// `contributions` member when it has one (`has_contributions_v`,
+  /// `has_covariate_contributions_v`), else the mean as one component named after the model.
+  /// Covariate components `x<c>` are renamed to the covariate's name; with
+  /// `options.nonnegative`, a step whose uncensored mean is negative gets a `zero_floor`
+  /// component (−mean there, 0 elsewhere) so that every row sums to the forecast mean.
+  /// `x_future` as for `forecast`.
+  /// @throws invalid_input as `forecast`.
+  [[nodiscard]] PanelContributions contributions(const ForecastOptions& options,
+                                                 const Eigen::Ref<const RowMatrixXd>& x_future,
+                                                 int n_threads = 1) const {
+    validate(options);
+    const std::size_t n = fitted_.size();
+    if constexpr (uses_covariates_v<Spec>) {
+      detail::check_future_covariates(x_future, n, options.h, covariate_names_,
+                                      !covariate_names_.empty(), model_label());
+    }
+    PanelContributions out;
+    out.ids = ids_;
+    out.first = next_;
+    out.freq = freq_;
+    out.series.resize(n);
+    ForecastOptions raw{options.h, {}, false};
+    detail::parallel_for_series(n, n_threads, [&](std::size_t i) {
+      Contributions c = contributions_one(i, raw, x_future);
+      if (!c.values.allFinite()) {
+        detail::raise_invalid("the forecast is not finite: the values are too large", ids_[i],
+                              std::nullopt, "y");
+      }
+      for (auto& name : c.components) {
+        if (name.size() < 2 || name[0] != 'x') continue;
+        std::size_t k = 0;
+        bool digits = true;
+        for (std::size_t p = 1; p < name.size(); ++p) {
+          if (name[p] < '0' || name[p] > '9') {
+            digits = false;
+            break;
+          }
+          k = k * 10 + static_cast<std::size_t>(name[p] - '0');
+        }
+        if (digits && k < covariate_names_.size()) name = covariate_names_[k];
+      }
+      if (options.nonnegative) {
+        const Eigen::VectorXd sum = c.values.rowwise().sum();
+        if ((sum.array() < 0.0).any()) {
+          const Eigen::Index k = c.values.cols();
+          c.values.conservativeResize(Eigen::NoChange, k + 1);
+          c.values.col(k) = (-sum).cwiseMax(0.0);
+          c.components.emplace_back("zero_floor");
+        }
+      }
+      out.series[i] = std::move(c);
+    });
+    return out;
+  }
+
  private:
+  [[nodiscard]] Contributions contributions_one(
+      std::size_t i,
+      const ForecastOptions& raw,
+      const Eigen::Ref<const RowMatrixXd>& x_future) const {
+    const auto h = static_cast<Eigen::Index>(raw.h);
+    const Fitted& f = fitted_[i];
+    if constexpr (uses_covariates_v<Spec> && has_covariate_contributions_v<Fitted>) {
+      if (x_future.rows() == 0) return f.contributions(raw, RowMatrixXd(h, 0));
+      return f.contributions(raw, x_future.middleRows(static_cast<Eigen::Index>(i) * h, h));
+    } else if constexpr (has_contributions_v<Fitted>) {
+      return f.contributions(raw);
+    } else {
+      return Contributions{{component_label()}, forecast_one(i, raw, x_future).mean};
+    }
+  }
+  [[nodiscard]] std::string component_label() const;
   [[nodiscard]] SeriesForecast forecast_one(std::size_t i,
                                             const ForecastOptions& options,
                                             const Eigen::Ref<const RowMatrixXd>& x_future) const {
@@ -265,6 +338,13 @@ class QUICKSTOCK_API FittedModel {
   [[nodiscard]] PanelForecast forecast(const ForecastOptions& options,
                                        const Eigen::Ref<const RowMatrixXd>& x_future,
                                        int n_threads = 1) const;
+  /// Splits every series' forecast mean into components (see `FittedPanel::contributions`).
+  [[nodiscard]] PanelContributions contributions(const ForecastOptions& options,
+                                                 int n_threads = 1) const;
+  /// As above with future covariates (see `FittedPanel::contributions`).
+  [[nodiscard]] PanelContributions contributions(const ForecastOptions& options,
+                                                 const Eigen::Ref<const RowMatrixXd>& x_future,
+                                                 int n_threads = 1) const;
   /// True when the model uses covariates (and so needs their future values to forecast).
   [[nodiscard]] bool uses_covariates() const noexcept;
   /// The spec this was fitted from.
@@ -301,6 +381,15 @@ class QUICKSTOCK_API FittedModel {
   Model spec_;
   std::shared_ptr<const Impl> impl_;
 };
+
+template <class Spec>
+std::string FittedPanel<Spec>::component_label() const {
+  if constexpr (std::is_constructible_v<Model, Spec>) {
+    return model_name(Model{spec_});
+  } else {
+    return "forecast";
+  }
+}
 
 template <class Spec>
 std::string FittedPanel<Spec>::model_label() const {

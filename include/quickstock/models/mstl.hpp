@@ -43,6 +43,13 @@ class SeriesFitted {
     if (!impl_) throw std::logic_error("SeriesFitted: empty");
     return impl_->forecast(options);
   }
+  /// The wrapped model's `contributions` (called with `options.nonnegative` false); a model
+  /// without them gives its uncensored mean as one component named `name`.
+  [[nodiscard]] Contributions contributions(const ForecastOptions& options,
+                                            const std::string& name) const {
+    if (!impl_) throw std::logic_error("SeriesFitted: empty");
+    return impl_->contributions(options, name);
+  }
   /// The wrapped model's fallback note ("" when none, or when empty).
   [[nodiscard]] std::string fallback() const { return impl_ ? impl_->fallback() : std::string(); }
   /// The wrapped value if it is a `Fitted`, else nullptr.
@@ -66,6 +73,8 @@ class SeriesFitted {
     Concept& operator=(Concept&&) = delete;
     virtual ~Concept() = default;
     [[nodiscard]] virtual SeriesForecast forecast(const ForecastOptions& options) const = 0;
+    [[nodiscard]] virtual Contributions contributions(const ForecastOptions& options,
+                                                      const std::string& name) const = 0;
     [[nodiscard]] virtual std::string fallback() const = 0;
     [[nodiscard]] virtual bool equals(const Concept& other) const noexcept = 0;
   };
@@ -74,6 +83,17 @@ class SeriesFitted {
     explicit Holder(Fitted v) : value(std::move(v)) {}
     [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options) const override {
       return value.forecast(options);
+    }
+    [[nodiscard]] Contributions contributions(const ForecastOptions& options,
+                                              const std::string& name) const override {
+      ForecastOptions raw = options;
+      raw.nonnegative = false;
+      if constexpr (has_contributions_v<Fitted>) {
+        return value.contributions(raw);
+      } else {
+        raw.quantiles.clear();
+        return Contributions{{name}, value.forecast(raw).mean};
+      }
     }
     [[nodiscard]] std::string fallback() const override { return value.fallback; }
     [[nodiscard]] bool equals(const Concept& other) const noexcept override {
@@ -99,6 +119,10 @@ struct MSTLFitted {
   /// `forecast.mstl`, statsforecast's `MSTL`); with `options.nonnegative`, mean and quantiles are
   /// then censored at 0.
   [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options) const;
+  /// The uncensored mean split into the trend forecaster's components (one `trend` component
+  /// when it has no split) and one `season_<period>` per kept period (its seasonal naive
+  /// forecast; the period as Python prints it, e.g. `season_7`, `season_30.5`).
+  [[nodiscard]] Contributions contributions(const ForecastOptions& options) const;
   friend bool operator==(const MSTLFitted& a, const MSTLFitted& b) noexcept {
     return a.periods == b.periods && a.last_seasons == b.last_seasons && a.trend == b.trend &&
            a.fallback == b.fallback;

@@ -67,6 +67,12 @@ struct ThetaFitted {
   /// recursion), quantiles reseasonalised with the mean. With `options.nonnegative`, mean
   /// and quantiles are censored at 0.
   [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options) const;
+  /// The uncensored mean split into `level` (the smoothed level l_n of the theta = 2 line),
+  /// `trend` (the rest of the deseasonalised forecast: R thetaf's drift term, or the theta = 0
+  /// line's part of the Fiorucci forecast) and, when seasonal, `season` (additive index, or the
+  /// exact Shapley split of `(level + trend)·index` against the baseline index 1). The naive
+  /// fallback has `level` only.
+  [[nodiscard]] Contributions contributions(const ForecastOptions& options) const;
   friend bool operator==(const ThetaFitted& a, const ThetaFitted& b) noexcept;
 };
 
