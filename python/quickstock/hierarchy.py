@@ -335,12 +335,15 @@ def _slices(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.DataFr
     """Code of each row's ``keys`` tuple (0, 1, … in sorted order) and the tuples, one per code.
 
     The codes are those of ``groupby(keys, sort=True, dropna=False).ngroup()``, computed from one
-    ``factorize`` per column and a mixed-radix key, which needs a few integer arrays instead of
-    the groupby's intermediates.
+    ``factorize`` per column and a mixed-radix key (decoded back into the tuples), which needs a
+    few integer arrays instead of the groupby's intermediates.
     """
-    code = np.zeros(len(frame), dtype=np.int64)
-    radix = 1
     try:
+        if len(keys) == 1:
+            k, uniques = pd.factorize(frame[keys[0]], sort=True, use_na_sentinel=False)
+            return k.astype(np.int64, copy=False), pd.DataFrame({keys[0]: uniques})
+        code = np.zeros(len(frame), dtype=np.int64)
+        radix, distinct = 1, []
         for c in keys:
             cc, uniques = pd.factorize(frame[c], sort=True, use_na_sentinel=False)
             radix *= max(len(uniques), 1)
@@ -349,14 +352,19 @@ def _slices(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.DataFr
             code *= len(uniques)
             code += cc
             del cc
-        k, _ = pd.factorize(code, sort=True)
-        k = k.astype(np.int64, copy=False)
+            distinct.append(uniques)
+        k, combos = pd.factorize(code, sort=True)
+        del code
+        parts = {}
+        for c, uniques in zip(reversed(keys), reversed(distinct)):
+            parts[c] = uniques.take(combos % len(uniques))
+            combos = combos // len(uniques)
+        return k.astype(np.int64, copy=False), pd.DataFrame({c: parts[c] for c in keys})
     except (TypeError, OverflowError):  # unorderable values or too many combinations
         k = frame.groupby(keys, sort=True, observed=True, dropna=False).ngroup().to_numpy(np.int64)
-    del code
-    first = np.full(int(k.max()) + 1 if len(k) else 0, -1, dtype=np.int64)
-    first[k[::-1]] = np.arange(len(k) - 1, -1, -1, dtype=np.int64)
-    return k, frame.iloc[first][keys].reset_index(drop=True)
+        first = np.full(int(k.max()) + 1 if len(k) else 0, -1, dtype=np.int64)
+        first[k[::-1]] = np.arange(len(k) - 1, -1, -1, dtype=np.int64)
+        return k, frame.iloc[first][keys].reset_index(drop=True)
 
 
 def _rows(hierarchy: Hierarchy, ids: pd.Series, field: str) -> np.ndarray:
@@ -365,18 +373,27 @@ def _rows(hierarchy: Hierarchy, ids: pd.Series, field: str) -> np.ndarray:
     index = hierarchy._index
     if not pd.api.types.is_string_dtype(ids):
         ids = ids.astype(str)
-    rows = index.get_indexer(ids)
+    # Forecast and residual frames hold each series' rows together: look up one id per run of
+    # equal ids (an Index or a hash table over every row would cost 20–40 bytes a row).
+    values = ids.array
+    change = np.ones(len(values), dtype=bool)
+    if len(values) > 1:
+        change[1:] = np.asarray(values[1:] != values[:-1], dtype=bool)
+    starts = np.flatnonzero(change)
+    del change
+    lengths = np.diff(np.append(starts, len(values)))
+    rows = np.repeat(index.get_indexer(values[starts]).astype(np.int64, copy=False), lengths)
     bad = rows < 0
     if bad.any():
         r = int(np.flatnonzero(bad)[0])
         invalid("series is not in the hierarchy", series=ids.iloc[r], row=r, field=field)
-    return rows.astype(np.int64, copy=False)
+    return rows
 
 
 def _matrix(
     frame: pd.DataFrame,
     hierarchy: Hierarchy,
-    value: np.ndarray,
+    value: Any,
     time_keys: list[str],
     id_col: str,
     what: str,
@@ -392,7 +409,7 @@ def _matrix(
     flat += cols * n
     del cols
     out = np.full((n, n_t), np.nan, order="F")
-    out.ravel(order="K")[flat] = value
+    out.ravel(order="K")[flat] = value() if callable(value) else value  # made when needed
     return out
 
 
@@ -412,8 +429,8 @@ def _residual_matrix(
             invalid(f"residuals need the columns {id_col}, ds, y and mean (cross_validation "
                     f"output); {col!r} is missing", field="residuals")
     keys = [c for c in ("cutoff", "ds") if c in res.columns]
-    err = res["y"].to_numpy(np.float64) - res["mean"].to_numpy(np.float64)
-    m = _matrix(res, hierarchy, err, keys, id_col, "residuals")
+    m = _matrix(res, hierarchy, lambda: res["y"].to_numpy(np.float64) - res["mean"].to_numpy(np.float64),
+                keys, id_col, "residuals")
     have = np.isfinite(m).any(axis=1)
     if not have.all():
         i = int(np.flatnonzero(~have)[0])
@@ -571,12 +588,14 @@ def reconcile(
     flat = _rows(hierarchy, fcst[id_col], id_col)
     flat += cols * n
     del cols
-    row_of = np.full(n * K, -1, dtype=np.int64)
-    row_of[flat] = np.arange(len(fcst), dtype=np.int64)
-    if len(fcst) != n * K or (row_of < 0).any():
+    seen = np.zeros(n * K, dtype=bool)
+    seen[flat] = True
+    if len(fcst) != n * K or not seen.all():  # else every cell has exactly one row
         _check_slices(flat, n, K, hierarchy, slices, id_col)
-    if not qcols:
-        del row_of
+    del seen
+    if qcols:  # row of fcst of every cell, slice-major
+        row_of = np.empty(n * K, dtype=np.int64)
+        row_of[flat] = np.arange(len(fcst), dtype=np.int64)
     base = np.empty((n, K), order="F")  # base forecasts, then (in place) the reconciled ones
     base.ravel(order="K")[flat] = fcst["mean"].to_numpy(np.float64)
     q_in = fcst[qcols].to_numpy(np.float64) if qcols else None
