@@ -181,7 +181,11 @@ def _expand(values: Any, codes: np.ndarray, index: pd.Index, dtype: Any = None) 
     small = pd.Series(values, copy=False)
     if dtype is not None:
         small = small.astype(dtype)
-    return pd.Series(small.array.take(codes), dtype=small.dtype, index=index, copy=False)
+    if isinstance(small.dtype, np.dtype):  # numpy-backed: index the ndarray itself
+        taken = np.asarray(small)[codes]
+    else:
+        taken = small.array.take(codes)
+    return pd.Series(taken, dtype=small.dtype, index=index, copy=False)
 
 
 def aggregate(
