@@ -5,8 +5,9 @@ Cases: the M5 store/state/total hierarchy (real daily sales of 10 Walmart stores
 stores) with 5,000 and 100,000 bottom series. Each (case, library, method) runs in its own
 subprocess: wall time is the median of --repeats calls after one warm-up (every case,
 100,000 included), peak memory is the
-rise of the peak resident size (VmHWM) over the resident size before the first call (so data loading is
-excluded: VmHWM is reset through /proc/self/clear_refs after loading), and subprocesses of hierarchicalforecast get an address-space cap (--mem-gb) so a
+median over the timed calls of each call's rise of the peak resident size (VmHWM, reset through
+/proc/self/clear_refs) over the resident size before it, measured after gc and malloc_trim, so
+neither data loading nor heap pages the allocator kept from earlier calls count), and subprocesses of hierarchicalforecast get an address-space cap (--mem-gb) so a
 dense n × n allocation fails fast with MemoryError instead of swapping the machine.
 
 Accuracy: RMSE of the reconciled means against the held-out actuals over every series and
@@ -51,6 +52,28 @@ def reset_peak() -> None:
     """Resets the process's peak resident size (VmHWM) to the current one (Linux >= 4.0)."""
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")
+
+
+PEAKS: list[float] = []  # peak resident-size rise of every timed call, in kB
+
+
+def start_call() -> int:
+    """Collects garbage, hands free heap pages back to the OS and resets the peak: the next
+    call's peak is then its own, not memory the allocator kept from earlier calls."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except OSError:
+        pass
+    reset_peak()
+    return status_kb("VmRSS")
+
+
+def end_call(before: int) -> None:
+    PEAKS.append(status_kb("VmHWM") - before)
 
 
 # -- data ------------------------------------------------------------------------------------------
@@ -127,10 +150,12 @@ def run_qs(case: dict, method: str, repeats: int) -> tuple[list[float], pd.DataF
     base = case["base"][["unique_id", "ds", "model", "mean"]]
     times, out = [], None
     for i in range(repeats + 1):
+        b0 = start_call()
         t0 = time.perf_counter()
         out = qs.reconcile(base, H, method=method, nonnegative=False, residuals=case["residuals"])
         if i:
             times.append(time.perf_counter() - t0)
+            end_call(b0)
     return times, out[["unique_id", "ds", "mean"]]
 
 
@@ -146,11 +171,13 @@ def run_qs_quantiles(case: dict, repeats: int, n_jobs: int) -> tuple[list[float]
     base = base.assign(**{f"p{q}": np.maximum(m + norm.ppf(q / 100) * sd, 0.0) for q in (10, 50, 90)})
     times, out = [], None
     for i in range(repeats + 1):
+        b0 = start_call()
         t0 = time.perf_counter()
         out = qs.reconcile(base, H, method="wls_struct", nonnegative=True, residuals=case["residuals"],
                            n_samples=200, n_jobs=n_jobs)
         if i:
             times.append(time.perf_counter() - t0)
+            end_call(b0)
     q = out[["p10", "p50", "p90"]].to_numpy()
     assert (q >= 0).all() and (np.diff(q, axis=1) >= 0).all()
     return times, out[["unique_id", "ds", "mean"]]
@@ -161,9 +188,11 @@ def run_qs_aggregate(case: dict, repeats: int) -> tuple[list[float], pd.DataFram
 
     times = []
     for _ in range(repeats):  # no warm-up: nothing is compiled on first use
+        b0 = start_call()
         t0 = time.perf_counter()
         qs.aggregate(case["bottom"], case["spec"])
         times.append(time.perf_counter() - t0)
+        end_call(b0)
     return times, pd.DataFrame()
 
 
@@ -172,9 +201,11 @@ def run_hf_aggregate(case: dict, repeats: int) -> tuple[list[float], pd.DataFram
 
     times = []
     for _ in range(repeats):  # no warm-up: nothing is compiled on first use
+        b0 = start_call()
         t0 = time.perf_counter()
         aggregate(case["bottom"], case["spec"], sparse_s=True)
         times.append(time.perf_counter() - t0)
+        end_call(b0)
     return times, pd.DataFrame()
 
 
@@ -214,12 +245,14 @@ def run_hf(case: dict, method: str, repeats: int, sparse: bool) -> tuple[list[fl
     hrec = HierarchicalReconciliation(reconcilers=[rec])
     times, out = [], None
     for i in range(repeats + 1):
+        b0 = start_call()
         t0 = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             out = hrec.reconcile(Y_hat_df=y_hat, Y_df=Y_df, S_df=S_df, tags=tags)
         if i:
             times.append(time.perf_counter() - t0)
+            end_call(b0)
     col = [c for c in out.columns if c.startswith(model + "/")][0]
     return times, out[["unique_id", "ds", col]].rename(columns={col: "mean"})
 
@@ -265,7 +298,7 @@ def worker(args: argparse.Namespace) -> None:
     except Exception as e:  # reported, not hidden
         print(json.dumps({"error": f"{type(e).__name__}: {str(e)[:120]}"}))
         return
-    peak = status_kb("VmHWM") - before
+    peak = float(np.median(PEAKS)) if PEAKS else status_kb("VmHWM") - before
     rmse = None
     if len(out) and args.method.startswith("quantiles"):
         out = pd.DataFrame()  # timing only
