@@ -16,6 +16,14 @@ py::array_t<T> copy_out(const std::vector<T>& v) {
   return out;
 }
 
+/// A numpy array that owns `v`'s buffer (moved, not copied).
+template <class T>
+py::array_t<T> move_out(std::vector<T>&& v) {
+  auto* owned = new std::vector<T>(std::move(v));
+  py::capsule free_when_done(owned, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>(static_cast<py::ssize_t>(owned->size()), owned->data(), free_when_done);
+}
+
 }  // namespace
 
 void register_reconcile(py::module_& m) {
@@ -66,7 +74,8 @@ void register_reconcile(py::module_& m) {
           out = aggregate(h, bottom.data(), time.data(), y.data(),
                           static_cast<std::size_t>(y.size()), n_times);
         }
-        return py::make_tuple(copy_out(out.series), copy_out(out.time), copy_out(out.y));
+        return py::make_tuple(move_out(std::move(out.series)), move_out(std::move(out.time)),
+                              move_out(std::move(out.y)));
       },
       "hierarchy"_a, "bottom"_a, "time"_a, "y"_a, "n_times"_a,
       "Sum bottom rows into every series: (series row, time code, y) sorted by row then time");
@@ -76,7 +85,7 @@ void register_reconcile(py::module_& m) {
       [](const Hierarchy& h, const Eigen::MatrixXd& base, const std::string& method,
          const std::string& top_down_method, std::int64_t level, bool nonnegative, double tolerance,
          std::int64_t max_iterations, const std::optional<Eigen::MatrixXd>& residuals,
-         const std::optional<Eigen::MatrixXd>& history) {
+         const std::optional<Eigen::MatrixXd>& history, int n_threads) {
         ReconcileOptions o;
         o.method = parse_reconcile_method(method);
         o.top_down = parse_top_down_method(top_down_method);
@@ -88,11 +97,11 @@ void register_reconcile(py::module_& m) {
         {
           py::gil_scoped_release release;
           r = reconcile(h, base, o, residuals ? &*residuals : nullptr,
-                        history ? &*history : nullptr);
+                        history ? &*history : nullptr, n_threads);
         }
         py::dict out;
-        out["values"] = r.values;
-        out["bottom"] = r.bottom;
+        out["values"] = py::cast(std::move(r.values));  // moved: no copy of n_series x K
+        out["bottom"] = py::cast(std::move(r.bottom));
         out["kkt_residual"] = r.kkt_residual;
         out["iterations"] = r.iterations;
         out["shrinkage"] = r.shrinkage;
@@ -101,7 +110,7 @@ void register_reconcile(py::module_& m) {
       },
       "hierarchy"_a, "base"_a, "method"_a, "top_down_method"_a = "forecast_proportions",
       "level"_a = 0, "nonnegative"_a = false, "tolerance"_a = 1e-9, "max_iterations"_a = 20000,
-      "residuals"_a = py::none(), "history"_a = py::none(),
+      "residuals"_a = py::none(), "history"_a = py::none(), "n_threads"_a = 1,
       "Reconcile base forecasts (n_series x K); returns a dict with values, bottom, "
       "kkt_residual, iterations, shrinkage, fallback");
 
@@ -109,7 +118,8 @@ void register_reconcile(py::module_& m) {
       "reconcile_quantiles",
       [](const Hierarchy& h, const f64_array& bottom_quantiles,
          const Eigen::MatrixXd& reconciled_bottom, const std::optional<Eigen::MatrixXd>& residuals,
-         std::vector<double> levels, std::int64_t n_samples, bool nonnegative, std::uint64_t seed) {
+         std::vector<double> levels, std::int64_t n_samples, bool nonnegative, std::uint64_t seed,
+         int n_threads) {
         std::vector<double> q(bottom_quantiles.data(),
                               bottom_quantiles.data() + bottom_quantiles.size());
         QuantileReconcileOptions o;
@@ -120,12 +130,13 @@ void register_reconcile(py::module_& m) {
         std::vector<double> out;
         {
           py::gil_scoped_release release;
-          out = reconcile_quantiles(h, q, reconciled_bottom, residuals ? &*residuals : nullptr, o);
+          out = reconcile_quantiles(h, q, reconciled_bottom, residuals ? &*residuals : nullptr, o,
+                                    n_threads);
         }
-        return copy_out(out);
+        return move_out(std::move(out));
       },
       "hierarchy"_a, "bottom_quantiles"_a, "reconciled_bottom"_a, "residuals"_a, "levels"_a,
-      "n_samples"_a = 1000, "nonnegative"_a = false, "seed"_a = 0,
+      "n_samples"_a = 1000, "nonnegative"_a = false, "seed"_a = 0, "n_threads"_a = 1,
       "Coherent quantiles (K x n_series x Q, flat) from bottom quantiles and reconciled means");
 }
 

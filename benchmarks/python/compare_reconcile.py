@@ -3,9 +3,11 @@
 Cases: the M5 store/state/total hierarchy (real daily sales of 10 Walmart stores, 14 series,
 ../shared/data/m5) and simulated store hierarchies (Total → 10 regions → 100 cities → 1,000 zones →
 stores) with 5,000 and 100,000 bottom series. Each (case, library, method) runs in its own
-subprocess: wall time is the median of --repeats calls after one warm-up, peak memory is the
-rise of the peak resident size (VmHWM) over the resident size before the first call (so data loading is
-excluded: VmHWM is reset through /proc/self/clear_refs after loading), and subprocesses of hierarchicalforecast get an address-space cap (--mem-gb) so a
+subprocess: wall time is the median of --repeats calls after one warm-up (every case,
+100,000 included), peak memory is the
+median over the timed calls of each call's rise of the peak resident size (VmHWM, reset through
+/proc/self/clear_refs) over the resident size before it, measured after gc and malloc_trim, so
+neither data loading nor heap pages the allocator kept from earlier calls count), and subprocesses of hierarchicalforecast get an address-space cap (--mem-gb) so a
 dense n × n allocation fails fast with MemoryError instead of swapping the machine.
 
 Accuracy: RMSE of the reconciled means against the held-out actuals over every series and
@@ -50,6 +52,28 @@ def reset_peak() -> None:
     """Resets the process's peak resident size (VmHWM) to the current one (Linux >= 4.0)."""
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")
+
+
+PEAKS: list[float] = []  # peak resident-size rise of every timed call, in kB
+
+
+def start_call() -> int:
+    """Collects garbage, hands free heap pages back to the OS and resets the peak: the next
+    call's peak is then its own, not memory the allocator kept from earlier calls."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except OSError:
+        pass
+    reset_peak()
+    return status_kb("VmRSS")
+
+
+def end_call(before: int) -> None:
+    PEAKS.append(status_kb("VmHWM") - before)
 
 
 # -- data ------------------------------------------------------------------------------------------
@@ -126,10 +150,36 @@ def run_qs(case: dict, method: str, repeats: int) -> tuple[list[float], pd.DataF
     base = case["base"][["unique_id", "ds", "model", "mean"]]
     times, out = [], None
     for i in range(repeats + 1):
+        b0 = start_call()
         t0 = time.perf_counter()
         out = qs.reconcile(base, H, method=method, nonnegative=False, residuals=case["residuals"])
         if i:
             times.append(time.perf_counter() - t0)
+            end_call(b0)
+    return times, out[["unique_id", "ds", "mean"]]
+
+
+def run_qs_quantiles(case: dict, repeats: int, n_jobs: int) -> tuple[list[float], pd.DataFrame]:
+    """wls_struct means plus coherent p10/p50/p90 (sample paths) with n_jobs threads."""
+    import quickstock as qs
+    from scipy.stats import norm
+
+    H = case["qs_hierarchy"]
+    base = case["base"][["unique_id", "ds", "model", "mean"]]
+    m = base["mean"].to_numpy()
+    sd = np.sqrt(np.maximum(m, 1.0))  # Poisson-like spread around the base mean
+    base = base.assign(**{f"p{q}": np.maximum(m + norm.ppf(q / 100) * sd, 0.0) for q in (10, 50, 90)})
+    times, out = [], None
+    for i in range(repeats + 1):
+        b0 = start_call()
+        t0 = time.perf_counter()
+        out = qs.reconcile(base, H, method="wls_struct", nonnegative=True, residuals=case["residuals"],
+                           n_samples=200, n_jobs=n_jobs)
+        if i:
+            times.append(time.perf_counter() - t0)
+            end_call(b0)
+    q = out[["p10", "p50", "p90"]].to_numpy()
+    assert (q >= 0).all() and (np.diff(q, axis=1) >= 0).all()
     return times, out[["unique_id", "ds", "mean"]]
 
 
@@ -138,9 +188,11 @@ def run_qs_aggregate(case: dict, repeats: int) -> tuple[list[float], pd.DataFram
 
     times = []
     for _ in range(repeats):  # no warm-up: nothing is compiled on first use
+        b0 = start_call()
         t0 = time.perf_counter()
         qs.aggregate(case["bottom"], case["spec"])
         times.append(time.perf_counter() - t0)
+        end_call(b0)
     return times, pd.DataFrame()
 
 
@@ -149,9 +201,11 @@ def run_hf_aggregate(case: dict, repeats: int) -> tuple[list[float], pd.DataFram
 
     times = []
     for _ in range(repeats):  # no warm-up: nothing is compiled on first use
+        b0 = start_call()
         t0 = time.perf_counter()
         aggregate(case["bottom"], case["spec"], sparse_s=True)
         times.append(time.perf_counter() - t0)
+        end_call(b0)
     return times, pd.DataFrame()
 
 
@@ -191,12 +245,14 @@ def run_hf(case: dict, method: str, repeats: int, sparse: bool) -> tuple[list[fl
     hrec = HierarchicalReconciliation(reconcilers=[rec])
     times, out = [], None
     for i in range(repeats + 1):
+        b0 = start_call()
         t0 = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             out = hrec.reconcile(Y_hat_df=y_hat, Y_df=Y_df, S_df=S_df, tags=tags)
         if i:
             times.append(time.perf_counter() - t0)
+            end_call(b0)
     col = [c for c in out.columns if c.startswith(model + "/")][0]
     return times, out[["unique_id", "ds", col]].rename(columns={col: "mean"})
 
@@ -230,6 +286,8 @@ def worker(args: argparse.Namespace) -> None:
         if args.method == "aggregate":
             fn = run_qs_aggregate if args.lib == "qs" else run_hf_aggregate
             times, out = fn(case, args.repeats)
+        elif args.lib == "qs" and args.method.startswith("quantiles"):
+            times, out = run_qs_quantiles(case, args.repeats, int(args.method.split(":")[1]))
         elif args.lib == "qs":
             times, out = run_qs(case, args.method, args.repeats)
         else:
@@ -240,8 +298,10 @@ def worker(args: argparse.Namespace) -> None:
     except Exception as e:  # reported, not hidden
         print(json.dumps({"error": f"{type(e).__name__}: {str(e)[:120]}"}))
         return
-    peak = status_kb("VmHWM") - before
+    peak = float(np.median(PEAKS)) if PEAKS else status_kb("VmHWM") - before
     rmse = None
+    if len(out) and args.method.startswith("quantiles"):
+        out = pd.DataFrame()  # timing only
     if len(out):
         m = out.merge(case["actual"], on=["unique_id", "ds"])
         rmse = float(np.sqrt(np.mean((m["mean"] - m["y"]) ** 2)))
@@ -270,6 +330,7 @@ def main() -> int:
     ap.add_argument("--mem-gb", type=float, default=8.0)
     ap.add_argument("--cases", default="m5,5000,100000")
     ap.add_argument("--libs", default="qs,hf,hf_sparse", help="subset to run (others print '-')")
+    ap.add_argument("--quantile-jobs", default="", help="e.g. 1,2: also time coherent quantiles")
     args = ap.parse_args()
     if args.worker:
         worker(args)
@@ -292,7 +353,7 @@ def main() -> int:
         print(f"\n## {case['name']} ({n_series:,} series, horizon {case['base'].ds.nunique()})\n")
         print("| method | quickstock s | hf s | hf (sparse) s | time ratio | qs MB | hf MB | memory ratio | qs RMSE | hf RMSE |")
         print("|---|---|---|---|---|---|---|---|---|---|")
-        reps = args.repeats if n_series < 50_000 else 1
+        reps = args.repeats
         for method in ["aggregate"] + QS_METHODS:
             libs = args.libs.split(",")
             q = measure(path, "qs", method, reps, 0) if "qs" in libs else {"error": "-"}
@@ -310,6 +371,12 @@ def main() -> int:
             print(f"| {method} | {fmt(q, 'time')} | {fmt(d, 'time')} | {fmt(s, 'time')} | {ratio} | "
                   f"{fmt(q, 'peak_mb', '{:.1f}')} | {fmt(best or {}, 'peak_mb', '{:.1f}')} | {mem} | "
                   f"{fmt(q, 'rmse', '{:.6g}')} | {fmt(best or {}, 'rmse', '{:.6g}')} |", flush=True)
+        if args.quantile_jobs and "qs" in args.libs.split(","):
+            print(f"\ncoherent p10/p50/p90 (wls_struct, n_samples=200), quickstock only:\n")
+            print("| n_jobs | seconds | peak MB |\n|---|---|---|")
+            for j in args.quantile_jobs.split(","):
+                r = measure(path, "qs", f"quantiles:{j}", reps, 0)
+                print(f"| {j} | {r.get('time', r.get('error'))} | {r.get('peak_mb', '-')} |", flush=True)
     return 0
 
 

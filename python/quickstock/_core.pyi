@@ -634,6 +634,7 @@ def reconcile(
     max_iterations: int = 20000,
     residuals: npt.ArrayLike | None = None,
     history: npt.ArrayLike | None = None,
+    n_threads: int = 1,
 ) -> dict[str, Any]: ...
 def reconcile_quantiles(
     hierarchy: Hierarchy,
@@ -644,4 +645,5 @@ def reconcile_quantiles(
     n_samples: int = 1000,
     nonnegative: bool = False,
     seed: int = 0,
+    n_threads: int = 1,
 ) -> npt.NDArray[np.float64]: ...

@@ -66,6 +66,7 @@ class Hierarchy:
         }
         self.bottom_ids = self.ids[offsets[-2] : offsets[-1]]
         self._S: Any = None
+        self._index: pd.Index | None = None  # ids as a hash index, built on first use
 
     @property
     def S(self) -> Any:
@@ -164,6 +165,29 @@ def _join_ids(table: pd.DataFrame, cols: list[str], sep: str) -> list[str]:
     return text.tolist()
 
 
+def _codes_and_first(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(key, return_inverse=True, return_index=True)``'s inverse and first indices,
+    from a hash factorisation (codes of the sorted distinct keys) instead of a full sort."""
+    codes, uniques = pd.factorize(key, sort=True)
+    del key
+    first = np.full(len(uniques), -1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1, dtype=np.int64)
+    return codes.astype(np.int64, copy=False), first
+
+
+def _expand(values: Any, codes: np.ndarray, index: pd.Index, dtype: Any = None) -> pd.Series:
+    """``values[codes]`` as a column: the dtype is what pandas infers from the (few) distinct
+    ``values``, so the rows are never scanned for inference (it allocates ~40 bytes a row)."""
+    small = pd.Series(values, copy=False)
+    if dtype is not None:
+        small = small.astype(dtype)
+    if isinstance(small.dtype, np.dtype):  # numpy-backed: index the ndarray itself
+        taken = np.asarray(small)[codes]
+    else:
+        taken = small.array.take(codes)
+    return pd.Series(taken, dtype=small.dtype, index=index, copy=False)
+
+
 def aggregate(
     df: Any,
     spec: Sequence[Sequence[str]],
@@ -229,7 +253,8 @@ def aggregate(
         if (cc < 0).any():
             invalid(f"hierarchy column {c!r} is missing", row=int(np.flatnonzero(cc < 0)[0]),
                     field=c)
-        col_codes[c] = cc.astype(np.int64)
+        col_codes[c] = cc.astype(np.min_scalar_type(max(len(uniques) - 1, 0)))  # 1–4 bytes/row
+        del cc
         col_values[c] = uniques
 
     def keys(cols: list[str], rows: np.ndarray | None = None) -> np.ndarray:
@@ -237,7 +262,7 @@ def aggregate(
         radix = 1
         for c in reversed(cols):
             cc = col_codes[c] if rows is None else col_codes[c][rows]
-            key += cc * radix
+            key += np.int64(radix) * cc
             radix *= max(len(col_values[c]), 1)
             if radix >= 2**62:
                 raise OverflowError
@@ -251,13 +276,13 @@ def aggregate(
                     field=time_col)
     y = pd.to_numeric(df[target_col], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     try:
-        _, first, codes = np.unique(keys(bottom_cols), return_index=True, return_inverse=True)
+        codes, first = _codes_and_first(keys(bottom_cols))
     except OverflowError:  # too many combinations for one int64 key: let pandas group
         codes = df.groupby(bottom_cols, sort=True, observed=True).ngroup().to_numpy(np.int64)
         first = np.full(int(codes.max()) + 1, -1, dtype=np.int64)
         first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1, dtype=np.int64)
-    codes = codes.reshape(-1).astype(np.int64)
-    first = first.astype(np.int64)  # a row of each bottom series, in bottom order
+    codes = codes.reshape(-1).astype(np.int64, copy=False)
+    first = first.astype(np.int64, copy=False)  # a row of each bottom series, in bottom order
     names, ids, node_of, tables = [], [], [], []
     for g in groups:
         names.append("/".join(g) if g else TOTAL)
@@ -266,13 +291,13 @@ def aggregate(
             level_rows = first[:1]
         else:
             try:
-                _, lfirst, node = np.unique(keys(g, first), return_index=True, return_inverse=True)
+                node, lfirst = _codes_and_first(keys(g, first))
             except OverflowError:
                 tb = df.iloc[first][g]
                 node = tb.groupby(g, sort=True, observed=True).ngroup().to_numpy(np.int64)
                 lfirst = np.full(int(node.max()) + 1, -1, dtype=np.int64)
                 lfirst[node[::-1]] = np.arange(len(node) - 1, -1, -1, dtype=np.int64)
-            node = node.reshape(-1).astype(np.int64)
+            node = node.reshape(-1).astype(np.int64, copy=False)
             level_rows = first[lfirst]
         level_table = pd.DataFrame(
             {c: np.asarray(col_values[c], dtype=object)[col_codes[c][level_rows]] for c in g},
@@ -286,64 +311,109 @@ def aggregate(
     if (time_codes < 0).any():
         invalid("time is missing", row=int(np.flatnonzero(time_codes < 0)[0]), field=time_col)
     # Bottom series index of each row: the bottom level's node of its key (identity order).
-    series, t, values = _core.aggregate_hierarchy(
-        hierarchy._core, codes, time_codes.astype(np.int64), y, len(times)
-    )
+    time_codes = time_codes.astype(np.int64, copy=False)
+    series, t, values = _core.aggregate_hierarchy(hierarchy._core, codes, time_codes, y, len(times))
+    del codes, time_codes, y
     all_cols = list(dict.fromkeys(c for g in groups for c in g))
     offsets = hierarchy._core.level_offsets
-    out = pd.DataFrame(index=pd.RangeIndex(len(series)))
+    index = pd.RangeIndex(len(series))
+    columns: dict[str, Any] = {
+        id_col: _expand(hierarchy.ids, series, index),
+        time_col: _expand(times, t, index),
+        target_col: values,
+    }
+    del t
     for c in all_cols:
         per_series = np.full(len(hierarchy.ids), None, dtype=object)
         for lvl, (g, tb) in enumerate(zip(groups, tables)):
             if c in g:
                 per_series[offsets[lvl] : offsets[lvl + 1]] = tb[c].to_numpy(dtype=object)
-        column = per_series[series]
-        if all(c in g for g in groups) and not pd.api.types.is_string_dtype(df[c].dtype):
-            out[c] = pd.Series(column).astype(df[c].dtype)
-        else:
-            out[c] = column
-    out.insert(0, target_col, values)
-    out.insert(0, time_col, np.asarray(times)[t])
-    out.insert(0, id_col, hierarchy.ids[series])
-    if isinstance(df[time_col].dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(
-        df[time_col].dtype
-    ):
-        out[time_col] = pd.Series(pd.DatetimeIndex(times)[t])
+        keep = all(c in g for g in groups) and not pd.api.types.is_string_dtype(df[c].dtype)
+        columns[c] = _expand(per_series, series, index, df[c].dtype if keep else None)
+    del series
+    out = pd.DataFrame(columns, index=index, copy=False)
     return out, hierarchy
 
 
-def _slices(fcst: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    grouped = fcst.groupby(keys, sort=True, observed=True, dropna=False)
-    k = grouped.ngroup().to_numpy(np.int64)
-    first = np.full(int(k.max()) + 1 if len(k) else 0, -1, dtype=np.int64)
-    first[k[::-1]] = np.arange(len(k) - 1, -1, -1, dtype=np.int64)
-    return k, fcst.iloc[first][keys].reset_index(drop=True)
+def _slices(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Code of each row's ``keys`` tuple (0, 1, … in sorted order) and the tuples, one per code.
+
+    The codes are those of ``groupby(keys, sort=True, dropna=False).ngroup()``, computed from one
+    ``factorize`` per column and a mixed-radix key (decoded back into the tuples), which needs a
+    few integer arrays instead of the groupby's intermediates.
+    """
+    try:
+        if len(keys) == 1:
+            k, uniques = pd.factorize(frame[keys[0]], sort=True, use_na_sentinel=False)
+            return k.astype(np.int64, copy=False), pd.DataFrame({keys[0]: uniques})
+        code = np.zeros(len(frame), dtype=np.int64)
+        radix, distinct = 1, []
+        for c in keys:
+            cc, uniques = pd.factorize(frame[c], sort=True, use_na_sentinel=False)
+            radix *= max(len(uniques), 1)
+            if radix >= 2**62:
+                raise OverflowError
+            code *= len(uniques)
+            code += cc
+            del cc
+            distinct.append(uniques)
+        k, combos = pd.factorize(code, sort=True)
+        del code
+        parts = {}
+        for c, uniques in zip(reversed(keys), reversed(distinct)):
+            parts[c] = uniques.take(combos % len(uniques))
+            combos = combos // len(uniques)
+        return k.astype(np.int64, copy=False), pd.DataFrame({c: parts[c] for c in keys})
+    except (TypeError, OverflowError):  # unorderable values or too many combinations
+        k = frame.groupby(keys, sort=True, observed=True, dropna=False).ngroup().to_numpy(np.int64)
+        first = np.full(int(k.max()) + 1 if len(k) else 0, -1, dtype=np.int64)
+        first[k[::-1]] = np.arange(len(k) - 1, -1, -1, dtype=np.int64)
+        return k, frame.iloc[first][keys].reset_index(drop=True)
 
 
 def _rows(hierarchy: Hierarchy, ids: pd.Series, field: str) -> np.ndarray:
-    index = pd.Index(hierarchy.ids.astype(str))
-    rows = index.get_indexer(ids.astype(str))
+    if hierarchy._index is None:
+        hierarchy._index = pd.Index(hierarchy.ids.astype(str))
+    index = hierarchy._index
+    if not pd.api.types.is_string_dtype(ids):
+        ids = ids.astype(str)
+    # Forecast and residual frames hold each series' rows together: look up one id per run of
+    # equal ids (an Index or a hash table over every row would cost 20–40 bytes a row).
+    values = ids.array
+    change = np.ones(len(values), dtype=bool)
+    if len(values) > 1:
+        change[1:] = np.asarray(values[1:] != values[:-1], dtype=bool)
+    starts = np.flatnonzero(change)
+    del change
+    lengths = np.diff(np.append(starts, len(values)))
+    rows = np.repeat(index.get_indexer(values[starts]).astype(np.int64, copy=False), lengths)
     bad = rows < 0
     if bad.any():
         r = int(np.flatnonzero(bad)[0])
         invalid("series is not in the hierarchy", series=ids.iloc[r], row=r, field=field)
-    return rows.astype(np.int64)
+    return rows
 
 
 def _matrix(
     frame: pd.DataFrame,
     hierarchy: Hierarchy,
-    value: np.ndarray,
+    value: Any,
     time_keys: list[str],
     id_col: str,
     what: str,
 ) -> np.ndarray:
-    """Pivot ``value`` into a (n_series × n_times) matrix, NaN where a series has no value."""
-    rows = _rows(hierarchy, frame[id_col], what)
+    """Pivot ``value`` into a (n_series × n_times) matrix, NaN where a series has no value.
+
+    Column-major, filled through one flat index (no pandas pivot, no row × column pairs).
+    """
+    n = len(hierarchy.ids)
     cols, _ = _slices(frame, time_keys)
     n_t = int(cols.max()) + 1 if len(cols) else 0
-    out = np.full((len(hierarchy.ids), n_t), np.nan)
-    out[rows, cols] = value
+    flat = _rows(hierarchy, frame[id_col], what)
+    flat += cols * n
+    del cols
+    out = np.full((n, n_t), np.nan, order="F")
+    out.ravel(order="K")[flat] = value() if callable(value) else value  # made when needed
     return out
 
 
@@ -352,16 +422,19 @@ def _residual_matrix(
 ) -> np.ndarray:
     res = residuals
     if "model" in res.columns:
-        res = res[res["model"] == model]
-        if res.empty:
+        mask = (res["model"] == model).to_numpy(dtype=bool, na_value=False)
+        if not mask.any():
             invalid(f"no residuals for model {model!r}", field="residuals")
+        if not mask.all():  # copy the needed columns of this model's rows only
+            res = res.loc[mask, [c for c in res.columns if c in (id_col, "cutoff", "ds", "y", "mean")]]
+        del mask
     for col in ("y", "mean"):
         if col not in res.columns:
             invalid(f"residuals need the columns {id_col}, ds, y and mean (cross_validation "
                     f"output); {col!r} is missing", field="residuals")
     keys = [c for c in ("cutoff", "ds") if c in res.columns]
-    err = res["y"].to_numpy(np.float64) - res["mean"].to_numpy(np.float64)
-    m = _matrix(res, hierarchy, err, keys, id_col, "residuals")
+    m = _matrix(res, hierarchy, lambda: res["y"].to_numpy(np.float64) - res["mean"].to_numpy(np.float64),
+                keys, id_col, "residuals")
     have = np.isfinite(m).any(axis=1)
     if not have.all():
         i = int(np.flatnonzero(~have)[0])
@@ -370,7 +443,35 @@ def _residual_matrix(
     if not complete.any():
         invalid("no time has a residual for every series (residuals are used on the times "
                 "where all series have one)", field="residuals")
-    return np.ascontiguousarray(m[:, complete])
+    return m if complete.all() else np.asfortranarray(m[:, complete])
+
+
+def _check_slices(
+    flat: np.ndarray, n: int, K: int, hierarchy: Hierarchy, slices: pd.DataFrame, id_col: str
+) -> None:
+    """Names the first duplicated, then the first missing, (series, slice) of a forecast frame."""
+    count = np.bincount(flat, minlength=n * K).reshape(K, n).T  # n × K
+    if (count > 1).any():
+        i, k = map(int, np.argwhere(count > 1)[0])
+        invalid(f"two rows for the slice {dict(slices.iloc[k])}", series=hierarchy.ids[i],
+                field=id_col)
+    if (count == 0).any():
+        i, k = map(int, np.argwhere(count == 0)[0])
+        invalid(f"series of the hierarchy is missing from the forecasts (slice "
+                f"{dict(slices.iloc[k])})", series=hierarchy.ids[i], field=id_col)
+
+
+def _contiguous(idx: np.ndarray) -> bool:
+    return len(idx) > 0 and int(idx[-1]) - int(idx[0]) + 1 == len(idx) and bool(
+        (np.diff(idx) == 1).all())
+
+
+def _crc32(block: np.ndarray) -> int:
+    """CRC32 of the C-order bytes of ``block`` (the data's seed), a few thousand rows at a time."""
+    crc = 0
+    for lo in range(0, block.shape[0], 4096):
+        crc = zlib.crc32(np.ascontiguousarray(block[lo : lo + 4096]), crc)
+    return crc
 
 
 def reconcile(
@@ -387,6 +488,7 @@ def reconcile(
     tolerance: float = 1e-9,
     max_iterations: int = 20000,
     id_col: str = "unique_id",
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Coherent forecasts: children sum to their parents at every level.
 
@@ -431,6 +533,9 @@ def reconcile(
         tolerance: relative KKT tolerance of non-negative MinT.
         max_iterations: iteration cap of non-negative MinT.
         id_col: the id column.
+        n_jobs: threads (-1: every core) for the coherent quantiles (over the bottom series
+            and the aggregated series of each slice) and for MinT over blocks of 32 slices;
+            results are bit-identical for any value.
 
     Returns:
         A frame like ``fcst`` with coherent ``mean`` and quantiles; ``attrs["reconcile"]``
@@ -454,6 +559,9 @@ def reconcile(
     if top_down_method not in TOP_DOWN_METHODS:
         invalid(f"unknown top_down_method {top_down_method!r} (one of "
                 f"{', '.join(TOP_DOWN_METHODS)})", field="top_down_method")
+    from .forecaster import _resolve_jobs
+
+    n_threads = _resolve_jobs(n_jobs)
     fcst = to_pandas(fcst, "fcst")
     for col in (id_col, "ds", "model", "mean"):
         if col not in fcst.columns:
@@ -474,38 +582,39 @@ def reconcile(
     if Y_df is not None:
         hist = to_pandas(Y_df, "Y_df")
         history = _matrix(hist, hierarchy, hist["y"].to_numpy(np.float64), ["ds"], id_col, "Y_df")
-    rows = _rows(hierarchy, fcst[id_col], id_col)
+    n, nb = len(hierarchy.ids), len(hierarchy.bottom_ids)
+    na = n - nb
     keys = ["model"] + (["cutoff"] if "cutoff" in fcst.columns else []) + ["ds"]
     cols, slices = _slices(fcst, keys)
-    n, K = len(hierarchy.ids), len(slices)
-    count = np.zeros((n, K), dtype=np.int64)
-    np.add.at(count, (rows, cols), 1)
-    if (count > 1).any():
-        i, k = map(int, np.argwhere(count > 1)[0])
-        invalid(f"two rows for the slice {dict(slices.iloc[k])}", series=hierarchy.ids[i],
-                field=id_col)
-    if (count == 0).any():
-        i, k = map(int, np.argwhere(count == 0)[0])
-        invalid(f"series of the hierarchy is missing from the forecasts (slice "
-                f"{dict(slices.iloc[k])})", series=hierarchy.ids[i], field=id_col)
-    base = np.empty((n, K))
-    base[rows, cols] = fcst["mean"].to_numpy(np.float64)
-    out = fcst.copy()
-    mean_out = np.empty(len(fcst))
+    K = len(slices)
+    # Position of every row in the n × K matrix of slices, column-major (series fastest), so a
+    # model's slices are one contiguous block of columns.
+    flat = _rows(hierarchy, fcst[id_col], id_col)
+    flat += cols * n
+    del cols
+    seen = np.zeros(n * K, dtype=bool)
+    seen[flat] = True
+    if len(fcst) != n * K or not seen.all():  # else every cell has exactly one row
+        _check_slices(flat, n, K, hierarchy, slices, id_col)
+    del seen
+    if qcols:  # row of fcst of every cell, slice-major
+        row_of = np.empty(n * K, dtype=np.int64)
+        row_of[flat] = np.arange(len(fcst), dtype=np.int64)
+    base = np.empty((n, K), order="F")  # base forecasts, then (in place) the reconciled ones
+    base.ravel(order="K")[flat] = fcst["mean"].to_numpy(np.float64)
     q_in = fcst[qcols].to_numpy(np.float64) if qcols else None
-    q_out = np.empty((len(fcst), len(qcols)))
-    row_of = np.empty((n, K), dtype=np.int64)
-    row_of[rows, cols] = np.arange(len(fcst))
-    nb, na = len(hierarchy.bottom_ids), n - len(hierarchy.bottom_ids)
+    q_out = np.empty((len(fcst), len(qcols))) if qcols else None
     report: dict[Any, dict[str, Any]] = {}
     for model, idx in slices.groupby("model", sort=False, observed=True).indices.items():
         idx = np.asarray(idx, dtype=np.int64)
+        block: Any = slice(int(idx[0]), int(idx[-1]) + 1) if _contiguous(idx) else idx
         res = None
         if res_frame is not None and (method in ("wls_var", "mint_shrink") or qcols):
             res = _residual_matrix(res_frame, hierarchy, model, id_col)
+        seed = _crc32(base[:, block]) if qcols else 0
         r = _core.reconcile(
             hierarchy._core,
-            np.asfortranarray(base[:, idx]),
+            base[:, block],
             method,
             top_down_method,
             int(level_index),
@@ -514,27 +623,33 @@ def reconcile(
             int(max_iterations),
             res if method in ("wls_var", "mint_shrink") else None,
             history,
+            n_threads,
         )
-        values = r["values"]
-        mean_out[row_of[:, idx].ravel()] = values.ravel()
+        base[:, block] = r.pop("values")
+        bottom = r.pop("bottom")
         report[model] = {k: r[k] for k in ("kkt_residual", "iterations", "shrinkage", "fallback")}
         if qcols:
-            bottom_rows = row_of[na:, :][:, idx]  # nb × k
-            qb = q_in[bottom_rows.T.ravel()]  # (k·nb) × Q, slice-major
-            seed = zlib.crc32(np.ascontiguousarray(base[:, idx]).tobytes())
+            rows_k = row_of.reshape(K, n)[block]  # k × n: rows of fcst, slice-major
+            qb = q_in[rows_k[:, na:].ravel()]  # (k·nb) × Q, slice-major
             q = _core.reconcile_quantiles(
                 hierarchy._core,
-                np.ascontiguousarray(qb),
-                np.asfortranarray(r["bottom"]),
+                qb,
+                bottom,
                 None if res is None else np.asfortranarray(res[na:]),
                 qlevels,
                 int(n_samples),
                 bool(nonnegative),
                 seed,
-            ).reshape(len(idx), n, len(qcols))
-            q_out[row_of[:, idx].T.ravel()] = q.reshape(-1, len(qcols))
-    out["mean"] = mean_out
+                n_threads,
+            )
+            del qb
+            q_out[rows_k.ravel()] = q.reshape(-1, len(qcols))
+            del q
+        del bottom, res
+    out = fcst.copy(deep=False)  # unchanged columns are shared, reconciled ones replaced
+    out["mean"] = base.ravel(order="K")[flat]
+    del base, flat
     for j, c in enumerate(qcols):
-        out[c] = q_out[:, j]
+        out[c] = q_out[:, j]  # type: ignore[index]
     out.attrs["reconcile"] = {"method": method, "models": report}
     return out

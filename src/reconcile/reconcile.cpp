@@ -7,6 +7,7 @@
 #include <Eigen/Dense>
 #include <Eigen/SparseCholesky>
 
+#include <quickstock/core/parallel.hpp>
 #include <quickstock/detail/random.hpp>
 #include <quickstock/reconcile/reconcile.hpp>
 
@@ -43,17 +44,22 @@ Covariance shrink_covariance(const Dense& res, double ridge) {
   Dense X = res.colwise() - mean;  // centred, n × T
   const Vector ss = X.rowwise().squaredNorm();
   const Vector inv_sd = ((ss / static_cast<double>(T)).cwiseSqrt().array() + eps).inverse();
-  const Dense Z = inv_sd.asDiagonal() * X;  // standardised, n × T
-  // Σ_{i≠j} s_i² s_j² Σ_k x_ik² x_jk² = Σ_k (Σ_i z_ik²)² − Σ_ik z_ik⁴
-  const Dense Z2 = Z.cwiseAbs2();
-  const double all_sq = Z2.colwise().sum().squaredNorm();
-  const double diag_sq = Z2.cwiseAbs2().sum();
-  // Σ_{i≠j} (s_i s_j Σ_k x_ik x_jk)² = ‖Z Zᵀ‖²_F − Σ_i (Σ_k z_ik²)² = ‖Zᵀ Z‖²_F − ...
-  Dense G = Dense::Zero(T, T);
-  G.selfadjointView<Eigen::Lower>().rankUpdate(Z.transpose());
-  G.triangularView<Eigen::StrictlyUpper>() = G.transpose();
-  const double all_cov2 = G.squaredNorm();
-  const double diag_cov2 = Z2.rowwise().sum().squaredNorm();
+  double all_sq = 0.0, diag_sq = 0.0, all_cov2 = 0.0, diag_cov2 = 0.0;
+  {                                           // Z and Z² live only in this block (each n × T)
+    const Dense Z = inv_sd.asDiagonal() * X;  // standardised, n × T
+    // Σ_{i≠j} s_i² s_j² Σ_k x_ik² x_jk² = Σ_k (Σ_i z_ik²)² − Σ_ik z_ik⁴
+    {
+      const Dense Z2 = Z.cwiseAbs2();
+      all_sq = Z2.colwise().sum().squaredNorm();
+      diag_sq = Z2.cwiseAbs2().sum();
+      diag_cov2 = Z2.rowwise().sum().squaredNorm();
+    }
+    // Σ_{i≠j} (s_i s_j Σ_k x_ik x_jk)² = ‖Z Zᵀ‖²_F − Σ_i (Σ_k z_ik²)² = ‖Zᵀ Z‖²_F − ...
+    Dense G = Dense::Zero(T, T);
+    G.selfadjointView<Eigen::Lower>().rankUpdate(Z.transpose());
+    G.triangularView<Eigen::StrictlyUpper>() = G.transpose();
+    all_cov2 = G.squaredNorm();
+  }
   const double sum_cov_sq = 0.5 * (all_sq - diag_sq);    // Σ_{i<j} Σ_k (z_ik z_jk)²
   const double sum_cov2 = 0.5 * (all_cov2 - diag_cov2);  // Σ_{i<j} (Σ_k z_ik z_jk)²
   const auto Td = static_cast<double>(T);
@@ -71,7 +77,10 @@ Covariance shrink_covariance(const Dense& res, double ridge) {
     // A floor keeps C D Cᵀ invertible when λ is (almost) 0.
     w.d(i) = std::max(wii - keep * var(i), 1e-10 * wii);
   }
-  if (keep > 0.0) w.U = std::sqrt(keep / (Td - 1.0)) * X;
+  if (keep > 0.0) {
+    X *= std::sqrt(keep / (Td - 1.0));  // the same products as scalar * X, without a copy
+    w.U = std::move(X);
+  }
   return w;
 }
 
@@ -188,6 +197,25 @@ class MinTSolver {
   mutable Dense DinvU_;
   mutable Eigen::LDLT<Dense> wcap_;
 };
+
+/// Forecast slices per block of the unconstrained MinT solve. Blocks are fixed (not derived from
+/// the thread count) so the dense products inside a block, and therefore the bits of the result,
+/// do not depend on `n_threads`.
+constexpr Index kMinTBlock = 32;
+
+/// `solver.bottom(y)` over column blocks of `kMinTBlock` slices, the blocks spread over threads.
+Dense mint_bottom(const MinTSolver& solver, const Dense& y, Index nb, int n_threads) {
+  const Index K = y.cols();
+  if (K <= kMinTBlock) return solver.bottom(y);
+  Dense b(nb, K);
+  const auto n_blocks = static_cast<std::size_t>((K + kMinTBlock - 1) / kMinTBlock);
+  detail::parallel_for_series(n_blocks, n_threads, [&](std::size_t j) {
+    const Index lo = static_cast<Index>(j) * kMinTBlock;
+    const Index w = std::min(kMinTBlock, K - lo);
+    b.middleCols(lo, w) = solver.bottom(y.middleCols(lo, w));
+  });
+  return b;
+}
 
 /// Non-negative MinT: min ½ bᵀQb − cᵀb, b ≥ 0, Q = SᵀW⁻¹S, c = SᵀW⁻¹ŷ⁺, by FISTA in the
 /// metric P = diag(Sᵀ D⁻¹ S 1) ⪰ Q (diagonally dominant with non-negative entries), with
@@ -407,7 +435,8 @@ ReconcileResult reconcile(const Hierarchy& h,
                           const Dense& base,
                           const ReconcileOptions& o,
                           const Dense* residuals,
-                          const Dense* history) {
+                          const Dense* history,
+                          int n_threads) {
   const Index n = h.n_series();
   const Index nb = h.n_bottom();
   if (base.rows() != n) {
@@ -423,7 +452,10 @@ ReconcileResult reconcile(const Hierarchy& h,
   if (o.tolerance <= 0.0 || o.max_iterations < 1) {
     raise("tolerance", "tolerance must be > 0 and max_iterations >= 1");
   }
-  const Dense y = o.nonnegative ? Dense(base.cwiseMax(0.0)) : base;
+  // The base forecasts themselves unless they need clipping: no copy of n_series × K otherwise.
+  Dense clipped;
+  if (o.nonnegative && (base.array() < 0.0).any()) clipped = base.cwiseMax(0.0);
+  const Dense& y = clipped.size() > 0 ? clipped : base;
   ReconcileResult result;
   Dense b;
   switch (o.method) {
@@ -447,7 +479,7 @@ ReconcileResult reconcile(const Hierarchy& h,
       const Covariance w = covariance(h, o, residuals);
       result.shrinkage = w.shrinkage;
       const MinTSolver solver(h, w);
-      b = solver.bottom(y);
+      b = mint_bottom(solver, y, nb, n_threads);
       if (o.nonnegative) nonnegative_mint(h, solver, w, y, b, o, result);
       break;
     }
@@ -473,6 +505,15 @@ double quantile_at(const std::vector<double>& levels, const double* q, double u)
   return q[j - 1] + w * (q[j] - q[j - 1]);
 }
 
+/// Runs `fn(lo, hi)` on contiguous blocks of `[0, n)`, one block per thread (each block can keep
+/// its own scratch buffers). Items are computed alone, so results do not depend on `n_threads`.
+template <class Fn>
+void parallel_blocks(std::size_t n, int n_threads, Fn&& fn) {
+  const auto t = static_cast<std::size_t>(resolve_threads(n_threads, n));
+  detail::parallel_for_series(t, static_cast<int>(t),
+                              [&](std::size_t j) { fn(n * j / t, n * (j + 1) / t); });
+}
+
 /// Type-7 quantile of sorted values.
 double type7(const std::vector<double>& sorted, double p) {
   const double pos = p * static_cast<double>(sorted.size() - 1);
@@ -487,7 +528,8 @@ std::vector<double> reconcile_quantiles(const Hierarchy& h,
                                         const std::vector<double>& bottom_quantiles,
                                         const Dense& reconciled_bottom,
                                         const Dense* residual_ranks,
-                                        const QuantileReconcileOptions& o) {
+                                        const QuantileReconcileOptions& o,
+                                        int n_threads) {
   const Index nb = h.n_bottom();
   const Index n = h.n_series();
   const auto Q = static_cast<Index>(o.levels.size());
@@ -548,47 +590,65 @@ std::vector<double> reconcile_quantiles(const Hierarchy& h,
     return rank[static_cast<std::size_t>(b * M + m)];
   };
   std::vector<double> out(static_cast<std::size_t>(K * n * Q));
-  std::vector<double> grid(static_cast<std::size_t>(nb * M));  // sorted marginal samples
-  std::vector<double> qsorted(static_cast<std::size_t>(Q));
-  std::vector<double> acc(static_cast<std::size_t>(M));
+  // Row b of `paths` holds bottom series b's samples in path order: paths(b, m) is the sample of
+  // rank grid_index(b, m). Each aggregated row then sums its bottom rows' paths contiguously
+  // (over b in increasing column order, as S lists them), so the sums and the output do not
+  // depend on the thread count: every row is computed by one thread alone.
+  std::vector<double> paths(static_cast<std::size_t>(nb * M));
+  const Index na = h.n_aggregated();
+  const auto levels_at = [&](const std::vector<double>& sorted, double* dst) {
+    for (Index j = 0; j < Q; ++j) dst[j] = type7(sorted, o.levels[static_cast<std::size_t>(j)]);
+  };
   for (Index k = 0; k < K; ++k) {
-    for (Index b = 0; b < nb; ++b) {
-      const double* q = bottom_quantiles.data() + (k * nb + b) * Q;
-      std::copy(q, q + Q, qsorted.begin());
-      std::sort(qsorted.begin(), qsorted.end());  // rearrangement if the input crosses
-      double* g = grid.data() + b * M;
-      double mean = 0.0;
-      for (Index i = 0; i < M; ++i) {
-        g[i] = quantile_at(o.levels, qsorted.data(),
-                           (static_cast<double>(i) + 0.5) / static_cast<double>(M));
-        mean += g[i];
-      }
-      mean /= static_cast<double>(M);
-      const double target = reconciled_bottom(b, k);
-      if (o.nonnegative) {
-        if (mean > 0.0) {
-          const double f = std::max(target, 0.0) / mean;
-          for (Index i = 0; i < M; ++i) g[i] = std::max(g[i], 0.0) * f;
-        } else {
-          std::fill(g, g + M, std::max(target, 0.0));
+    parallel_blocks(static_cast<std::size_t>(nb), n_threads, [&](std::size_t lo, std::size_t hi) {
+      std::vector<double> qsorted(static_cast<std::size_t>(Q));
+      std::vector<double> g(static_cast<std::size_t>(M));
+      for (std::size_t bu = lo; bu < hi; ++bu) {
+        const auto b = static_cast<Index>(bu);
+        const double* q = bottom_quantiles.data() + (k * nb + b) * Q;
+        std::copy(q, q + Q, qsorted.begin());
+        std::sort(qsorted.begin(), qsorted.end());  // rearrangement if the input crosses
+        double mean = 0.0;
+        for (Index i = 0; i < M; ++i) {
+          g[static_cast<std::size_t>(i)] = quantile_at(
+              o.levels, qsorted.data(), (static_cast<double>(i) + 0.5) / static_cast<double>(M));
+          mean += g[static_cast<std::size_t>(i)];
         }
-      } else {
-        for (Index i = 0; i < M; ++i) g[i] += target - mean;
+        mean /= static_cast<double>(M);
+        const double target = reconciled_bottom(b, k);
+        if (o.nonnegative) {
+          if (mean > 0.0) {
+            const double f = std::max(target, 0.0) / mean;
+            for (double& v : g) v = std::max(v, 0.0) * f;
+          } else {
+            std::fill(g.begin(), g.end(), std::max(target, 0.0));
+          }
+        } else {
+          for (double& v : g) v += target - mean;
+        }
+        double* p = paths.data() + b * M;
+        for (Index m = 0; m < M; ++m) p[m] = g[static_cast<std::size_t>(grid_index(b, m))];
+        // A bottom row's paths are a permutation of its samples, which are sorted already (a
+        // shifted or scaled quantile function, up to rounding at the knots); + 0.0 is what the
+        // path sum does to -0.
+        for (double& v : g) v = 0.0 + v;
+        if (!std::is_sorted(g.begin(), g.end())) std::sort(g.begin(), g.end());  // rounding
+        levels_at(g, out.data() + (k * n + na + b) * Q);
       }
-    }
-    for (Index i = 0; i < n; ++i) {
-      std::fill(acc.begin(), acc.end(), 0.0);
-      for (Hierarchy::SparseMatrix::InnerIterator it(h.S, i); it; ++it) {
-        const Index b = it.col();
-        const double* g = grid.data() + b * M;
-        for (Index m = 0; m < M; ++m) acc[static_cast<std::size_t>(m)] += g[grid_index(b, m)];
+    });
+    parallel_blocks(static_cast<std::size_t>(na), n_threads, [&](std::size_t lo, std::size_t hi) {
+      std::vector<double> acc(static_cast<std::size_t>(M));
+      for (std::size_t iu = lo; iu < hi; ++iu) {
+        const auto i = static_cast<Index>(iu);
+        std::fill(acc.begin(), acc.end(), 0.0);
+        for (Hierarchy::SparseMatrix::InnerIterator it(h.S, i); it; ++it) {
+          const double* p = paths.data() + it.col() * M;
+          for (Index m = 0; m < M; ++m) acc[static_cast<std::size_t>(m)] += p[m];
+        }
+        std::sort(acc.begin(), acc.end());
+        levels_at(acc, out.data() + (k * n + i) * Q);
       }
-      std::sort(acc.begin(), acc.end());
-      for (Index j = 0; j < Q; ++j) {
-        out[static_cast<std::size_t>((k * n + i) * Q + j)] =
-            type7(acc, o.levels[static_cast<std::size_t>(j)]);
-      }
-    }
+    });
   }
   return out;
 }

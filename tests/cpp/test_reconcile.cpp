@@ -289,3 +289,179 @@ TEST_CASE("hierarchy errors name the node or id", "[reconcile]") {
   o.method = ReconcileMethod::mint_shrink;
   REQUIRE_THROWS_AS(quickstock::reconcile(h, base_forecasts(), o), quickstock::invalid_input);
 }
+
+namespace {
+
+/// Total → 4 regions → 12 cities → 60 stores, and a product split of the stores into 3
+/// categories (a grouped structure: the category level does not nest in the regions).
+Hierarchy grouped_hierarchy() {
+  const std::int64_t nb = 60;
+  std::vector<HierarchyLevel> levels(4);
+  levels[0].name = "Total";
+  levels[0].ids = {"Total"};
+  levels[1].name = "region";
+  levels[2].name = "category";
+  levels[3].name = "store";
+  for (int r = 0; r < 4; ++r) levels[1].ids.push_back("R" + std::to_string(r));
+  for (int c = 0; c < 3; ++c) levels[2].ids.push_back("C" + std::to_string(c));
+  for (std::int64_t b = 0; b < nb; ++b) {
+    levels[0].node_of.push_back(0);
+    levels[1].node_of.push_back(b / 15);
+    levels[2].node_of.push_back(b % 3);
+    levels[3].ids.push_back("S" + std::to_string(b));
+    levels[3].node_of.push_back(b);
+  }
+  return Hierarchy::from_levels(std::move(levels));
+}
+
+/// Incoherent base forecasts with some negative entries, `n × K`.
+Eigen::MatrixXd wide_base(const Hierarchy& h, std::int64_t K) {
+  Eigen::MatrixXd y(h.n_series(), K);
+  for (std::int64_t i = 0; i < y.rows(); ++i) {
+    for (std::int64_t k = 0; k < K; ++k) {
+      const double size = static_cast<double>(h.S.outerIndexPtr()[i + 1] - h.S.outerIndexPtr()[i]);
+      y(i, k) = size * (2.0 + std::sin(0.37 * static_cast<double>(i * K + k))) +
+                1.5 * std::cos(1.1 * static_cast<double>(k + 3 * i)) - 0.4;
+    }
+  }
+  return y;
+}
+
+/// The documented path construction written out directly (no path-ordered buffer, every row
+/// summed and sorted): sample m = s·T + t of bottom series b has rank rank_b(t)·reps + s.
+std::vector<double> reference_quantiles(const Hierarchy& h,
+                                        const std::vector<double>& q,
+                                        const Eigen::MatrixXd& means,
+                                        const Eigen::MatrixXd& res,
+                                        const std::vector<double>& levels,
+                                        std::int64_t n_samples) {
+  const std::int64_t nb = h.n_bottom(), n = h.n_series(), K = means.cols();
+  const auto Q = static_cast<std::int64_t>(levels.size());
+  const std::int64_t T = res.cols(), reps = (n_samples + T - 1) / T, M = T * reps;
+  auto qf = [&](const double* v, double u) {
+    if (u <= levels.front()) return v[0];
+    if (u >= levels.back()) return v[Q - 1];
+    std::int64_t j = 1;
+    while (levels[static_cast<std::size_t>(j)] <= u) ++j;
+    const double w =
+        (u - levels[static_cast<std::size_t>(j - 1)]) /
+        (levels[static_cast<std::size_t>(j)] - levels[static_cast<std::size_t>(j - 1)]);
+    return v[j - 1] + w * (v[j] - v[j - 1]);
+  };
+  auto type7 = [](const std::vector<double>& s, double p) {
+    const double pos = p * static_cast<double>(s.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(pos));
+    const std::size_t hi = std::min(lo + 1, s.size() - 1);
+    return s[lo] + (pos - static_cast<double>(lo)) * (s[hi] - s[lo]);
+  };
+  std::vector<double> out(static_cast<std::size_t>(K * n * Q));
+  for (std::int64_t k = 0; k < K; ++k) {
+    std::vector<std::vector<double>> path(static_cast<std::size_t>(nb));
+    for (std::int64_t b = 0; b < nb; ++b) {
+      std::vector<double> g(static_cast<std::size_t>(M));
+      const double* v = q.data() + (k * nb + b) * Q;
+      double mean = 0.0;
+      for (std::int64_t i = 0; i < M; ++i) {
+        g[static_cast<std::size_t>(i)] =
+            qf(v, (static_cast<double>(i) + 0.5) / static_cast<double>(M));
+        mean += g[static_cast<std::size_t>(i)];
+      }
+      mean /= static_cast<double>(M);
+      for (double& x : g) x += means(b, k) - mean;
+      std::vector<std::int64_t> order(static_cast<std::size_t>(T));
+      for (std::int64_t t = 0; t < T; ++t) order[static_cast<std::size_t>(t)] = t;
+      std::stable_sort(order.begin(), order.end(),
+                       [&](std::int64_t a, std::int64_t c) { return res(b, a) < res(b, c); });
+      std::vector<std::int64_t> rank(static_cast<std::size_t>(T));
+      for (std::int64_t r = 0; r < T; ++r)
+        rank[static_cast<std::size_t>(order[static_cast<std::size_t>(r)])] = r;
+      auto& p = path[static_cast<std::size_t>(b)];
+      p.resize(static_cast<std::size_t>(M));
+      for (std::int64_t m = 0; m < M; ++m) {
+        p[static_cast<std::size_t>(m)] =
+            g[static_cast<std::size_t>(rank[static_cast<std::size_t>(m % T)] * reps + m / T)];
+      }
+    }
+    for (std::int64_t i = 0; i < n; ++i) {
+      std::vector<double> acc(static_cast<std::size_t>(M), 0.0);
+      for (Hierarchy::SparseMatrix::InnerIterator it(h.S, i); it; ++it) {
+        for (std::int64_t m = 0; m < M; ++m) {
+          acc[static_cast<std::size_t>(m)] +=
+              path[static_cast<std::size_t>(it.col())][static_cast<std::size_t>(m)];
+        }
+      }
+      std::sort(acc.begin(), acc.end());
+      for (std::int64_t j = 0; j < Q; ++j) {
+        out[static_cast<std::size_t>((k * n + i) * Q + j)] =
+            type7(acc, levels[static_cast<std::size_t>(j)]);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("reconcile is bit-identical for 1, 2 and 8 threads", "[reconcile][threads]") {
+  const Hierarchy h = grouped_hierarchy();
+  const Eigen::MatrixXd y = wide_base(h, 70);  // 70 slices: three MinT blocks of <= 32
+  const Eigen::MatrixXd res = residuals(h.n_series(), 24);
+  for (const auto m :
+       {ReconcileMethod::bottom_up, ReconcileMethod::ols, ReconcileMethod::wls_struct,
+        ReconcileMethod::wls_var, ReconcileMethod::mint_shrink}) {
+    for (const bool nonneg : {false, true}) {
+      ReconcileOptions o;
+      o.method = m;
+      o.nonnegative = nonneg;
+      const auto one = quickstock::reconcile(h, y, o, &res, nullptr, 1);
+      require_coherent(h, one.values);
+      for (const int t : {2, 8}) {
+        const auto many = quickstock::reconcile(h, y, o, &res, nullptr, t);
+        REQUIRE(many.values == one.values);
+        REQUIRE(many.bottom == one.bottom);
+      }
+      if (m == ReconcileMethod::ols && !nonneg) {
+        // The blocked solve is the dense closed form.
+        const Eigen::MatrixXd S = dense_S(h);
+        const Eigen::MatrixXd W = Eigen::MatrixXd::Identity(h.n_series(), h.n_series());
+        const Eigen::MatrixXd dense = dense_mint(S, W, y);
+        REQUIRE((one.values - dense).cwiseAbs().maxCoeff() <= 1e-10 * dense.cwiseAbs().maxCoeff());
+      }
+    }
+  }
+}
+
+TEST_CASE("coherent quantiles: bit-identical for 1, 2 and 8 threads and equal to the direct paths",
+          "[reconcile][threads]") {
+  const Hierarchy h = grouped_hierarchy();
+  const std::int64_t nb = h.n_bottom(), K = 5;
+  quickstock::QuantileReconcileOptions o;
+  o.levels = {0.05, 0.25, 0.5, 0.75, 0.95};
+  o.n_samples = 100;
+  std::vector<double> q;
+  for (std::int64_t k = 0; k < K; ++k) {
+    for (std::int64_t b = 0; b < nb; ++b) {
+      const double c = 3.0 + std::sin(static_cast<double>(b + 7 * k));
+      for (const double l : o.levels)
+        q.push_back(c + 2.0 * (l - 0.5) * (1.0 + 0.1 * static_cast<double>(b % 4)));
+    }
+  }
+  Eigen::MatrixXd means(nb, K);
+  for (std::int64_t b = 0; b < nb; ++b)
+    for (std::int64_t k = 0; k < K; ++k)
+      means(b, k) = 3.0 + 0.5 * std::cos(static_cast<double>(b * K + k));
+  const Eigen::MatrixXd res = residuals(nb, 23);  // 100 samples -> 5 replicas of 23 rows
+  const auto one = quickstock::reconcile_quantiles(h, q, means, &res, o, 1);
+  REQUIRE(one == reference_quantiles(h, q, means, res, o.levels, o.n_samples));
+  for (const int t : {2, 8})
+    REQUIRE(quickstock::reconcile_quantiles(h, q, means, &res, o, t) == one);
+  o.nonnegative = true;
+  o.seed = 12345;
+  const auto indep = quickstock::reconcile_quantiles(h, q, means, nullptr, o, 1);
+  for (const int t : {2, 8})
+    REQUIRE(quickstock::reconcile_quantiles(h, q, means, nullptr, o, t) == indep);
+  for (std::size_t r = 0; r < indep.size(); r += o.levels.size()) {
+    REQUIRE(indep[r] >= 0.0);
+    for (std::size_t j = 1; j < o.levels.size(); ++j) REQUIRE(indep[r + j - 1] <= indep[r + j]);
+  }
+}

@@ -212,3 +212,36 @@ def test_hierarchy_pickles_and_nonnegative_tolerance(reference):
     info = r.attrs["reconcile"]["models"]["Neg"]
     assert info["kkt_residual"] <= 1e-9 and info["fallback"] == ""
     assert (r["mean"] >= 0).all()
+
+
+def test_n_jobs_bit_identical(rng):
+    # 12 cutoffs x 3 steps = 36 slices per model, so MinT runs in two blocks of <= 32 slices;
+    # means and coherent quantiles must not change with the thread count.
+    df = _sample(rng, T=40)
+    spec = cross_spec([["city"], ["city", "zone"], ["city", "zone", "pincode"]], [["category"], ["category", "sku"]])
+    Y, H = qs.aggregate(df, spec)
+    fc = qs.Forecaster(models=[qs.Naive(), qs.HistoricAverage()], freq="D")
+    cv = fc.cross_validation(Y[["unique_id", "ds", "y"]], h=3, n_windows=12, step_size=1, quantiles=[0.1, 0.5, 0.9])
+    assert cv.groupby("model")[["cutoff", "ds"]].apply(lambda g: len(g.drop_duplicates())).min() > 32
+    for method in ("bottom_up", "ols", "wls_struct", "wls_var", "mint_shrink"):
+        outs = [qs.reconcile(cv, H, method=method, residuals=cv, n_samples=60, n_jobs=j) for j in (1, 2, 8)]
+        for o in outs[1:]:
+            pd.testing.assert_frame_equal(o, outs[0], check_exact=True)
+        _coherent(outs[0].rename(columns={"ds": "_ds"}).assign(ds=lambda f: f["cutoff"].astype(str) + f["_ds"].astype(str)), H)
+    with pytest.raises(qs.QuickstockError, match="n_jobs"):
+        qs.reconcile(cv, H, method="ols", n_jobs=0)
+
+
+def test_slice_codes_equal_groupby_codes(rng):
+    from quickstock.hierarchy import _slices
+
+    frame = pd.DataFrame({
+        "model": rng.choice(["b", "a", "c"], 500),
+        "cutoff": pd.to_datetime("2024-01-01") + pd.to_timedelta(rng.integers(0, 5, 500), "D"),
+        "ds": rng.choice([3.0, 1.0, np.nan, 2.0], 500),
+    })
+    k, slices = _slices(frame, ["model", "cutoff", "ds"])
+    expected = frame.groupby(["model", "cutoff", "ds"], sort=True, dropna=False).ngroup().to_numpy()
+    np.testing.assert_array_equal(k, expected)
+    assert len(slices) == k.max() + 1
+    pd.testing.assert_frame_equal(slices, frame.iloc[[np.flatnonzero(k == i)[0] for i in range(k.max() + 1)]].reset_index(drop=True))

@@ -90,6 +90,9 @@ struct ReconcileResult {
 /// clipped unconstrained solution; it stops when the relative fixed-point (KKT) residual is
 /// below `tolerance` or after `max_iterations`, and always returns `S b` with `b >= 0`; the
 /// residual reached is `kkt_residual`.
+/// `n_threads` (<= 0: all cores) spreads the unconstrained MinT solve over fixed blocks of 32
+/// slices, so the result does not depend on it (the other methods and the non-negative
+/// iteration run on one thread).
 /// @throws invalid_input (field `base`, `residuals`, `history`, `level` or `method`) for wrong
 /// shapes, non-finite values, missing residuals or history, a middle level out of range, or
 /// top-down on levels that are not nested.
@@ -97,7 +100,8 @@ struct ReconcileResult {
                                                        const Eigen::MatrixXd& base,
                                                        const ReconcileOptions& options,
                                                        const Eigen::MatrixXd* residuals = nullptr,
-                                                       const Eigen::MatrixXd* history = nullptr);
+                                                       const Eigen::MatrixXd* history = nullptr,
+                                                       int n_threads = 1);
 
 /// Options of `reconcile_quantiles`.
 struct QuantileReconcileOptions {
@@ -124,6 +128,8 @@ struct QuantileReconcileOptions {
 /// @param reconciled_bottom `n_bottom × K` reconciled bottom means
 /// @param residual_ranks `n_bottom × T` residuals of the bottom series (or nullptr)
 /// @param options levels, samples, non-negativity, seed
+/// @param n_threads threads (<= 0: all cores) over bottom series and aggregated rows of each
+/// slice; every output value is computed by one thread alone, so the result does not depend on it
 /// @return `K × n_series × Q` row-major quantiles
 /// @throws invalid_input (field `quantiles`) for mismatched sizes or non-finite quantiles.
 [[nodiscard]] QUICKSTOCK_API std::vector<double> reconcile_quantiles(
@@ -131,7 +137,8 @@ struct QuantileReconcileOptions {
     const std::vector<double>& bottom_quantiles,
     const Eigen::MatrixXd& reconciled_bottom,
     const Eigen::MatrixXd* residual_ranks,
-    const QuantileReconcileOptions& options);
+    const QuantileReconcileOptions& options,
+    int n_threads = 1);
 
 /// The method's name as the Python string (`"ols"`, `"mint_shrink"`, ...).
 [[nodiscard]] QUICKSTOCK_API std::string to_string(ReconcileMethod method);
