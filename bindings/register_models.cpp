@@ -441,7 +441,7 @@ void register_models(py::module_& m) {
            "max_q"_a = 5, "max_P"_a = 2, "max_Q"_a = 2, "max_order"_a = 5, "max_d"_a = 2,
            "max_D"_a = 1, "start_p"_a = 2, "start_q"_a = 2, "start_P"_a = 1, "start_Q"_a = 1,
            "stationary"_a = false, "seasonal"_a = true, "ic"_a = "aicc", "stepwise"_a = true,
-           "nmodels"_a = 94, "approximation"_a = py::none(), "seasonal_test"_a = "ocsb",
+           "nmodels"_a = 94, "approximation"_a = py::none(), "seasonal_test"_a = "seas",
            "allow_drift"_a = true, "allow_mean"_a = true)
       .def_readonly("season_length", &AutoARIMA::season_length)
       .def_readonly("stepwise", &AutoARIMA::stepwise)
@@ -534,7 +534,8 @@ void register_models(py::module_& m) {
   m.def("kpss_statistic", &kpss_statistic, "x"_a, "lags"_a);
   m.def("ocsb_statistic", &ocsb_statistic, "x"_a, "m"_a);
   m.def("ndiffs", &ndiffs, "x"_a, "max_d"_a = 2);
-  m.def("nsdiffs", &nsdiffs, "x"_a, "m"_a, "max_D"_a = 1);
+  m.def("seasonal_strength", &seasonal_strength, "x"_a, "m"_a);
+  m.def("nsdiffs", &nsdiffs, "x"_a, "m"_a, "max_D"_a = 1, "test"_a = "seas");
 
   bind_spec<CountRegression>(m, "CountRegression")
       .def(py::init([](const std::string& family, bool zero_inflated, std::int64_t season_length,

@@ -11,11 +11,19 @@ import numpy as np
 import pandas as pd
 
 
-def load(data: Path, n: int) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+def subset_indices(n: int, seed: int = 0, total: int = 414) -> list[int]:
+    """Rows of the documented random subset: the first ``n`` of the seed-``seed`` permutation."""
+    return [int(i) for i in np.random.default_rng(seed).permutation(total)[:n]]
+
+
+def load(
+    data: Path, n: int = 414, indices: list[int] | None = None
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """The first ``n`` series (or the rows ``indices``, in that order) and their test sets."""
     tr = pd.read_csv(data / "Hourly-train.csv.gz")
     te = pd.read_csv(data / "Hourly-test.csv.gz")
     rows, test = [], {}
-    for i in range(min(n, len(tr))):
+    for i in indices if indices is not None else range(min(n, len(tr))):
         uid = tr.iloc[i, 0]
         y = tr.iloc[i, 1:].dropna().to_numpy(float)
         ds = pd.date_range("2000-01-01", periods=len(y), freq="h")

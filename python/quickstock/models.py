@@ -1078,9 +1078,10 @@ class ARIMA(Model):
 class AutoARIMA(Model):
     """Automatic ARIMA as R ``forecast::auto.arima`` (Hyndman & Khandakar 2008).
 
-    Seasonal differences by the OCSB test (``seasonal_test="ocsb"``; R's default "seas" test is
-    not implemented, so R references use ``seasonal.test = "ocsb"``), differences by KPSS tests at
-    5%, then the stepwise search over (p, q, P, Q, constant) minimising the information
+    Seasonal differences by R's default seasonal-strength rule (``seasonal_test="seas"``: one
+    seasonal difference when the STL seasonal strength 1 - var(remainder) / var(seasonal +
+    remainder) exceeds 0.64) or by the OCSB test (``seasonal_test="ocsb"``), differences by KPSS
+    tests at 5%, then the stepwise search over (p, q, P, Q, constant) minimising the information
     criterion, or all models up to ``max_order`` with ``stepwise=False``. For long or highly
     seasonal series (n > 150 or m > 12, R's rule) the search uses CSS fits and refits the best
     by maximum likelihood. Covariates are regressors (R's ``xreg``). Same quantiles as ``ARIMA``.
@@ -1091,7 +1092,7 @@ class AutoARIMA(Model):
     Args:
         season_length: m, observations per cycle (24 for hourly data).
         d: fixed number of differences (``None``: KPSS tests).
-        D: fixed number of seasonal differences (``None``: OCSB test).
+        D: fixed number of seasonal differences (``None``: the seasonal test).
         max_p: largest p. max_q: largest q. max_P: largest P. max_Q: largest Q.
         max_order: largest p + q + P + Q of the exhaustive search.
         max_d: largest d. max_D: largest D.
@@ -1102,7 +1103,7 @@ class AutoARIMA(Model):
         stepwise: the stepwise search (``False``: exhaustive).
         nmodels: model budget of the stepwise search.
         approximation: CSS during the search (``None``: R's rule n > 150 or m > 12).
-        seasonal_test: ``"ocsb"``.
+        seasonal_test: ``"seas"`` (STL seasonal strength > 0.64, R's default) or ``"ocsb"``.
         allow_drift: allow a drift when d + D == 1.
         allow_mean: allow a mean when d + D == 0.
         alias: name in outputs (default ``"AutoARIMA"``).
@@ -1112,7 +1113,9 @@ class AutoARIMA(Model):
 
     References:
         Hyndman & Khandakar (2008), *Automatic time series forecasting: the forecast package for
-        R*, JSS 27(3); Osborn, Chui, Smith & Birchenhall (1988); Kwiatkowski et al. (1992).
+        R*, JSS 27(3); Wang, Smith & Hyndman (2006), *Characteristic-based clustering for time
+        series data*, DMKD 13(3); Osborn, Chui, Smith & Birchenhall (1988); Kwiatkowski et al.
+        (1992).
     """
 
     def __init__(
@@ -1137,7 +1140,7 @@ class AutoARIMA(Model):
         stepwise: bool = True,
         nmodels: int = 94,
         approximation: bool | None = None,
-        seasonal_test: str = "ocsb",
+        seasonal_test: str = "seas",
         allow_drift: bool = True,
         allow_mean: bool = True,
         alias: str | None = None,

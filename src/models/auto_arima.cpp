@@ -1,6 +1,6 @@
-// Automatic ARIMA as R's forecast::auto.arima 8.20 (Hyndman & Khandakar 2008): KPSS and OCSB
-// unit-root tests for the differences, then the stepwise (or exhaustive) search. See
-// docs/arima.md.
+// Automatic ARIMA as R's forecast::auto.arima 8.20 (Hyndman & Khandakar 2008): KPSS tests for
+// the differences, the STL seasonal strength ("seas", R's default) or the OCSB test for the
+// seasonal differences, then the stepwise (or exhaustive) search. See docs/arima.md.
 
 #include <algorithm>
 #include <array>
@@ -13,6 +13,7 @@
 
 #include <quickstock/error.hpp>
 #include <quickstock/models/arima.hpp>
+#include <quickstock/models/stl.hpp>
 
 #include "arima_internal.hpp"
 
@@ -194,25 +195,55 @@ double ocsb_statistic(const Eigen::Ref<const Eigen::VectorXd>& x, std::int64_t m
   return f.tval[f.tval.size() - 1];
 }
 
+double seasonal_strength(const Eigen::Ref<const Eigen::VectorXd>& x, std::int64_t m) {
+  const Eigen::Index n = x.size();
+  // R's stl() stops on a series of two periods or fewer; nsdiffs turns the error into "no
+  // seasonal difference", as NaN does below.
+  if (m < 2 || n <= 2 * m || !x.allFinite()) return kNaN;
+  STLOptions o;
+  o.period = static_cast<double>(m);
+  o.s_window = 11;  // forecast::mstl's first seasonal window, 7 + 4·1
+  const STLDecomposition d = stl(x, o);
+  auto variance = [](const Eigen::VectorXd& v) {
+    const double mu = v.mean();
+    return (v.array() - mu).square().sum() / static_cast<double>(v.size() - 1);
+  };
+  const double vare = variance(d.remainder);
+  const double vars = variance(d.remainder + d.seasonal);
+  const double s = 1.0 - vare / vars;
+  if (!std::isfinite(s)) return kNaN;  // R: NaN > 0.64 is NA, an error in nsdiffs → D = 0
+  return std::max(0.0, std::min(1.0, s));
+}
+
 std::int64_t nsdiffs(const Eigen::Ref<const Eigen::VectorXd>& x0,
                      std::int64_t m,
-                     std::int64_t max_D) {
+                     std::int64_t max_D,
+                     const std::string& test) {
+  if (test != "seas" && test != "ocsb") {
+    detail::raise_argument("seasonal_test",
+                           "seasonal_test must be \"seas\" or \"ocsb\" (got \"" + test + "\")");
+  }
+  const bool seas = test == "seas";
   std::int64_t D = 0;
   Eigen::VectorXd x = x0;
   if (detail::is_constant(x)) return D;
   if (m <= 1 || m >= x.size() || max_D <= 0) return 0;
-  auto test = [&](const Eigen::VectorXd& v) {
+  auto run = [&](const Eigen::VectorXd& v) {
+    if (seas) {
+      const double strength = seasonal_strength(v, m);
+      return std::isfinite(strength) && strength > 0.64;  // R: error → 0 (no difference)
+    }
     const double stat = ocsb_statistic(v, m);
     if (!std::isfinite(stat)) return false;  // R: error → 0 (no difference)
     return stat > ocsb_critical(m);
   };
-  bool dodiff = test(x);
+  bool dodiff = run(x);
   while (dodiff && D < max_D) {
     ++D;
     x = detail::diff(x, static_cast<int>(m), 1);
     if (detail::is_constant(x)) return D;
     if (x.size() >= 2 * m && D < max_D) {
-      dodiff = test(x);
+      dodiff = run(x);
     } else {
       dodiff = false;
     }
@@ -245,9 +276,9 @@ void validate(const AutoARIMA& spec) {
   if (spec.d && (*spec.d < 0 || *spec.d > 2)) detail::raise_argument("d", "d must be in [0, 2]");
   if (spec.D && (*spec.D < 0 || *spec.D > 1)) detail::raise_argument("D", "D must be in [0, 1]");
   if (spec.nmodels < 1) detail::raise_argument("nmodels", "nmodels must be >= 1");
-  if (spec.seasonal_test != "ocsb") {
-    detail::raise_argument("seasonal_test",
-                           "seasonal_test must be \"ocsb\" (got \"" + spec.seasonal_test + "\")");
+  if (spec.seasonal_test != "seas" && spec.seasonal_test != "ocsb") {
+    detail::raise_argument("seasonal_test", "seasonal_test must be \"seas\" or \"ocsb\" (got \"" +
+                                                spec.seasonal_test + "\")");
   }
   const std::int64_t m = spec.season_length;
   if (m > 1 && (spec.max_P * m + spec.max_p >= 120 || spec.max_Q * m + spec.max_q >= 120)) {
@@ -262,6 +293,7 @@ struct Candidate {
   int p = 0, q = 0, P = 0, Q = 0;
   bool constant = false;
   double ic = kInf;
+  bool checked = true;  // forecast's checkarima ran (or the fit was rejected before it)
   bool operator_eq(int p_, int q_, int P_, int Q_, bool c_) const {
     return p == p_ && q == q_ && P == P_ && Q == Q_ && constant == c_;
   }
@@ -276,6 +308,7 @@ struct Search {
   bool approximation = false;
   double offset = 0.0;
   double best_ic = kInf;
+  bool last_checked = true;  // the last fit() ran the Hessian check (or was rejected earlier)
   detail::ArimaCoreFit best;
   detail::ArimaCoreSpec best_spec;
 
@@ -298,7 +331,17 @@ struct Search {
   }
 
   // Fits one model and returns its criterion (+inf when rejected). Keeps the best fit; the
-  // Hessian check of forecast's checkarima runs only when the model would become the best.
+  // Hessian check of forecast's checkarima runs only when the model would become the best (the
+  // only case where it changes the search); `last_checked` says whether it ran, so that the
+  // refit order of the approximation can run it later (R checks every candidate).
+
+  // Runs the deferred check on an approximate candidate: true when R would have rejected it.
+  bool rejected_by_check(int p, int q, int P, int Q, bool constant, bool approx) const {
+    const detail::ArimaCoreSpec cs = spec_of(p, q, P, Q, constant, approx);
+    const detail::ArimaCoreFit f = detail::arima_core(y, X, cs);
+    return !f.ok || detail::arima_variance_bad(y, X, cs, f);
+  }
+
   double fit(int p, int q, int P, int Q, bool constant, bool approx) {
     const detail::ArimaCoreSpec cs = spec_of(p, q, P, Q, constant, approx);
     detail::ArimaCoreFit f = detail::arima_core(y, X, cs);
@@ -333,6 +376,7 @@ struct Search {
       }
       if (minroot < 1.01) v = kInf;
     }
+    last_checked = !(std::isfinite(v) && v >= best_ic);
     if (v < best_ic && detail::arima_variance_bad(y, X, cs, f)) v = kInf;
     if (v < best_ic) {
       best_ic = v;
@@ -429,7 +473,7 @@ ARIMAFitted fit_auto_arima(const Eigen::Ref<const Eigen::VectorXd>& y,
     if (n <= 2 * m) {
       D = 0;
     } else {
-      D = static_cast<int>(nsdiffs(xx, m, spec.max_D));
+      D = static_cast<int>(nsdiffs(xx, m, spec.max_D, spec.seasonal_test));
       if (D > 0 && X.cols() > 0 && any_constant_cols(diff_cols(X, m))) --D;
     }
   }
@@ -553,22 +597,28 @@ ARIMAFitted fit_auto_arima(const Eigen::Ref<const Eigen::VectorXd>& y,
   bool constant = allowdrift || allowmean;
   std::vector<Candidate> results;
   auto record = [&](int p, int q, int P, int Q, bool c, double v) {
-    results.push_back({p, q, P, Q, c, v});
+    results.push_back({p, q, P, Q, c, v, s.last_checked});
   };
   if (!spec.stepwise) {
-    for (int i = 0; i <= max_p; ++i) {
-      for (int j = 0; j <= max_q; ++j) {
-        for (int I = 0; I <= max_P; ++I) {
-          for (int J = 0; J <= max_Q; ++J) {
-            if (i + j + I + J > spec.max_order) continue;
-            for (int K = 0; K <= (constant ? 1 : 0); ++K) {
-              const double v = s.fit(i, j, I, J, K == 1, approximation);
-              record(i, j, I, J, K == 1, v);
+    // forecast:::search.arima: every model up to max_order; with the approximation the best is
+    // refitted by CSS-ML, and when that refit is rejected the whole search is run again without
+    // the approximation.
+    auto exhaustive = [&](bool approx) {
+      for (int i = 0; i <= max_p; ++i) {
+        for (int j = 0; j <= max_q; ++j) {
+          for (int I = 0; I <= max_P; ++I) {
+            for (int J = 0; J <= max_Q; ++J) {
+              if (i + j + I + J > spec.max_order) continue;
+              for (int K = 0; K <= (constant ? 1 : 0); ++K) {
+                const double v = s.fit(i, j, I, J, K == 1, approx);
+                record(i, j, I, J, K == 1, v);
+              }
             }
           }
         }
       }
-    }
+    };
+    exhaustive(approximation);
     if (approximation && std::isfinite(s.best_ic)) {
       const detail::ArimaCoreSpec bs = s.best_spec;
       Search refit(y, X);
@@ -582,17 +632,10 @@ ARIMAFitted fit_auto_arima(const Eigen::Ref<const Eigen::VectorXd>& y,
         s.best = std::move(refit.best);
         s.best_spec = refit.best_spec;
       } else {
-        // R keeps the approximate fit; we need a forecastable state: refit by CSS-ML as is.
-        detail::ArimaCoreSpec fs = bs;
-        fs.method = ARIMAMethod::css_ml;
-        fs.want_state = true;
-        detail::ArimaCoreFit f = detail::arima_core(y, X, fs);
-        if (f.ok) {
-          s.best = std::move(f);
-          s.best_spec = fs;
-        } else {
-          s.best_ic = kInf;
-        }
+        s.best_ic = kInf;
+        s.best = detail::ArimaCoreFit{};
+        results.clear();
+        exhaustive(false);
       }
     }
   } else {
@@ -705,14 +748,30 @@ ARIMAFitted fit_auto_arima(const Eigen::Ref<const Eigen::VectorXd>& y,
       refit.m = m;
       refit.ic = ic;
       bool done = false;
-      for (const std::size_t i : order) {
-        const Candidate& c = results[i];
+      std::size_t pos = 0;
+      while (pos < order.size()) {
+        Candidate& c = results[order[pos]];
+        if (!c.checked && std::isfinite(c.ic)) {
+          // R ran checkarima on this approximate fit during the search: a rejected one has an
+          // infinite criterion and is refitted only after every finite one (R's order()).
+          c.checked = true;
+          if (s.rejected_by_check(c.p, c.q, c.P, c.Q, c.constant, true)) {
+            c.ic = kInf;
+            std::stable_sort(order.begin() + static_cast<std::ptrdiff_t>(pos), order.end(),
+                             [&](std::size_t a, std::size_t b) {
+                               return results[a].ic < results[b].ic ||
+                                      (!(results[b].ic < results[a].ic) && a < b);
+                             });
+            continue;
+          }
+        }
         refit.best_ic = kInf;
         const double v = refit.fit(c.p, c.q, c.P, c.Q, c.constant, false);
         if (std::isfinite(v)) {
           done = true;
           break;
         }
+        ++pos;
       }
       if (done) {
         s.best = std::move(refit.best);

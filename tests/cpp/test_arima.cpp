@@ -139,9 +139,10 @@ TEST_CASE("ARIMA and AutoARIMA match R forecast::Arima / auto.arima", "[arima]")
                                               static_cast<Eigen::Index>(values[name].size()));
     qs::ARIMAFitted f;
     const qs::RowMatrixXd none(y.size(), 0);
-    if (spec == "auto") {
+    if (spec == "auto" || spec == "auto_ocsb") {
       qs::AutoARIMA a;
       a.season_length = m;
+      a.seasonal_test = "ocsb";  // make_arima.R: auto.arima(y, seasonal.test = "ocsb")
       f = qs::fit_auto_arima(y, none, a);
     } else if (spec == "ar2") {
       f = qs::fit_arima(y, none, qs::ARIMA{{2, 0, 0}, {0, 0, 0}, m});
@@ -159,6 +160,11 @@ TEST_CASE("ARIMA and AutoARIMA match R forecast::Arima / auto.arima", "[arima]")
     CHECK(f.order.p == std::stoll(fits.at("p")[r]));
     CHECK(f.order.d == std::stoll(fits.at("d")[r]));
     CHECK(f.order.q == std::stoll(fits.at("q")[r]));
+    if (std::stoll(fits.at("m")[r]) > 1) {
+      CHECK(f.seasonal_order.p == std::stoll(fits.at("P")[r]));
+      CHECK(f.seasonal_order.d == std::stoll(fits.at("D")[r]));
+      CHECK(f.seasonal_order.q == std::stoll(fits.at("Q")[r]));
+    }
     CHECK(f.method() == fits.at("name")[r]);
     std::vector<double> mean, lo, hi;
     for (std::size_t k = 0; k < fcs.at("series").size(); ++k) {
@@ -204,6 +210,43 @@ TEST_CASE("ARIMA: KPSS and OCSB statistics", "[arima]") {
   CHECK_THAT(qs::kpss_statistic(x, 1), Catch::Matchers::WithinRel(expected, 1e-12));
   CHECK(qs::ndiffs(Eigen::VectorXd::Constant(10, 2.0)) == 0);
   CHECK(qs::nsdiffs(Eigen::VectorXd::Constant(40, 2.0), 4) == 0);
+}
+
+TEST_CASE("ARIMA: seasonal strength and nsdiffs match R's seas.heuristic / nsdiffs", "[arima]") {
+  const std::string dir = std::string(QUICKSTOCK_REFERENCE_DIR) + "/r_forecast/";
+  const auto series = qs_test::read_csv(dir + "arima_series.csv");
+  const auto seas = qs_test::read_csv(dir + "arima_seas.csv");
+  std::map<std::string, std::vector<double>> values;
+  for (std::size_t r = 0; r < series.at("series").size(); ++r) {
+    values[series.at("series")[r]].push_back(std::stod(series.at("y")[r]));
+  }
+  double worst = 0.0;
+  for (std::size_t r = 0; r < seas.at("series").size(); ++r) {
+    const std::string name = seas.at("series")[r];
+    INFO(name);
+    const auto m = std::stoll(seas.at("m")[r]);
+    const Eigen::Map<const Eigen::VectorXd> y(values[name].data(),
+                                              static_cast<Eigen::Index>(values[name].size()));
+    const double ref = std::stod(seas.at("strength")[r]);
+    const double got = qs::seasonal_strength(y, m);
+    // Same STL (parity to ~1e-14 in test_stl), same variance ratio: rounding only.
+    CHECK_THAT(got, Catch::Matchers::WithinAbs(ref, 1e-10));
+    worst = std::max(worst, std::abs(got - ref));
+    CHECK(qs::nsdiffs(y, m) == std::stoll(seas.at("D_seas")[r]));
+    CHECK(qs::nsdiffs(y, m, 1, "ocsb") == std::stoll(seas.at("D_ocsb")[r]));
+  }
+  CHECK(seas.at("series").size() >= 8);
+  WARN("seasonal strength: max |ours - R| = " << worst);
+  // Closed cases: a pure cycle is all season (strength 1); a series of two periods has no STL
+  // (R's stl stops; nsdiffs then keeps D = 0).
+  Eigen::VectorXd cyc(96);
+  for (int t = 0; t < 96; ++t) cyc[t] = 10.0 + std::sin(2.0 * 3.14159265358979 * t / 12.0);
+  CHECK_THAT(qs::seasonal_strength(cyc, 12), Catch::Matchers::WithinAbs(1.0, 1e-6));
+  CHECK(qs::nsdiffs(cyc, 12) == 1);
+  CHECK(std::isnan(qs::seasonal_strength(cyc.head(24), 12)));
+  CHECK(qs::nsdiffs(cyc.head(24), 12) == 0);
+  CHECK(std::isnan(qs::seasonal_strength(cyc, 1)));
+  CHECK_THROWS_AS(qs::nsdiffs(cyc, 12, 1, "hegy"), qs::invalid_input);
 }
 
 TEST_CASE("ARIMA: degenerate series get documented fallbacks", "[arima]") {

@@ -35,9 +35,11 @@ COLS = ["lo95", "lo80", "hi80", "hi95"]
 
 def _spec(spec: str, m: int):
     return {
-        "auto": lambda: _core.AutoARIMA(m),
-        "auto_full": lambda: _core.AutoARIMA(m, stepwise=False),
-        "auto_xreg": lambda: _core.AutoARIMA(m),
+        # make_arima.R runs auto.arima(seasonal.test = "ocsb"); the default "seas" test is
+        # checked against make_arima_seas.R (test_seasonal_strength_and_nsdiffs_match_r).
+        "auto": lambda: _core.AutoARIMA(m, seasonal_test="ocsb"),
+        "auto_full": lambda: _core.AutoARIMA(m, stepwise=False, seasonal_test="ocsb"),
+        "auto_xreg": lambda: _core.AutoARIMA(m, seasonal_test="ocsb"),
         "ar2": lambda: _core.ARIMA((2, 0, 0), (0, 0, 0), m),
         "arima111d": lambda: _core.ARIMA((1, 1, 1), (0, 0, 0), m, include_drift=True),
         "ml211": lambda: _core.ARIMA((2, 1, 1), (0, 0, 0), m, method="ML"),
@@ -178,7 +180,11 @@ def test_specs_validate_pickle_and_repr() -> None:
     with pytest.raises(qs.QuickstockError, match="order"):
         qs.ARIMA((1, 0))
     with pytest.raises(qs.QuickstockError, match="seasonal_test"):
-        qs.AutoARIMA(12, seasonal_test="seas")
+        qs.AutoARIMA(12, seasonal_test="hegy")
+    assert qs.AutoARIMA(12).spec == qs.AutoARIMA(12, seasonal_test="seas").spec
+    ocsb = qs.AutoARIMA(12, seasonal_test="ocsb")
+    assert ocsb.spec != qs.AutoARIMA(12).spec
+    assert pickle.loads(pickle.dumps(ocsb.spec)) == ocsb.spec
     with pytest.raises(qs.QuickstockError, match="ic"):
         qs.AutoARIMA(12, ic="hqic")
 
@@ -189,5 +195,35 @@ def test_unit_root_tests_match_r() -> None:
     air = SERIES[SERIES.series == "AirPassengers"].y.to_numpy(float)
     lynx = SERIES[SERIES.series == "lynx"].y.to_numpy(float)
     assert _core.ndiffs(air) == 1
-    assert _core.nsdiffs(air, 12) == 1
+    assert _core.nsdiffs(air, 12, test="ocsb") == 1
     assert _core.ndiffs(lynx) == 0
+
+
+SEAS = pd.read_csv(D / "arima_seas.csv")
+
+
+@pytest.mark.parametrize("row", [r for _, r in SEAS.iterrows()], ids=list(SEAS.series))
+def test_seasonal_strength_and_nsdiffs_match_r(row) -> None:
+    """R's forecast:::seas.heuristic (STL seasonal strength) and nsdiffs with both tests, on
+    every reference series (R's default test "seas" differences when the strength > 0.64)."""
+    y = SERIES[SERIES.series == row["series"]].y.to_numpy(float)
+    m = int(row["m"])
+    assert _core.seasonal_strength(y, m) == pytest.approx(row["strength"], abs=1e-10)
+    assert _core.nsdiffs(y, m) == row["D_seas"]
+    assert _core.nsdiffs(y, m, test="ocsb") == row["D_ocsb"]
+    assert _core.nsdiffs(y, m, test="seas") == int(row["strength"] > 0.64)
+
+
+def test_seasonal_strength_edge_cases() -> None:
+    """A pure cycle is all season; two periods or fewer have no STL (R's stl stops and nsdiffs
+    keeps D = 0); a constant series has no seasonal difference."""
+    t = np.arange(96)
+    cyc = 10 + np.sin(2 * np.pi * t / 12)
+    assert _core.seasonal_strength(cyc, 12) == pytest.approx(1.0, abs=1e-6)
+    assert np.isnan(_core.seasonal_strength(cyc[:24], 12))
+    assert _core.nsdiffs(cyc[:24], 12) == 0
+    assert _core.nsdiffs(np.full(96, 3.0), 12) == 0
+    rng = np.random.default_rng(0)
+    assert _core.seasonal_strength(rng.normal(size=480), 24) < 0.64
+    with pytest.raises(qs.QuickstockError, match="seasonal_test"):
+        _core.nsdiffs(cyc, 12, test="ch")

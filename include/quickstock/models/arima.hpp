@@ -126,8 +126,9 @@ struct ARIMA {
 };
 
 /// Automatic ARIMA (R `forecast::auto.arima`, Hyndman & Khandakar 2008, with R's defaults):
-/// seasonal differences D by the OCSB test (`seasonal_test = "ocsb"`, the only one
-/// implemented: R's default "seas" needs an STL decomposition), differences d by the KPSS test
+/// seasonal differences D by R's default seasonal-strength rule (`seasonal_test = "seas"`: one
+/// seasonal difference when the STL seasonal strength, `seasonal_strength`, exceeds 0.64) or by
+/// the OCSB test (`seasonal_test = "ocsb"`), differences d by the KPSS test
 /// at 5% (R's interpolation of the critical values), then the stepwise search over
 /// (p, q, P, Q, constant) minimising the information criterion, or every model with
 /// p + q + P + Q <= max_order when `stepwise` is false. With `approximation` (default: n > 150 or
@@ -147,7 +148,7 @@ struct AutoARIMA {
   static constexpr bool uses_covariates = true;  ///< history covariates are regressors
   std::int64_t season_length = 1;                ///< m >= 1
   std::optional<std::int64_t> d;                 ///< fixed d (nullopt: KPSS tests)
-  std::optional<std::int64_t> D;                 ///< fixed D (nullopt: OCSB tests)
+  std::optional<std::int64_t> D;                 ///< fixed D (nullopt: seasonal test)
   std::int64_t max_p = 5;
   std::int64_t max_q = 5;
   std::int64_t max_P = 2;
@@ -163,9 +164,10 @@ struct AutoARIMA {
   bool seasonal = true;     ///< false: m is taken as 1
   InformationCriterion ic = InformationCriterion::aicc;
   bool stepwise = true;
-  std::int64_t nmodels = 94;           ///< model budget of the stepwise search
-  std::optional<bool> approximation;   ///< nullopt: n > 150 or m > 12
-  std::string seasonal_test = "ocsb";  ///< seasonal unit-root test; only "ocsb"
+  std::int64_t nmodels = 94;          ///< model budget of the stepwise search
+  std::optional<bool> approximation;  ///< nullopt: n > 150 or m > 12
+  /// Seasonal test of `nsdiffs`: "seas" (STL seasonal strength > 0.64, R's default) or "ocsb".
+  std::string seasonal_test = "seas";
   bool allow_drift = true;
   bool allow_mean = true;
   [[nodiscard]] Fitted fit(const SeriesView& s) const;
@@ -211,10 +213,20 @@ QUICKSTOCK_API std::int64_t ndiffs(const Eigen::Ref<const Eigen::VectorXd>& x,
 /// OCSB statistic (t value of the seasonal term) of R `forecast::ocsb.test(x, maxlag = 3,
 /// lag.method = "AIC")` with period m; NaN when the regression cannot be fitted.
 QUICKSTOCK_API double ocsb_statistic(const Eigen::Ref<const Eigen::VectorXd>& x, std::int64_t m);
-/// Number of seasonal differences by OCSB tests (R `forecast::nsdiffs(x, test = "ocsb")`).
+/// Seasonal strength of R `forecast:::seas.heuristic` for one period m (Wang, Smith & Hyndman
+/// 2006): max(0, min(1, 1 − var(R)/var(S + R))) with S and R the seasonal and remainder
+/// components of `stl(x, s.window = 11)` (R's `mstl` of a single-period series). NaN when the
+/// STL cannot be computed (m < 2, n <= 2m, non-finite values) or the variance ratio is undefined.
+QUICKSTOCK_API double seasonal_strength(const Eigen::Ref<const Eigen::VectorXd>& x, std::int64_t m);
+/// Number of seasonal differences as R `forecast::nsdiffs(x, test = test, max.D = max_D)`:
+/// `test` "seas" (R's default: difference while the seasonal strength exceeds 0.64) or "ocsb"
+/// (the OCSB statistic above its critical value). A test that cannot be computed means no
+/// difference, as R's error handler. @throws invalid_input (field "seasonal_test") for another
+/// test name.
 QUICKSTOCK_API std::int64_t nsdiffs(const Eigen::Ref<const Eigen::VectorXd>& x,
                                     std::int64_t m,
-                                    std::int64_t max_D = 1);
+                                    std::int64_t max_D = 1,
+                                    const std::string& test = "seas");
 
 namespace detail {
 
