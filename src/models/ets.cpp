@@ -81,6 +81,7 @@ inline bool one_step(const Components& c, double l, double b, double s_old, doub
 // State update after observing y (the same for both error types, as R's `update`).
 inline void update(const Components& c,
                    const ETSParams& p,
+                   double ratio,  // p.beta / p.alpha
                    double y,
                    double s_old,
                    const Step& st,
@@ -101,7 +102,7 @@ inline void update(const Components& c,
     } else {
       r = std::fabs(l) < kTol ? kHuge : l_new / l;
     }
-    b = st.phib + (p.beta / p.alpha) * (r - st.phib);
+    b = st.phib + ratio * (r - st.phib);
   }
   if (c.season != SeasonType::none) {
     double t = 0.0;
@@ -130,6 +131,23 @@ inline bool split_pow2(double x, double& mantissa, std::int64_t& exponent) {
   return true;
 }
 
+// Window within which the running product of |f| (multiplicative error) is updated by a plain
+// multiplication: products of two values in it stay normal numbers.
+constexpr double kProdHigh = 0x1p500;
+constexpr double kProdLow = 0x1p-500;
+
+// Brings a running product in [2^-1000, 2^1000] (or one left by frexp in [0.5, 1)) back to a
+// mantissa in [0.5, 1), moving its power of two into `exponent`. Zero, NaN and infinity are
+// left as they are (as frexp leaves them).
+inline void normalise_product(double& prod, std::int64_t& exponent) {
+  double pm = 0.0;
+  std::int64_t pe = 0;
+  if (split_pow2(prod, pm, pe)) {
+    prod = pm;
+    exponent += pe;
+  }
+}
+
 // `sse_limit`: for additive error, the recursion stops (returning +inf) as soon as the running
 // sum of squared errors exceeds it, because the objective n·log(SSE) can then only end above
 // the caller's threshold (the Nelder–Mead search passes one where it only needs to know that a
@@ -148,6 +166,10 @@ double recursion_t(const double* y,
   c.error = E;
   c.trend = T;
   c.season = S;
+  // Local copies: the compiler cannot keep `p` in registers across the stores to `ring`, and
+  // beta / alpha is the same for every observation (one division instead of one per step).
+  const ETSParams lp = p;
+  const double ratio = lp.beta / lp.alpha;
   const bool has_trend = c.trend != TrendType::none;
   const bool has_season = c.season != SeasonType::none;
   const int m = c.m;
@@ -165,7 +187,7 @@ double recursion_t(const double* y,
   for (Eigen::Index t = 0; t < n; ++t) {
     const double s_old = has_season ? ring[k] : 0.0;
     Step st;
-    if (!one_step(c, l, b, s_old, p.phi, st)) return kInf;
+    if (!one_step(c, l, b, s_old, lp.phi, st)) return kInf;
     const double e = c.error == ErrorType::additive ? y[t] - st.f : (y[t] - st.f) / st.f;
     if (resid != nullptr) resid[t] = e;
     sse += e * e;
@@ -174,25 +196,33 @@ double recursion_t(const double* y,
     }
     if (c.error == ErrorType::multiplicative) {
       // Σ log|f| as log of a product kept as mantissa × 2^exponent (one log per series
-      // instead of one per observation; never overflows). The split is exact, so this equals
-      // frexp(prod·|f|) bit for bit; frexp itself only runs for zero, subnormal or
-      // non-finite values.
+      // instead of one per observation; never overflows). While the running product and |f|
+      // are within 2^±500 the product is taken as is: scaling by a power of two is exact, so
+      // its significand is rounded exactly as the normalised one would be. Outside that
+      // window the product is normalised and the step is taken on the split values, with
+      // frexp only for zero, subnormal or non-finite |f|; the result equals one frexp of
+      // prod·|f| per step bit for bit.
       const double af = std::fabs(st.f);
-      double fm = 0.0;
-      std::int64_t fe = 0;
-      double pm = 0.0;
-      std::int64_t pe = 0;
-      if (split_pow2(af, fm, fe) && split_pow2(prod * fm, pm, pe)) {
-        prod = pm;
-        prod_exp += fe + pe;
+      if (af < kProdHigh && af > kProdLow && prod < kProdHigh && prod > kProdLow) {
+        prod *= af;
       } else {
-        int ex = 0;
-        prod = std::frexp(prod * af, &ex);
-        prod_exp += ex;
+        normalise_product(prod, prod_exp);
+        double fm = 0.0;
+        std::int64_t fe = 0;
+        double pm = 0.0;
+        std::int64_t pe = 0;
+        if (split_pow2(af, fm, fe) && split_pow2(prod * fm, pm, pe)) {
+          prod = pm;
+          prod_exp += fe + pe;
+        } else {
+          int ex = 0;
+          prod = std::frexp(prod * af, &ex);
+          prod_exp += ex;
+        }
       }
     }
     double s_new = 0.0;
-    update(c, p, y[t], s_old, st, l, b, s_new);
+    update(c, lp, ratio, y[t], s_old, st, l, b, s_new);
     if (has_season) {
       ring[k] = s_new;
       if (++k == m) k = 0;
@@ -211,6 +241,7 @@ double recursion_t(const double* y,
   }
   double lik = static_cast<double>(n) * std::log(sse);
   if (c.error == ErrorType::multiplicative) {
+    normalise_product(prod, prod_exp);
     lik += 2.0 * (std::log(prod) + static_cast<double>(prod_exp) * std::log(2.0));
   }
   if (std::isnan(lik)) return kInf;
@@ -1169,7 +1200,7 @@ SeriesForecast ETSFitted::forecast(const ForecastOptions& options) const {
         const double y = error == ErrorType::additive ? st.f + e : st.f * (1.0 + e);
         paths[static_cast<std::size_t>(i) * kPaths + static_cast<std::size_t>(path)] = y;
         double s_new = 0.0;
-        update(c, params, y, s_old, st, l, b, s_new);
+        update(c, params, params.beta / params.alpha, y, s_old, st, l, b, s_new);
         if (has_season) {
           ring[static_cast<std::size_t>(k)] = s_new;
           if (++k == m) k = 0;
