@@ -82,6 +82,7 @@ inline bool one_step(const Components& c, double l, double b, double s_old, doub
 // State update after observing y (the same for both error types, as R's `update`).
 inline void update(const Components& c,
                    const ETSParams& p,
+                   double ratio,  // p.beta / p.alpha
                    double y,
                    double s_old,
                    const Step& st,
@@ -102,7 +103,7 @@ inline void update(const Components& c,
     } else {
       r = std::fabs(l) < kTol ? kHuge : l_new / l;
     }
-    b = st.phib + (p.beta / p.alpha) * (r - st.phib);
+    b = st.phib + ratio * (r - st.phib);
   }
   if (c.season != SeasonType::none) {
     double t = 0.0;
@@ -131,6 +132,23 @@ inline bool split_pow2(double x, double& mantissa, std::int64_t& exponent) {
   return true;
 }
 
+// Window within which the running product of |f| (multiplicative error) is updated by a plain
+// multiplication: products of two values in it stay normal numbers.
+constexpr double kProdHigh = 0x1p500;
+constexpr double kProdLow = 0x1p-500;
+
+// Brings a running product in [2^-1000, 2^1000] (or one left by frexp in [0.5, 1)) back to a
+// mantissa in [0.5, 1), moving its power of two into `exponent`. Zero, NaN and infinity are
+// left as they are (as frexp leaves them).
+inline void normalise_product(double& prod, std::int64_t& exponent) {
+  double pm = 0.0;
+  std::int64_t pe = 0;
+  if (split_pow2(prod, pm, pe)) {
+    prod = pm;
+    exponent += pe;
+  }
+}
+
 // `sse_limit`: for additive error, the recursion stops (returning +inf) as soon as the running
 // sum of squared errors exceeds it, because the objective n·log(SSE) can then only end above
 // the caller's threshold (the Nelder–Mead search passes one where it only needs to know that a
@@ -149,6 +167,10 @@ double recursion_t(const double* y,
   c.error = E;
   c.trend = T;
   c.season = S;
+  // Local copies: the compiler cannot keep `p` in registers across the stores to `ring`, and
+  // beta / alpha is the same for every observation (one division instead of one per step).
+  const ETSParams lp = p;
+  const double ratio = lp.beta / lp.alpha;
   const bool has_trend = c.trend != TrendType::none;
   const bool has_season = c.season != SeasonType::none;
   const int m = c.m;
@@ -166,7 +188,7 @@ double recursion_t(const double* y,
   for (Eigen::Index t = 0; t < n; ++t) {
     const double s_old = has_season ? ring[k] : 0.0;
     Step st;
-    if (!one_step(c, l, b, s_old, p.phi, st)) return kInf;
+    if (!one_step(c, l, b, s_old, lp.phi, st)) return kInf;
     const double e = c.error == ErrorType::additive ? y[t] - st.f : (y[t] - st.f) / st.f;
     if (resid != nullptr) resid[t] = e;
     sse += e * e;
@@ -175,25 +197,33 @@ double recursion_t(const double* y,
     }
     if (c.error == ErrorType::multiplicative) {
       // Σ log|f| as log of a product kept as mantissa × 2^exponent (one log per series
-      // instead of one per observation; never overflows). The split is exact, so this equals
-      // frexp(prod·|f|) bit for bit; frexp itself only runs for zero, subnormal or
-      // non-finite values.
+      // instead of one per observation; never overflows). While the running product and |f|
+      // are within 2^±500 the product is taken as is: scaling by a power of two is exact, so
+      // its significand is rounded exactly as the normalised one would be. Outside that
+      // window the product is normalised and the step is taken on the split values, with
+      // frexp only for zero, subnormal or non-finite |f|; the result equals one frexp of
+      // prod·|f| per step bit for bit.
       const double af = std::fabs(st.f);
-      double fm = 0.0;
-      std::int64_t fe = 0;
-      double pm = 0.0;
-      std::int64_t pe = 0;
-      if (split_pow2(af, fm, fe) && split_pow2(prod * fm, pm, pe)) {
-        prod = pm;
-        prod_exp += fe + pe;
+      if (af < kProdHigh && af > kProdLow && prod < kProdHigh && prod > kProdLow) {
+        prod *= af;
       } else {
-        int ex = 0;
-        prod = std::frexp(prod * af, &ex);
-        prod_exp += ex;
+        normalise_product(prod, prod_exp);
+        double fm = 0.0;
+        std::int64_t fe = 0;
+        double pm = 0.0;
+        std::int64_t pe = 0;
+        if (split_pow2(af, fm, fe) && split_pow2(prod * fm, pm, pe)) {
+          prod = pm;
+          prod_exp += fe + pe;
+        } else {
+          int ex = 0;
+          prod = std::frexp(prod * af, &ex);
+          prod_exp += ex;
+        }
       }
     }
     double s_new = 0.0;
-    update(c, p, y[t], s_old, st, l, b, s_new);
+    update(c, lp, ratio, y[t], s_old, st, l, b, s_new);
     if (has_season) {
       ring[k] = s_new;
       if (++k == m) k = 0;
@@ -212,6 +242,7 @@ double recursion_t(const double* y,
   }
   double lik = static_cast<double>(n) * std::log(sse);
   if (c.error == ErrorType::multiplicative) {
+    normalise_product(prod, prod_exp);
     lik += 2.0 * (std::log(prod) + static_cast<double>(prod_exp) * std::log(2.0));
   }
   if (std::isnan(lik)) return kInf;
@@ -279,6 +310,221 @@ double recursion(const double* y,
              ? recursion_e<ErrorType::additive>(y, n, c, p, init, ring, resid, last, sse_limit)
              : recursion_e<ErrorType::multiplicative>(y, n, c, p, init, ring, resid, last,
                                                       sse_limit);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Several evaluations at once.
+//
+// The recursion is latency-bound: each observation's level and trend depend on the previous
+// ones through a chain of dependent additions and multiplications, so one evaluation leaves
+// most of the core's arithmetic units idle. `recursion_lanes` runs up to kLanes independent
+// evaluations (different parameters and initial states, same data) through one loop, so that
+// their chains overlap. Each lane performs exactly the operations of `recursion_t` in the same
+// order, so its value is bit-identical to a separate evaluation.
+
+constexpr int kLanes = 3;
+
+// Inputs and outputs of one batch of evaluations.
+struct LaneBatch {
+  ETSParams p[kLanes];
+  const double* init[kLanes] = {};  // initial states of each lane (R order)
+  // A lane stops (value +inf) once its running SSE exceeds `limit` (additive error; see
+  // `recursion_t`'s `sse_limit`); the lanes in `death_mask` stop with it, because their values
+  // are then not needed. Once its SSE exceeds `kill_limit` (<= `limit`), the lanes in
+  // `kill_mask` stop.
+  double limit[kLanes] = {kInf, kInf, kInf};
+  double kill_limit[kLanes] = {kInf, kInf, kInf};
+  unsigned death_mask[kLanes] = {};
+  unsigned kill_mask[kLanes] = {};
+  unsigned alive = 0;  // bit w: lane w is evaluated
+  double out[kLanes] = {kInf, kInf, kInf};
+};
+
+template <ErrorType E, TrendType T, SeasonType S>
+void recursion_lanes(const double* y, Eigen::Index n, int m_in, LaneBatch& B, double* ring) {
+  constexpr int W = kLanes;
+  constexpr bool has_trend = T != TrendType::none;
+  constexpr bool has_season = S != SeasonType::none;
+  const int m = has_season ? m_in : 1;
+  const int off = has_trend ? 2 : 1;
+  double l[W];
+  double b[W];
+  double alpha[W];
+  double ratio[W];  // beta / alpha, as `update` computes it
+  double gamma[W];
+  double phi[W];
+  double sse[W];
+  double prod[W];
+  std::int64_t prod_exp[W];
+  double limit[W];
+  double kill_limit[W];
+  for (int w = 0; w < W; ++w) {
+    const double* init = B.init[w];
+    l[w] = init[0];
+    b[w] = has_trend ? init[1] : 0.0;
+    alpha[w] = B.p[w].alpha;
+    ratio[w] = B.p[w].beta / B.p[w].alpha;
+    gamma[w] = B.p[w].gamma;
+    phi[w] = B.p[w].phi;
+    sse[w] = 0.0;
+    prod[w] = 1.0;
+    prod_exp[w] = 0;
+    const bool on = (B.alive >> static_cast<unsigned>(w)) & 1U;
+    limit[w] = on ? B.limit[w] : kInf;
+    kill_limit[w] = on ? B.kill_limit[w] : kInf;
+    if (has_season) {
+      for (int k = 0; k < m; ++k) ring[k * W + w] = init[off + m - 1 - k];
+    }
+  }
+  unsigned alive = B.alive;
+  int k = 0;
+  for (Eigen::Index t = 0; t < n && alive != 0U; ++t) {
+    const double yt = y[t];
+    double* rk = ring + static_cast<std::ptrdiff_t>(k) * W;
+    unsigned failed = 0;
+    for (int w = 0; w < W; ++w) {
+      const double s_old = has_season ? rk[w] : 0.0;
+      double phib = 0.0;
+      double q = l[w];
+      if constexpr (T == TrendType::additive) {
+        phib = phi[w] * b[w];
+        q = l[w] + phib;
+      } else if constexpr (T == TrendType::multiplicative) {
+        if (b[w] < 0.0) failed |= 1U << static_cast<unsigned>(w);
+        phib = phi[w] == 1.0 ? b[w] : std::pow(b[w], phi[w]);
+        q = l[w] * phib;
+      }
+      double f = q;
+      if constexpr (S == SeasonType::additive) {
+        f = q + s_old;
+      } else if constexpr (S == SeasonType::multiplicative) {
+        f = q * s_old;
+      }
+      const double e = E == ErrorType::additive ? yt - f : (yt - f) / f;
+      sse[w] += e * e;
+      if constexpr (E == ErrorType::multiplicative) {
+        // As in `recursion_t`.
+        const double af = std::fabs(f);
+        if (af < kProdHigh && af > kProdLow && prod[w] < kProdHigh && prod[w] > kProdLow) {
+          prod[w] *= af;
+        } else {
+          normalise_product(prod[w], prod_exp[w]);
+          double fm = 0.0;
+          std::int64_t fe = 0;
+          double pm = 0.0;
+          std::int64_t pe = 0;
+          if (split_pow2(af, fm, fe) && split_pow2(prod[w] * fm, pm, pe)) {
+            prod[w] = pm;
+            prod_exp[w] += fe + pe;
+          } else {
+            int ex = 0;
+            prod[w] = std::frexp(prod[w] * af, &ex);
+            prod_exp[w] += ex;
+          }
+        }
+      }
+      // State update, the operations of `update`.
+      double level_obs = yt;
+      if constexpr (S == SeasonType::additive) {
+        level_obs = yt - s_old;
+      } else if constexpr (S == SeasonType::multiplicative) {
+        level_obs = std::fabs(s_old) < kTol ? kHuge : yt / s_old;
+      }
+      const double l_new = q + alpha[w] * (level_obs - q);
+      if constexpr (has_trend) {
+        double r = 0.0;
+        if constexpr (T == TrendType::additive) {
+          r = l_new - l[w];
+        } else {
+          r = std::fabs(l[w]) < kTol ? kHuge : l_new / l[w];
+        }
+        b[w] = phib + ratio[w] * (r - phib);
+      }
+      if constexpr (has_season) {
+        double tt = 0.0;
+        if constexpr (S == SeasonType::additive) {
+          tt = yt - q;
+        } else {
+          tt = std::fabs(q) < kTol ? kHuge : yt / q;
+        }
+        rk[w] = s_old + gamma[w] * (tt - s_old);
+      }
+      l[w] = l_new;
+    }
+    if (has_season && ++k == m) k = 0;
+    unsigned dead = failed;
+    unsigned killed = 0;
+    if constexpr (E == ErrorType::additive) {
+      for (int w = 0; w < W; ++w) {
+        if (sse[w] > limit[w]) dead |= 1U << static_cast<unsigned>(w);
+        if (sse[w] > kill_limit[w]) killed |= 1U << static_cast<unsigned>(w);
+      }
+    }
+    if ((dead | killed) != 0U) {
+      for (int w = 0; w < W; ++w) {
+        const unsigned bit = 1U << static_cast<unsigned>(w);
+        if ((killed & bit) != 0U) {
+          dead |= B.kill_mask[w];
+          kill_limit[w] = kInf;
+        }
+        if ((dead & bit) != 0U && (alive & bit) != 0U) dead |= B.death_mask[w];
+      }
+      alive &= ~dead;
+      for (int w = 0; w < W; ++w) {
+        if ((dead & (1U << static_cast<unsigned>(w))) != 0U) limit[w] = kill_limit[w] = kInf;
+      }
+    }
+  }
+  for (int w = 0; w < W; ++w) {
+    if (((alive >> static_cast<unsigned>(w)) & 1U) == 0U) {
+      B.out[w] = kInf;
+      continue;
+    }
+    double lik = static_cast<double>(n) * std::log(sse[w]);
+    if (E == ErrorType::multiplicative) {
+      normalise_product(prod[w], prod_exp[w]);
+      lik += 2.0 * (std::log(prod[w]) + static_cast<double>(prod_exp[w]) * std::log(2.0));
+    }
+    B.out[w] = std::isnan(lik) ? kInf : std::max(lik, -1e10);
+  }
+}
+
+// Dispatches a batch to the instantiation for the model's components. `ring` holds kLanes·m
+// doubles of workspace.
+void recursion_batch(
+    const double* y, Eigen::Index n, const Components& c, LaneBatch& B, double* ring) {
+  using ET = ErrorType;
+  using TT = TrendType;
+  using ST = SeasonType;
+  const int m = c.m;
+  const auto go = [&](auto e, auto t, auto s) {
+    recursion_lanes<decltype(e)::value, decltype(t)::value, decltype(s)::value>(y, n, m, B, ring);
+  };
+  const auto by_season = [&](auto e, auto t) {
+    switch (c.season) {
+      case ST::none:
+        return go(e, t, std::integral_constant<ST, ST::none>{});
+      case ST::additive:
+        return go(e, t, std::integral_constant<ST, ST::additive>{});
+      case ST::multiplicative:
+        return go(e, t, std::integral_constant<ST, ST::multiplicative>{});
+    }
+  };
+  const auto by_trend = [&](auto e) {
+    switch (c.trend) {
+      case TT::none:
+        return by_season(e, std::integral_constant<TT, TT::none>{});
+      case TT::additive:
+        return by_season(e, std::integral_constant<TT, TT::additive>{});
+      case TT::multiplicative:
+        return by_season(e, std::integral_constant<TT, TT::multiplicative>{});
+    }
+  };
+  if (c.error == ET::additive) {
+    by_trend(std::integral_constant<ET, ET::additive>{});
+  } else {
+    by_trend(std::integral_constant<ET, ET::multiplicative>{});
+  }
 }
 
 // Stability of a seasonal model (R's `admissible`): every root of the characteristic
@@ -358,6 +604,17 @@ struct Problem {
   std::vector<double> init;  // full initial state (l, b, s1..sm)
   std::vector<double> ring;
   Admissibility admissible;
+  std::vector<double> lane_init;  // kLanes initial states of `evaluate`
+  std::vector<double> lane_ring;  // kLanes·m seasonal workspace of `evaluate`
+
+  // `nelder_mead` evaluates independent points in batches through `evaluate`, and with
+  // `speculate` also the reflection together with the contractions that may follow it: worth
+  // it for additive-error models with a trend, whose recursion is a long chain of dependent
+  // operations (latency-bound: ~33 cycles per observation for ETS(A,Ad,A)); for the others
+  // (no trend: short chain; multiplicative error: three divisions per lane) the extra lanes
+  // did not pay on the test machine (docs/ets.md, "Speed").
+  static constexpr bool batched = true;
+  bool speculate = false;
 
   Problem(const double* y_, Eigen::Index n_, const Components& c_)
       : y(y_),
@@ -367,7 +624,10 @@ struct Problem {
                  (c_.season != SeasonType::none ? 1 : 0) + (c_.damped ? 1 : 0)),
         init(static_cast<std::size_t>(c_.n_states())),
         ring(static_cast<std::size_t>(c_.m)),
-        admissible(c_.season != SeasonType::none ? c_.m : 1) {}
+        admissible(c_.season != SeasonType::none ? c_.m : 1),
+        lane_init(static_cast<std::size_t>(kLanes * c_.n_states())),
+        lane_ring(static_cast<std::size_t>(kLanes * c_.m)),
+        speculate(c_.error == ErrorType::additive && c_.trend != TrendType::none) {}
 
   [[nodiscard]] ETSParams params(const double* x) const {
     ETSParams p;
@@ -431,6 +691,68 @@ struct Problem {
     }
     return recursion(y, n, c, p, init.data(), ring.data(), nullptr, nullptr, sse_limit);
   }
+
+  // The SSE above which the objective certainly exceeds `threshold` (additive error), +inf
+  // when there is no such bound; as in operator().
+  [[nodiscard]] double sse_limit_of(double threshold) const {
+    if (c.error == ErrorType::additive && threshold > -1e9 && threshold < kBig) {
+      return std::exp(threshold / static_cast<double>(n)) * (1.0 + 1e-10);
+    }
+    return kInf;
+  }
+
+  // Evaluates `count` (<= kLanes) points at once: out[w] is operator()(x[w], threshold[w])
+  // bit for bit (+inf when infeasible or stopped early). When lane w's value certainly
+  // exceeds threshold[w], the lanes in death_mask[w] are abandoned too (value +inf); when it
+  // certainly exceeds kill_threshold[w], the lanes in kill_mask[w] are. The caller must only
+  // use an abandoned lane's value in ways that +inf does not change.
+  void evaluate(const double* const* x,
+                int count,
+                const double* threshold,
+                const double* kill_threshold,
+                const unsigned* death_mask,
+                const unsigned* kill_mask,
+                double* out) {
+    LaneBatch B;
+    const int ns = c.n_states();
+    unsigned dead = 0;
+    for (int w = 0; w < kLanes; ++w) {
+      double* lane = lane_init.data() + static_cast<std::ptrdiff_t>(w) * ns;
+      B.init[w] = lane;
+      if (w >= count) {
+        B.p[w] = B.p[0];
+        B.init[w] = B.init[0];
+        continue;
+      }
+      B.p[w] = params(x[w]);
+      bool ok = feasible(B.p[w]) && expand_states(x[w]);
+      if (ok) {
+        std::copy(init.begin(), init.end(), lane);
+        B.alive |= 1U << static_cast<unsigned>(w);
+        B.limit[w] = sse_limit_of(threshold[w]);
+        B.kill_limit[w] = std::min(sse_limit_of(kill_threshold[w]), B.limit[w]);
+      } else {
+        dead |= death_mask[w] | kill_mask[w];
+      }
+      B.death_mask[w] = death_mask[w];
+      B.kill_mask[w] = kill_mask[w];
+    }
+    // Lanes whose value an infeasible lane makes unnecessary are not evaluated.
+    B.alive &= ~dead;
+    if (B.alive != 0U) {
+      // Lanes not evaluated repeat an active one (their values are discarded).
+      int first = 0;
+      while (((B.alive >> static_cast<unsigned>(first)) & 1U) == 0U) ++first;
+      for (int w = 0; w < kLanes; ++w) {
+        if (((B.alive >> static_cast<unsigned>(w)) & 1U) == 0U) {
+          B.p[w] = B.p[first];
+          B.init[w] = B.init[first];
+        }
+      }
+      recursion_batch(y, n, c, B, lane_ring.data());
+    }
+    for (int w = 0; w < count; ++w) out[w] = B.out[w];
+  }
 };
 
 // Nelder–Mead simplex minimisation with the settings R's ets uses through optim's method:
@@ -447,6 +769,8 @@ double nelder_mead(F& f, std::vector<double>& x, int max_evals) {
   std::vector<double> centroid(n);
   std::vector<double> trial(n);
   std::vector<double> trial2(n);
+  std::vector<double> outside(F::batched ? n : 0);
+  std::vector<double> inside(F::batched ? n : 0);
   auto vertex = [&](std::size_t j) { return pts.data() + j * n; };
   // `threshold`: the caller only needs to know whether the value is below it (see
   // Problem::operator()); kInf asks for the exact value.
@@ -480,13 +804,54 @@ double nelder_mead(F& f, std::vector<double>& x, int max_evals) {
   double old_size = size;
   bool evaluate_all = true;
   std::size_t best = 0;
+  // Shrinks the simplex towards the best vertex; false if it no longer shrinks (stop).
+  const auto shrink = [&]() {
+    const double* xl = vertex(best);
+    double new_size = 0.0;
+    for (std::size_t j = 0; j < nv; ++j) {
+      if (j == best) continue;
+      double* v = vertex(j);
+      for (std::size_t i = 0; i < n; ++i) {
+        v[i] = 0.5 * (v[i] - xl[i]) + xl[i];
+        new_size += std::fabs(v[i] - xl[i]);
+      }
+    }
+    if (new_size >= old_size) return false;
+    old_size = new_size;
+    evaluate_all = true;
+    return true;
+  };
 
   while (true) {
     if (evaluate_all) {
-      for (std::size_t j = 0; j < nv; ++j) {
-        if (j == best) continue;
-        vals[j] = eval(vertex(j), kInf);
-        ++evals;
+      bool batch = false;
+      if constexpr (F::batched) batch = f.speculate;
+      if (batch) {
+        // The vertices are independent: evaluate them kLanes at a time.
+        const double* xs[kLanes] = {};
+        std::size_t idx[kLanes] = {};
+        const double no_threshold[kLanes] = {kInf, kInf, kInf};
+        const unsigned no_mask[kLanes] = {};
+        double out[kLanes] = {};
+        int count = 0;
+        for (std::size_t j = 0; j < nv; ++j) {
+          if (j != best) {
+            xs[count] = vertex(j);
+            idx[count++] = j;
+          }
+          if (count == kLanes || (j + 1 == nv && count > 0)) {
+            f.evaluate(xs, count, no_threshold, no_threshold, no_mask, no_mask, out);
+            for (int w = 0; w < count; ++w) vals[idx[w]] = std::isfinite(out[w]) ? out[w] : kBig;
+            evals += count;
+            count = 0;
+          }
+        }
+      } else {
+        for (std::size_t j = 0; j < nv; ++j) {
+          if (j == best) continue;
+          vals[j] = eval(vertex(j), kInf);
+          ++evals;
+        }
       }
       evaluate_all = false;
     }
@@ -513,6 +878,60 @@ double nelder_mead(F& f, std::vector<double>& x, int max_evals) {
       centroid[i] = s / static_cast<double>(n);
     }
     for (std::size_t i = 0; i < n; ++i) trial[i] = 2.0 * centroid[i] - xh[i];
+    if constexpr (F::batched) {
+      if (f.speculate) {
+        // Speculative: the reflection and both contractions that may follow it are evaluated
+        // together (the same arithmetic as one after the other, so the search path is
+        // identical); the expansion, needed only when the reflection is the new best, is
+        // evaluated afterwards. The outside contraction is abandoned as soon as the
+        // reflection's partial SSE shows that it is certainly not below the worst vertex.
+        // Every lane's early-stop threshold is implied by its acceptance test (a contraction
+        // replaces the worst vertex only when below min(reflection, worst)).
+        for (std::size_t i = 0; i < n; ++i) {
+          outside[i] = 0.5 * trial[i] + 0.5 * centroid[i];
+          inside[i] = 0.5 * xh[i] + 0.5 * centroid[i];
+        }
+        const double* xs[kLanes] = {trial.data(), outside.data(), inside.data()};
+        const double thresholds[kLanes] = {v_high, v_high, v_high};
+        const double kill_thresholds[kLanes] = {kInf, kInf, kInf};
+        const unsigned death_masks[kLanes] = {2U, 0U, 0U};
+        const unsigned kill_masks[kLanes] = {0U, 0U, 0U};
+        double out[kLanes] = {};
+        f.evaluate(xs, kLanes, thresholds, kill_thresholds, death_masks, kill_masks, out);
+        const double v_refl = std::isfinite(out[0]) ? out[0] : kBig;
+        ++evals;
+        if (v_refl < v_low) {
+          for (std::size_t i = 0; i < n; ++i) trial2[i] = 2.0 * trial[i] - centroid[i];
+          const double v_exp = eval(trial2.data(), v_refl);
+          ++evals;
+          if (v_exp < v_refl) {
+            std::copy(trial2.begin(), trial2.end(), xh);
+            vals[worst] = v_exp;
+          } else {
+            std::copy(trial.begin(), trial.end(), xh);
+            vals[worst] = v_refl;
+          }
+        } else {
+          const bool took_reflection = v_refl < v_high;
+          if (took_reflection) {
+            std::copy(trial.begin(), trial.end(), xh);
+            vals[worst] = v_refl;
+          }
+          const std::vector<double>& con = took_reflection ? outside : inside;
+          const double v_con_raw = took_reflection ? out[1] : out[2];
+          const double v_con = std::isfinite(v_con_raw) ? v_con_raw : kBig;
+          ++evals;
+          if (v_con < vals[worst]) {
+            std::copy(con.begin(), con.end(), xh);
+            vals[worst] = v_con;
+          } else if (v_refl >= v_high) {
+            if (!shrink()) break;
+          }
+        }
+        if (evals > max_evals) break;
+        continue;
+      }
+    }
     const double v_refl = eval(trial.data(), v_high);
     ++evals;
     if (v_refl < v_low) {
@@ -538,20 +957,7 @@ double nelder_mead(F& f, std::vector<double>& x, int max_evals) {
         std::copy(trial2.begin(), trial2.end(), xh);
         vals[worst] = v_con;
       } else if (v_refl >= v_high) {
-        // Shrink towards the best vertex; stop if the simplex no longer shrinks.
-        const double* xl = vertex(best);
-        size = 0.0;
-        for (std::size_t j = 0; j < nv; ++j) {
-          if (j == best) continue;
-          double* v = vertex(j);
-          for (std::size_t i = 0; i < n; ++i) {
-            v[i] = 0.5 * (v[i] - xl[i]) + xl[i];
-            size += std::fabs(v[i] - xl[i]);
-          }
-        }
-        if (size >= old_size) break;
-        old_size = size;
-        evaluate_all = true;
+        if (!shrink()) break;
       }
     }
     if (evals > max_evals) break;
@@ -1218,7 +1624,7 @@ SeriesForecast ETSFitted::forecast(const ForecastOptions& options) const {
         const double y = error == ErrorType::additive ? st.f + e : st.f * (1.0 + e);
         paths[static_cast<std::size_t>(i) * kPaths + static_cast<std::size_t>(path)] = y;
         double s_new = 0.0;
-        update(c, params, y, s_old, st, l, b, s_new);
+        update(c, params, params.beta / params.alpha, y, s_old, st, l, b, s_new);
         if (has_season) {
           ring[static_cast<std::size_t>(k)] = s_new;
           if (++k == m) k = 0;
@@ -1481,9 +1887,10 @@ constexpr double kRidge = 1e-10;
 // e(y − Xβ; x0) = e(y; x0) − Σ_j β_j·e(X_j; 0), and min_β Σe² is a least-squares problem in
 // the filtered columns e(X_j; 0). All workspace is allocated once.
 struct ProblemX : Problem {
-  const Eigen::MatrixXd& X;  // n × k centred covariates (active columns only)
-  Eigen::VectorXd ey;        // e(y; x0)
-  Eigen::MatrixXd E;         // e(X_j; 0), one column per covariate
+  static constexpr bool batched = false;  // operator() is not Problem's: evaluate one by one
+  const Eigen::MatrixXd& X;               // n × k centred covariates (active columns only)
+  Eigen::VectorXd ey;                     // e(y; x0)
+  Eigen::MatrixXd E;                      // e(X_j; 0), one column per covariate
   Eigen::VectorXd zero_init;
   Eigen::MatrixXd A;
   Eigen::VectorXd rhs;

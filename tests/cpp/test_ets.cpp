@@ -257,6 +257,42 @@ TEST_CASE("ETS(A,N,N) with alpha = 1 is the naive forecast", "[models][ets]") {
   }
 }
 
+TEST_CASE("ETS multiplicative-error likelihood is exact at any magnitude", "[models][ets]") {
+  // The 2·Σlog|ŷ| term is accumulated as a running product that is renormalised only when it
+  // or |ŷ| leaves 2^±500 (at scale 1 the product leaves it every ~70 steps; at 2^±600 and
+  // 2^±900 every |ŷ| is outside it). Closed form: scaling y and the level by 2^k is exact in
+  // the recursion (same relative errors, |ŷ| scaled by 2^k), so the objective moves by exactly
+  // 2·n·k·log 2; at scale 1 it equals the direct sum n·log(Σe²) + 2·Σlog|ŷ|.
+  std::vector<double> y;
+  for (int t = 0; t < 300; ++t) y.push_back(100.0 + 40.0 * std::sin(0.3 * t) + (t % 7));
+  const auto n = static_cast<double>(y.size());
+  qs::ETSParams p;
+  p.alpha = 0.4;
+  const auto objective = [&](double scale) {
+    std::vector<double> ys(y);
+    for (double& v : ys) v *= scale;
+    const Eigen::VectorXd init = Eigen::VectorXd::Constant(1, ys[0]);
+    return qs::ets_objective(
+        Eigen::Map<const Eigen::VectorXd>(ys.data(), static_cast<Eigen::Index>(ys.size())),
+        qs::ErrorType::multiplicative, qs::TrendType::none, qs::SeasonType::none, 1, p, init);
+  };
+  double l = y[0];
+  double sse = 0.0;
+  double sum_log = 0.0;
+  for (const double v : y) {
+    const double e = (v - l) / l;
+    sse += e * e;
+    sum_log += std::log(std::fabs(l));
+    l += p.alpha * (v - l);
+  }
+  const double base = objective(1.0);
+  CHECK_THAT(base, WithinRel(n * std::log(sse) + 2.0 * sum_log, 1e-12));
+  for (const int k : {600, 900, -600, -900}) {
+    INFO("scale 2^" << k);
+    CHECK_THAT(objective(std::ldexp(1.0, k)) - base, WithinRel(2.0 * n * k * std::log(2.0), 1e-12));
+  }
+}
+
 TEST_CASE("ETS degenerate series use documented fallbacks", "[models][ets]") {
   const std::string id = "d";
   const std::vector<std::vector<double>> cases{
