@@ -14,7 +14,6 @@ venv; see benchmarks/README.md):
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import time
 from pathlib import Path
@@ -23,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from m4_hourly import load, scores  # noqa: E402
+from m4_hourly import cpu_seconds, load, scores  # noqa: E402
 
 
 def main() -> int:
@@ -50,11 +49,7 @@ def main() -> int:
     n = df.unique_id.nunique()
     StatsForecast(models=[SFAutoETS(season_length=24)], freq="h").forecast(df=df[df.unique_id == df.unique_id.iloc[0]], h=48)
     print(f"AutoETS(season_length=24), M4 Hourly, {n} series, h=48 (statsforecast warm-up excluded)")
-    def cpu() -> float:
-        # CPU seconds of this process and its finished children (statsforecast's n_jobs > 1
-        # workers): on a machine shared with other work, the CPU ratio is the stable figure.
-        self_, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-        return self_.ru_utime + self_.ru_stime + kids.ru_utime + kids.ru_stime
+    cpu = cpu_seconds
 
     def timed(fn):
         t, c = time.perf_counter(), cpu()

@@ -5,6 +5,7 @@ Shared by compare_ets.py, compare_theta.py, compare_arima.py and compare_mstl.py
 
 from __future__ import annotations
 
+import resource
 from pathlib import Path
 
 import numpy as np
@@ -40,3 +41,10 @@ def scores(df: pd.DataFrame, fc: pd.DataFrame, col: str, test: dict[str, np.ndar
         smape.append(np.mean(200 * np.abs(y - f) / (np.abs(y) + np.abs(f))))
         mase.append(np.mean(np.abs(y - f)) / np.mean(np.abs(x[24:] - x[:-24])))
     return float(np.mean(smape)), float(np.mean(mase))
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and its finished children (statsforecast's n_jobs > 1
+    workers): on a machine shared with other work, the CPU ratio is the stable figure."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime

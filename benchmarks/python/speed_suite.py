@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from m4_hourly import load  # noqa: E402
+from m4_hourly import cpu_seconds, load  # noqa: E402
 
 H, SEASON = 48, 24
 
@@ -51,11 +50,6 @@ def _status(key: str) -> int:
     return 0
 
 
-def _cpu() -> float:
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
-
-
 def _run(lib: str, make, df, n_jobs: int) -> None:
     if lib == "quickstock":
         import quickstock as qs
@@ -78,9 +72,9 @@ def measure(lib: str, make, df, n_jobs: int) -> tuple[float, float, float]:
         os.close(r)
         try:
             base = _status("VmRSS:")
-            t, c = time.perf_counter(), _cpu()
+            t, c = time.perf_counter(), cpu_seconds()
             _run(lib, make, df, n_jobs)
-            msg = f"{time.perf_counter() - t} {_cpu() - c} {_status('VmHWM:') - base}"
+            msg = f"{time.perf_counter() - t} {cpu_seconds() - c} {_status('VmHWM:') - base}"
         except Exception as e:  # noqa: BLE001 - reported to the parent
             msg = f"error {type(e).__name__}: {e}"
         os.write(w, msg.encode())
