@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import invalid
-from ._frame import check_horizon, future_covariates, to_pandas
+from ._frame import check_horizon, to_pandas
 
 __all__ = ["explain", "explain_text", "DEFAULT_HORIZON"]
 
@@ -101,17 +101,10 @@ def explain(forecaster: Any, X_df: Any = None, h: int | None = None) -> pd.DataF
         h = h_x
     h = check_horizon(DEFAULT_HORIZON if h is None else h)
 
-    x_future = None
-    users = [m.alias for m, f in zip(forecaster.models, fitted) if f.uses_covariates]
-    if fx is not None and prepared.covariates:
-        x = future_covariates(fx, prepared, h, first, prepared.covariates)
-        x_future = np.ascontiguousarray(x.reshape(n * h, len(prepared.covariates)), dtype=np.float64)
-    elif prepared.covariates and users:
-        invalid(
-            f"models {users} use the covariates {list(prepared.covariates)}: pass their future "
-            f"values as X_df (unique_id, ds and those columns for all {h} periods) to explain them",
-            field="X_df",
-        )
+    # The same future matrix predict uses (the censoring flag, if any, is not needed in X_df).
+    x_future = forecaster._future_x(prepared, fitted, h, fx)
+    if x_future is not None:
+        x_future = np.ascontiguousarray(x_future, dtype=np.float64)
 
     # Rows keyed (series, step, model, component) and sorted so.
     key_series, key_step, key_model, key_comp = [], [], [], []

@@ -233,8 +233,15 @@ class Forecaster:
     ) -> pd.DataFrame:
         h = check_horizon(h)
         levels = check_quantiles(DEFAULT_QUANTILES if quantiles is None else quantiles)
-        panel = prepared.panel
-        first = panel.ends + 1
+        first = prepared.panel.ends + 1
+        x_future = self._future_x(prepared, fitted, h, X_df)
+        blocks = self._forecast_blocks(fitted, h, levels, x_future)
+        return self._assemble(prepared, first, h, levels, blocks)
+
+    def _future_x(self, prepared: PreparedFrame, fitted: list[Any], h: int, X_df: Any) -> np.ndarray | None:
+        """The ``(series · h) × covariates`` matrix the core forecasts with, from ``X_df`` (None
+        when no model needs one); raises when a model uses covariates and ``X_df`` is missing."""
+        first = prepared.panel.ends + 1
         x_future = None
         # The censoring flag (last covariate, if any) is not a covariate: X_df need not have it.
         censor = self._censor_index(prepared)
@@ -255,8 +262,7 @@ class Forecaster:
                 )
         elif censor is not None:
             x_future = np.zeros((n_rows, k))
-        blocks = self._forecast_blocks(fitted, h, levels, x_future)
-        return self._assemble(prepared, first, h, levels, blocks)
+        return x_future
 
     def _forecast_blocks(
         self, fitted: list[Any], h: int, levels: list[float], x_future: np.ndarray | None

@@ -207,6 +207,10 @@ class QuantilePolicy:
         order_multiple: passed to ``recommend`` (1 for whole units).
         fit_window: periods of history the models see at each refit (None: all).
         n_jobs: threads.
+        stockout_col: name of the boolean stockout column of the history the policy is shown
+            (``simulate(..., observe="sales")`` calls it ``"stockout"``); the models are then
+            fitted with ``Forecaster(stockout_col=...)``, so a model that supports it treats those
+            days as censored demand. None: the column is dropped and sales are taken as demand.
     """
 
     def __init__(
@@ -221,8 +225,10 @@ class QuantilePolicy:
         order_multiple: Any = 1.0,
         fit_window: int | None = 365,
         n_jobs: int = 1,
+        stockout_col: str | None = None,
     ) -> None:
         self.models = models
+        self.stockout_col = stockout_col
         self.price, self.cost, self.salvage = price, cost, salvage
         self.quantiles = list(quantiles)
         self.correlation, self.n_paths = correlation, n_paths
@@ -233,10 +239,14 @@ class QuantilePolicy:
         from .forecaster import Forecaster
 
         h = timing["lead_time"] + max(timing["review_period"], timing["shelf_life"])
-        hist = history
+        keep = ["unique_id", "ds", "y"] + ([self.stockout_col] if self.stockout_col else [])
+        missing = [c for c in keep if c not in history.columns]
+        if missing:
+            invalid(f"the history shown to the policy has no column {missing[0]!r}", field="stockout_col")
+        hist = history[keep]
         if self.fit_window is not None:
-            hist = history.groupby("unique_id", sort=False).tail(int(self.fit_window))
-        fc = Forecaster(self.models, freq=freq, n_jobs=self.n_jobs).fit(hist)
+            hist = hist.groupby("unique_id", sort=False).tail(int(self.fit_window))
+        fc = Forecaster(self.models, freq=freq, n_jobs=self.n_jobs, stockout_col=self.stockout_col).fit(hist)
         f = fc.predict(h=h, quantiles=self.quantiles)
         first = fc.models[0].alias
         r = recommend(
@@ -298,6 +308,9 @@ def simulate(
     id_col: str = "unique_id",
     time_col: str = "ds",
     target_col: str = "y",
+    observe: str = "demand",
+    sales_col: str | None = None,
+    stockout_col: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Replay an ordering policy on real history: waste, lost sales and fill rate.
 
@@ -317,6 +330,16 @@ def simulate(
         days: periods to replay (default: to the end of the history).
         shelf_life, lead_time, review_period: in periods.
         price, cost: optional, for the money columns.
+        observe: what the policy is shown. ``"demand"``: the history's ``y`` on every day (the
+            demand the replay serves, lost or not). ``"sales"``: what a store really records —
+            on replayed days the units the policy's own stock could sell, and on earlier days
+            ``sales_col`` (default ``y``) — with a boolean column ``stockout`` marking the days
+            whose sales were capped by stock (replayed days with lost sales, and earlier days
+            flagged in ``stockout_col``). Use ``QuantilePolicy(stockout_col="stockout")`` to fit
+            with those days censored, or leave it None to take sales as demand.
+        sales_col, stockout_col: with ``observe="sales"``, the recorded sales and the stockout
+            flag of the days before ``start`` (``y`` is then the true demand the replay serves,
+            e.g. known in a simulation).
 
     Returns:
         ``(summary, daily)``: ``summary`` one row per series with ``demand, sales, lost_sales,
@@ -332,8 +355,22 @@ def simulate(
             invalid(f"{name} must be an integer >= {low} (got {v!r})", field=name)
     if not hasattr(policy, "orders"):
         invalid("policy must have an orders(history, position, timing, freq) method", field="policy")
+    if observe not in ("demand", "sales"):
+        invalid(f"observe must be 'demand' or 'sales' (got {observe!r})", field="observe")
+    if observe == "demand" and (sales_col is not None or stockout_col is not None):
+        invalid("sales_col and stockout_col need observe='sales'", field="observe")
+    for name, col in (("sales_col", sales_col), ("stockout_col", stockout_col)):
+        if col is not None and col not in history.columns:
+            invalid(f"{name}={col!r} is not a column of the history", field=name)
     df = history[[id_col, time_col, target_col]].rename(
         columns={id_col: "unique_id", time_col: "ds", target_col: "y"})
+    if observe == "sales":
+        # What the policy sees: recorded sales and the stockout flag (replayed days are
+        # overwritten as the replay goes).
+        seen = history[sales_col] if sales_col is not None else history[target_col]
+        df["seen"] = pd.to_numeric(seen, errors="coerce").to_numpy(dtype=float)
+        flag = history[stockout_col] if stockout_col is not None else False
+        df["stockout"] = pd.Series(flag, index=history.index).fillna(False).astype(bool).to_numpy()
     df = df.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
     start = pd.Timestamp(start) if not isinstance(start, numbers.Integral) else start
     periods = np.sort(df["ds"].unique())
@@ -369,8 +406,15 @@ def simulate(
         stock = np.roll(stock, -1, axis=1)
         stock[:, -1] = 0.0
         order = np.zeros(n)
+        if observe == "sales":
+            rows_today = np.flatnonzero((df["ds"] == day).to_numpy())
+            where = pd.Index(ids).get_indexer(df["unique_id"].to_numpy()[rows_today])
+            df.loc[rows_today, "seen"] = sales[where]
+            df.loc[rows_today, "stockout"] = left[where] > 0
         if t % review_period == 0:
             past = df[df["ds"] <= day]
+            if observe == "sales":
+                past = past.drop(columns="y").rename(columns={"seen": "y"})
             position = pd.Series(stock.sum(axis=1) + pipeline.sum(axis=1), index=ids)
             got = policy.orders(past, position, dict(timing), freq)
             order = pd.Series(got).reindex(ids).fillna(0.0).to_numpy(dtype=float)

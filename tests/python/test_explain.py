@@ -259,3 +259,23 @@ def test_explain_through_the_mcp_server(model_dir: Path) -> None:
     body = json.loads(result["content"][0]["text"])
     assert body["explanations"][0]["unique_id"] == "growing"
     assert "Drivers (per period)" in body["explanations"][0]["summary"]
+
+
+def test_explain_with_censored_demand_needs_no_stockout_column_in_x_df():
+    rng = np.random.default_rng(11)
+    ds = pd.date_range("2025-01-01", periods=90, freq="D")
+    frames = []
+    for u in ("a", "b"):
+        rain = rng.gamma(0.5, 4.0, len(ds))
+        y = rng.poisson(np.exp(1.0 - 0.05 * rain)).astype(float)
+        out = rng.random(len(ds)) < 0.1
+        frames.append(pd.DataFrame({"unique_id": u, "ds": ds, "y": y, "rain_mm": rain, "stockout": out}))
+    df = pd.concat(frames, ignore_index=True)
+    train, future = df[df.ds < ds[-7]], df[df.ds >= ds[-7]].drop(columns=["y", "stockout"])
+    fc = qs.Forecaster([qs.CountRegression(family="poisson")], freq="D", stockout_col="stockout").fit(train)
+    f = fc.predict(h=7, X_df=future)
+    e = qs.explain(fc, future)
+    assert "stockout" not in set(e.component)
+    total = e.groupby(["unique_id", "ds"]).contribution.sum()
+    mean = f.set_index(["unique_id", "ds"])["mean"].loc[total.index]
+    np.testing.assert_allclose(total.to_numpy(), mean.to_numpy(), rtol=1e-9, atol=1e-12)

@@ -219,3 +219,74 @@ def test_simulate_rejects_bad_arguments():
         qs.inventory.simulate(object(), h, start=h.ds.iloc[0])
     with pytest.raises(qs.QuickstockError, match="negative"):
         qs.inventory.simulate(FixedOrders(-1.0), h, start=h.ds.iloc[0])
+
+
+class Recorder(FixedOrders):
+    """FixedOrders that keeps the last history it was shown."""
+
+    def orders(self, history, position, timing, freq):
+        self.seen = history.copy()
+        return super().orders(history, position, timing, freq)
+
+
+def test_simulate_observe_sales_shows_capped_sales_and_stockout_flags():
+    h = constant_history(4.0, days=10)
+    h["recorded"] = [4.0, 1.0, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0]
+    h["out"] = [False, True] + [False] * 8
+    rec = Recorder(3.0)  # 3 a day for a demand of 4: every replayed day loses one unit
+    s, daily = qs.inventory.simulate(rec, h, start=h.ds.iloc[3], shelf_life=1, observe="sales",
+                                     sales_col="recorded", stockout_col="out")
+    seen = rec.seen.set_index("ds")
+    # Before the start: the recorded sales and flags.
+    assert seen.loc[h.ds.iloc[1], "y"] == 1.0 and bool(seen.loc[h.ds.iloc[1], "stockout"])
+    assert seen.loc[h.ds.iloc[2], "y"] == 4.0 and not bool(seen.loc[h.ds.iloc[2], "stockout"])
+    # Replayed days: what the policy's own stock sold, flagged when demand was lost.
+    served = daily.set_index("ds")
+    for day in h.ds.iloc[3:]:
+        assert seen.loc[day, "y"] == served.loc[day, "sales"]
+        assert bool(seen.loc[day, "stockout"]) == (served.loc[day, "lost_sales"] > 0)
+    assert seen.loc[h.ds.iloc[5], "y"] == 3.0 and bool(seen.loc[h.ds.iloc[5], "stockout"])
+    # The replay itself still serves the true demand y.
+    assert s.set_index("unique_id").loc["TOTAL"].demand == 4.0 * (len(daily) - 1)
+    # observe="demand" (the default) shows y and no flag.
+    rec2 = Recorder(3.0)
+    qs.inventory.simulate(rec2, h[["unique_id", "ds", "y"]], start=h.ds.iloc[3], shelf_life=1)
+    assert list(rec2.seen.columns) == ["unique_id", "ds", "y"] and (rec2.seen.y == 4.0).all()
+
+
+def test_quantile_policy_censors_stockouts_only_with_a_model_that_can():
+    rng = np.random.default_rng(3)
+    ds = pd.date_range("2025-01-01", periods=120, freq="D")
+    h = pd.concat([pd.DataFrame({"unique_id": u, "ds": ds, "y": rng.poisson(3.0, len(ds)).astype(float)})
+                   for u in ("a", "b")], ignore_index=True)
+    out = rng.random(len(h)) < 0.2
+    h["recorded"] = np.where(out, 0.0, h.y)
+    h["out"] = out
+    start = ds[-10]
+    timing = dict(shelf_life=2, lead_time=1, review_period=1)
+    censored = qs.inventory.QuantilePolicy([qs.CountRegression(family="poisson")], price=10.0,
+                                           cost=4.0, stockout_col="stockout")
+    zeros = qs.inventory.QuantilePolicy([qs.CountRegression(family="poisson")], price=10.0, cost=4.0)
+    kw = dict(observe="sales", sales_col="recorded", stockout_col="out", **timing)
+    s_c, d_c = qs.inventory.simulate(censored, h, start, **kw)
+    s_z, d_z = qs.inventory.simulate(zeros, h, start, **kw)
+    # Treating the stockout days as zero demand under-orders: censoring orders more.
+    assert d_c.ordered.sum() > d_z.ordered.sum()
+    assert s_c.set_index("unique_id").loc["TOTAL"].fill_rate >= s_z.set_index("unique_id").loc["TOTAL"].fill_rate
+    # A model without censoring support refuses the flag, naming the column.
+    naive = qs.inventory.QuantilePolicy([qs.Naive()], price=10.0, cost=4.0, stockout_col="stockout")
+    with pytest.raises(qs.QuickstockError, match="stockout"):
+        qs.inventory.simulate(naive, h, start, **kw)
+
+
+def test_simulate_observe_arguments_are_checked():
+    h = constant_history(1.0)
+    with pytest.raises(qs.QuickstockError, match="observe"):
+        qs.inventory.simulate(FixedOrders(1.0), h, start=h.ds.iloc[0], observe="orders")
+    with pytest.raises(qs.QuickstockError, match="observe"):
+        qs.inventory.simulate(FixedOrders(1.0), h, start=h.ds.iloc[0], stockout_col="y")
+    with pytest.raises(qs.QuickstockError, match="sales_col"):
+        qs.inventory.simulate(FixedOrders(1.0), h, start=h.ds.iloc[0], observe="sales", sales_col="nope")
+    policy = qs.inventory.QuantilePolicy([qs.Naive()], price=10.0, cost=4.0, stockout_col="stockout")
+    with pytest.raises(qs.QuickstockError, match="stockout"):
+        qs.inventory.simulate(policy, h, start=h.ds.iloc[5])
