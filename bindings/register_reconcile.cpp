@@ -82,9 +82,10 @@ void register_reconcile(py::module_& m) {
 
   m.def(
       "reconcile",
-      [](const Hierarchy& h, const Eigen::MatrixXd& base, const std::string& method,
-         const std::string& top_down_method, std::int64_t level, bool nonnegative, double tolerance,
-         std::int64_t max_iterations, const std::optional<Eigen::MatrixXd>& residuals,
+      [](const Hierarchy& h, const Eigen::Ref<const Eigen::MatrixXd>& base,  // F-order: no copy
+         const std::string& method, const std::string& top_down_method, std::int64_t level,
+         bool nonnegative, double tolerance, std::int64_t max_iterations,
+         const std::optional<Eigen::MatrixXd>& residuals,
          const std::optional<Eigen::MatrixXd>& history, int n_threads) {
         ReconcileOptions o;
         o.method = parse_reconcile_method(method);

@@ -19,6 +19,7 @@ using Index = std::int64_t;
 using Dense = Eigen::MatrixXd;
 using Vector = Eigen::VectorXd;
 using Sparse = Eigen::SparseMatrix<double, Eigen::ColMajor, int>;
+using ConstRef = Eigen::Ref<const Dense>;  ///< a dense matrix or column block, never copied
 
 [[noreturn]] void raise(const std::string& field, const std::string& message) {
   detail::raise_argument(field, message);
@@ -152,7 +153,7 @@ class MinTSolver {
   }
 
   /// Reconciled bottom forecasts for base forecasts `y` (n × K).
-  [[nodiscard]] Dense bottom(const Dense& y) const {
+  [[nodiscard]] Dense bottom(const ConstRef& y) const {
     if (na_ == 0) return y;
     const Dense r = y.topRows(na_) - A_ * y.bottomRows(nb_);
     Dense x = llt_.solve(r);
@@ -204,7 +205,7 @@ class MinTSolver {
 constexpr Index kMinTBlock = 32;
 
 /// `solver.bottom(y)` over column blocks of `kMinTBlock` slices, the blocks spread over threads.
-Dense mint_bottom(const MinTSolver& solver, const Dense& y, Index nb, int n_threads) {
+Dense mint_bottom(const MinTSolver& solver, const ConstRef& y, Index nb, int n_threads) {
   const Index K = y.cols();
   if (K <= kMinTBlock) return solver.bottom(y);
   Dense b(nb, K);
@@ -223,7 +224,7 @@ Dense mint_bottom(const MinTSolver& solver, const Dense& y, Index nb, int n_thre
 void nonnegative_mint(const Hierarchy& h,
                       const MinTSolver& solver,
                       const Covariance& w,
-                      const Dense& y,
+                      const ConstRef& y,
                       Dense& b,
                       const ReconcileOptions& o,
                       ReconcileResult& result) {
@@ -298,7 +299,7 @@ std::vector<Index> parents(const Hierarchy& h, Index l) {
 }
 
 Dense top_down(const Hierarchy& h,
-               const Dense& y,
+               const ConstRef& y,
                Index from,
                const ReconcileOptions& o,
                const Dense* history,
@@ -432,7 +433,7 @@ TopDownMethod parse_top_down_method(const std::string& name) {
 }
 
 ReconcileResult reconcile(const Hierarchy& h,
-                          const Dense& base,
+                          const ConstRef& base,
                           const ReconcileOptions& o,
                           const Dense* residuals,
                           const Dense* history,
@@ -455,7 +456,7 @@ ReconcileResult reconcile(const Hierarchy& h,
   // The base forecasts themselves unless they need clipping: no copy of n_series × K otherwise.
   Dense clipped;
   if (o.nonnegative && (base.array() < 0.0).any()) clipped = base.cwiseMax(0.0);
-  const Dense& y = clipped.size() > 0 ? clipped : base;
+  const ConstRef y = clipped.size() > 0 ? ConstRef(clipped) : base;
   ReconcileResult result;
   Dense b;
   switch (o.method) {

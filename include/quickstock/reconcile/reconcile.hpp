@@ -79,7 +79,8 @@ struct ReconcileResult {
   std::string fallback;         ///< "" or which documented fallback was used
 };
 
-/// Reconciles `base` (`n_series × K`, rows in hierarchy order, one column per forecast slice).
+/// Reconciles `base` (`n_series × K`, rows in hierarchy order, one column per forecast slice; a
+/// matrix or a column block of one, read in place).
 ///
 /// `residuals` (`n_series × T`, complete columns only) feed `wls_var` and `mint_shrink`;
 /// `history` (`n_series × T'`, NaN where a series has no value) feeds the historical
@@ -96,12 +97,13 @@ struct ReconcileResult {
 /// @throws invalid_input (field `base`, `residuals`, `history`, `level` or `method`) for wrong
 /// shapes, non-finite values, missing residuals or history, a middle level out of range, or
 /// top-down on levels that are not nested.
-[[nodiscard]] QUICKSTOCK_API ReconcileResult reconcile(const Hierarchy& h,
-                                                       const Eigen::MatrixXd& base,
-                                                       const ReconcileOptions& options,
-                                                       const Eigen::MatrixXd* residuals = nullptr,
-                                                       const Eigen::MatrixXd* history = nullptr,
-                                                       int n_threads = 1);
+[[nodiscard]] QUICKSTOCK_API ReconcileResult
+reconcile(const Hierarchy& h,
+          const Eigen::Ref<const Eigen::MatrixXd>& base,
+          const ReconcileOptions& options,
+          const Eigen::MatrixXd* residuals = nullptr,
+          const Eigen::MatrixXd* history = nullptr,
+          int n_threads = 1);
 
 /// Options of `reconcile_quantiles`.
 struct QuantileReconcileOptions {
