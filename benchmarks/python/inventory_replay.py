@@ -61,16 +61,22 @@ MODELS = {
 }
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def replay_arguments(description: str) -> argparse.ArgumentParser:
+    """The replay settings shared with inventory_replay_censored.py."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "m5")
-    ap.add_argument("--model", default=None, help=f"one of {sorted(MODELS)} (default: best available)")
     ap.add_argument("--days", type=int, default=28)
     ap.add_argument("--shelf-life", type=int, default=3)
     ap.add_argument("--lead-time", type=int, default=1)
     ap.add_argument("--cost-share", type=float, default=0.5)
     ap.add_argument("--series", type=int, default=None, help="first N series only (quick runs)")
     ap.add_argument("--n-jobs", type=int, default=-1)
+    return ap
+
+
+def main() -> int:
+    ap = replay_arguments(__doc__.split("\n\n")[0])
+    ap.add_argument("--model", default=None, help=f"one of {sorted(MODELS)} (default: best available)")
     args = ap.parse_args()
     if not (args.data / "tiny_m5_sales_d1_d1913.csv.gz").exists():
         print(f"inventory_replay: tiny_m5 not found under {args.data} (--data DIR)", file=sys.stderr)

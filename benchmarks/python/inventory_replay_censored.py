@@ -26,7 +26,6 @@ Prints demand, sales, lost sales, waste, fill rate and margin of each; the last 
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -35,21 +34,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from censored_demand import simulate_stockouts  # noqa: E402
-from inventory_replay import ROOT, load_tiny_m5  # noqa: E402
+from inventory_replay import load_tiny_m5, replay_arguments  # noqa: E402
 
 import quickstock as qs  # noqa: E402
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "m5")
-    ap.add_argument("--days", type=int, default=28)
-    ap.add_argument("--shelf-life", type=int, default=3)
-    ap.add_argument("--lead-time", type=int, default=1)
-    ap.add_argument("--cost-share", type=float, default=0.5)
-    ap.add_argument("--series", type=int, default=None, help="first N series only (quick runs)")
-    ap.add_argument("--n-jobs", type=int, default=-1)
-    args = ap.parse_args()
+    args = replay_arguments(__doc__.split("\n\n")[0]).parse_args()
     if not (args.data / "tiny_m5_sales_d1_d1913.csv.gz").exists():
         print(f"inventory_replay_censored: tiny_m5 not found under {args.data} (--data DIR)", file=sys.stderr)
         return 2
