@@ -31,19 +31,32 @@ cmake --build "$BUILD-asan" -j "$JOBS"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir "$BUILD-asan" -j "$JOBS" -E "cmake_" --output-on-failure
 
+# fuzz LOG COMMAND...: run a bounded fuzzer; print its counts, or on a finding the report
+# (stack or traceback, and the input in hex and base64) and fail
+fuzz() {
+  local log=$1
+  shift
+  if "$@" -print_final_stats=1 > "$log" 2>&1; then
+    grep -E "^(Done|stat::number_of_executed_units)" "$log"
+  else
+    tail -n 80 "$log"
+    echo "the fuzzer found an input that breaks the contract: keep it under tests/fuzz/regressions"
+    return 1
+  fi
+}
+
 echo "== libFuzzer (clang, ASan+UBSan): panel validation and every baseline, 30 s"
 CXX=clang++ cmake -S . -B "$BUILD-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DQUICKSTOCK_BUILD_FUZZERS=ON -DQUICKSTOCK_BUILD_TESTS=OFF -DQUICKSTOCK_BUILD_EXAMPLES=OFF \
   -DQUICKSTOCK_INSTALL=OFF -DQUICKSTOCK_SANITIZE=address,undefined >/dev/null
 cmake --build "$BUILD-fuzz" -j "$JOBS" --target quickstock_fuzz_panel quickstock_fuzz_csv
 mkdir -p "$BUILD-fuzz/corpus"
-"$BUILD-fuzz/tests/fuzz/quickstock_fuzz_panel" -max_total_time=30 -print_final_stats=1 \
-  "$BUILD-fuzz/corpus" tests/fuzz/corpus 2>&1 | grep -E "^(Done|stat::number_of_executed_units)"
+fuzz "$BUILD-fuzz/panel.log" "$BUILD-fuzz/tests/fuzz/quickstock_fuzz_panel" -max_total_time=30 \
+  -artifact_prefix="$BUILD-fuzz/" "$BUILD-fuzz/corpus" tests/fuzz/corpus
 echo "== libFuzzer (clang, ASan+UBSan): the CSV reader and the panel built from it, 45 s"
 mkdir -p "$BUILD-fuzz/corpus_csv"
-"$BUILD-fuzz/tests/fuzz/quickstock_fuzz_csv" -max_total_time=45 -print_final_stats=1 \
-  -artifact_prefix="$BUILD-fuzz/" "$BUILD-fuzz/corpus_csv" tests/fuzz/corpus_csv 2>&1 \
-  | grep -E "^(Done|stat::number_of_executed_units)"
+fuzz "$BUILD-fuzz/csv.log" "$BUILD-fuzz/tests/fuzz/quickstock_fuzz_csv" -max_total_time=45 \
+  -artifact_prefix="$BUILD-fuzz/" "$BUILD-fuzz/corpus_csv" tests/fuzz/corpus_csv
 
 echo "== install, then a fresh find_package(quickstock) project and the example against it"
 cmake --install "$BUILD" >/dev/null
@@ -61,9 +74,8 @@ echo "== pytest on the installed package"
 echo "== atheris (Python entry points: read_csv, fit/predict, load), 60 s"
 if "$PYTHON" -c "import atheris" 2>/dev/null; then
   mkdir -p "$BUILD/corpus_py"
-  "$PYTHON" tests/python/fuzz_harness.py -max_total_time=60 -print_final_stats=1 \
-    -artifact_prefix="$BUILD/" "$BUILD/corpus_py" tests/fuzz/corpus_py 2>&1 \
-    | grep -E "^(Done|stat::number_of_executed_units)"
+  fuzz "$BUILD/atheris.log" "$PYTHON" tests/python/fuzz_harness.py -max_total_time=60 \
+    -artifact_prefix="$BUILD/" "$BUILD/corpus_py" tests/fuzz/corpus_py
 else
   echo "atheris is not installed (pip install atheris): skipped"
 fi

@@ -66,7 +66,12 @@ def _model_from_json(m: Any, path: str) -> Any:
 
 def _array(zf: zipfile.ZipFile, name: str) -> np.ndarray:
     with zf.open(name + ".npy") as fh:
-        return np.load(_io.BytesIO(fh.read()), allow_pickle=False)
+        data = fh.read()
+    try:
+        return np.load(_io.BytesIO(data), allow_pickle=False)
+    except Exception as exc:  # noqa: BLE001 -- numpy's header parser raises ValueError, SyntaxError,
+        # tokenize.TokenError... on foreign bytes; every one of them means a damaged entry
+        raise ValueError(f"entry {name + '.npy'!r} is not a valid array ({type(exc).__name__}: {exc})") from None
 
 
 def save(forecaster: Any, path: str) -> None:

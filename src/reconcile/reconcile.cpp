@@ -127,7 +127,7 @@ Covariance covariance(const Hierarchy& h, const ReconcileOptions& o, const Dense
 /// MinT in constraint form: C W Cᵀ is n_a × n_a and sparse; U enters through Woodbury.
 class MinTSolver {
  public:
-  MinTSolver(const Hierarchy& h, const Covariance& w) : h_(h), w_(w) {
+  MinTSolver(const Hierarchy& h, const Covariance& w) : w_(w) {
     na_ = h.n_aggregated();
     nb_ = h.n_bottom();
     if (na_ == 0) return;
@@ -185,7 +185,6 @@ class MinTSolver {
   }
 
  private:
-  const Hierarchy& h_;
   const Covariance& w_;
   Index na_ = 0;
   Index nb_ = 0;

@@ -35,8 +35,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-import quickstock as qs
-from quickstock._frame import quantile_columns
+if __name__ == "__main__":  # fuzzing: coverage feedback from quickstock's own Python code
+    import atheris
+
+    with atheris.instrument_imports(include=["quickstock"]):
+        import quickstock as qs
+        from quickstock._frame import quantile_columns
+else:  # replayed by tests/python/test_read_csv.py, atheris not needed
+    import quickstock as qs
+    from quickstock._frame import quantile_columns
 
 _TMP = tempfile.mkdtemp(prefix="qs-atheris-")
 _MODELS = [
@@ -175,8 +182,6 @@ def seed_json() -> bytes:
 
 
 def main() -> None:
-    import atheris
-
     atheris.Setup(sys.argv, lambda data: run_one(bytes(data)))
     atheris.Fuzz()
 
