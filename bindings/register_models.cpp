@@ -625,11 +625,14 @@ void register_models(py::module_& m) {
   m.def("model_name", &model_name, "spec"_a);
 
   py::class_<FittedModel>(m, "FittedModel")
-      .def(py::init([](const Model& spec, const Panel& panel, int n_threads) {
-             py::gil_scoped_release release;
-             return FittedModel(spec, panel, n_threads);
+      .def(py::init([](const Model& spec, const Panel& panel, int n_threads,
+                       const py::object& progress) {
+             return run_with_progress(progress,
+                                      [&] { return FittedModel(spec, panel, n_threads); });
            }),
-           "spec"_a, "panel"_a, "n_threads"_a = 1)
+           "spec"_a, "panel"_a, "n_threads"_a = 1, "progress"_a = py::none(),
+           "Fits `spec` to every series. progress: None, or a callable(done, total) called "
+           "about every 100 ms with the series fitted so far (Ctrl-C cancels the fit).")
       .def(
           "forecast",
           [](const FittedModel& f, std::int64_t h, std::vector<double> quantiles, bool nonnegative,

@@ -6,6 +6,7 @@
 #include <quickstock/config.hpp>
 #include <quickstock/core/frequency.hpp>
 #include <quickstock/core/parallel.hpp>
+#include <quickstock/core/progress.hpp>
 #include <quickstock/data/panel.hpp>
 #include <quickstock/decisions/anomalies.hpp>
 #include <quickstock/decisions/inventory.hpp>

@@ -1,6 +1,6 @@
 # Type stub for quickstock._core, the private pybind11 module (kept by hand; a test checks that
 # every public name of the module is here).
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -431,7 +431,13 @@ _Spec = Union[
 def model_name(spec: _Spec) -> str: ...
 
 class FittedModel:
-    def __init__(self, spec: _Spec, panel: Panel, n_threads: int = 1) -> None: ...
+    def __init__(
+        self,
+        spec: _Spec,
+        panel: Panel,
+        n_threads: int = 1,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None: ...
     def forecast(
         self,
         h: int,

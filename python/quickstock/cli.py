@@ -7,7 +7,7 @@ import math
 import os
 import sys
 import warnings
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -94,8 +94,9 @@ def _parse_quantiles(text: str) -> list[float]:
     return levels
 
 
-def _cmd_forecast(args: argparse.Namespace) -> int:
-    table_kind(args.output)  # an unusable output name fails before any work
+def _read_and_models(args: argparse.Namespace) -> tuple[pd.DataFrame, str, int, list[Any]]:
+    """The input table, its frequency, the season length and the models of ``forecast`` and
+    ``report`` (``--models`` or the season-length default)."""
     if args.season_length is not None and args.season_length < 1:
         from ._errors import invalid
 
@@ -104,8 +105,14 @@ def _cmd_forecast(args: argparse.Namespace) -> int:
     freq = args.freq or infer_freq(df, args.id_col, args.time_col)
     m = args.season_length if args.season_length is not None else default_season_length(parse_freq(freq))
     names = args.models or ("SeasonalNaive" if m > 1 else "Naive")
+    return df, freq, m, build_models(names, m, args.window_size)
+
+
+def _cmd_forecast(args: argparse.Namespace) -> int:
+    table_kind(args.output)  # an unusable output name fails before any work
+    df, freq, _, models = _read_and_models(args)
     fc = Forecaster(
-        build_models(names, m, args.window_size),
+        models,
         freq=freq,
         n_jobs=args.n_jobs,
         id_col=args.id_col,
@@ -127,18 +134,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if not args.output.lower().endswith((".html", ".htm")):
         invalid(f"--output must name an .html file (got {args.output!r})", field="output")
-    if args.season_length is not None and args.season_length < 1:
-        invalid(f"--season-length must be >= 1 (got {args.season_length})", field="season_length")
-    df = read_table(args.input)
-    freq = args.freq or infer_freq(df, args.id_col, args.time_col)
-    m = args.season_length if args.season_length is not None else default_season_length(parse_freq(freq))
-    names = args.models or ("SeasonalNaive" if m > 1 else "Naive")
+    df, freq, m, models = _read_and_models(args)
     result = report(
         df,
         args.output,
         h=args.horizon,
         quantiles=_parse_quantiles(args.quantiles),
-        models=build_models(names, m, args.window_size),
+        models=models,
         freq=freq,
         season_length=m,
         holdout=args.holdout,

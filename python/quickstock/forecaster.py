@@ -20,6 +20,7 @@ from ._frame import (
     quantile_column,
     to_pandas,
 )
+from ._progress import Bar
 from .models import Model
 
 __all__ = ["Forecaster", "DEFAULT_QUANTILES"]
@@ -61,6 +62,11 @@ class Forecaster:
             ordinary extra column.
         available_col: the same opt-in from the quantity available for sale each day: a day
             is censored when sales >= available. At most one of the two may be given.
+        verbose: a progress bar (tqdm, on stderr) of the series fitted by ``fit``,
+            ``forecast`` and ``cross_validation``, shown once a call has run for a second.
+            ``None`` (default): only in a terminal or a Jupyter notebook; ``False``: never.
+            Ctrl-C during a fit stops it promptly (``KeyboardInterrupt``) with or without
+            the bar.
 
     Example:
         >>> import quickstock as qs
@@ -80,6 +86,7 @@ class Forecaster:
         target_col: str = "y",
         stockout_col: str | None = None,
         available_col: str | None = None,
+        verbose: bool | None = None,
     ) -> None:
         for name, value in (("stockout_col", stockout_col), ("available_col", available_col)):
             if value is not None and (not isinstance(value, str) or not value):
@@ -101,6 +108,9 @@ class Forecaster:
         self.models = list(models)
         self.freq = freq
         self.n_jobs = n_jobs
+        if verbose is not None and not isinstance(verbose, bool):
+            invalid(f"verbose must be True, False or None (got {verbose!r})", field="verbose")
+        self.verbose = verbose
         self._threads = _resolve_jobs(n_jobs)
         self.id_col, self.time_col, self.target_col = id_col, time_col, target_col
         from ._frame import parse_freq
@@ -171,10 +181,27 @@ class Forecaster:
         freq = prepared.panel.frequency
         return [m._core_spec(freq, censor) for m in self.models]
 
-    def _fit_prepared(self, prepared: PreparedFrame) -> list[Any]:
-        return [
-            _core.FittedModel(spec, prepared.panel, self._threads) for spec in self._specs(prepared)
-        ]
+    def _fit_prepared(
+        self, prepared: PreparedFrame, panel: Any = None, bar: Bar | None = None
+    ) -> list[Any]:
+        """Fits every model to ``panel`` (default: the prepared one), advancing ``bar`` (a fit
+        bar of its own when None) by the series of each model as it goes."""
+        specs = self._specs(prepared)
+        panel = prepared.panel if panel is None else panel
+        n = int(panel.n_series)
+        own = bar is None
+        if bar is None:
+            bar = Bar(self.verbose, n * len(specs), "quickstock fit", "series", delayed=True)
+        try:
+            fitted = []
+            for model, spec in zip(self.models, specs):
+                bar.label(model.alias)
+                fitted.append(_core.FittedModel(spec, panel, self._threads, bar.tracker(n)))
+                bar.step(n=n)
+            return fitted
+        finally:
+            if own:
+                bar.close()
 
     def fit(self, df: Any) -> "Forecaster":
         """Validate ``df`` and fit every model to every series.
@@ -401,33 +428,56 @@ class Forecaster:
         prepared = self._prepare(df)
         panel = prepared.panel
         n = panel.n_series
-        offsets = panel.offsets
-        values = panel.values
         k = len(prepared.covariates)
         covariates = panel.covariates.reshape(-1, k) if k else None
         frames = []
-        for w in range(int(n_windows)):
-            hold = h + (int(n_windows) - 1 - w) * int(step_size)
-            train = panel.drop_last([hold] * n, 1)
-            fitted = [_core.FittedModel(spec, train, self._threads) for spec in self._specs(prepared)]
-            first = train.ends + 1
-            # Actuals and the known covariates of the held-out periods: position of step j of
-            # series i in the full panel's values.
-            lengths = np.diff(offsets)
-            idx = offsets[:-1, None] + (lengths - hold)[:, None] + np.arange(h)[None, :]
-            y = values[idx]  # n × h
-            x_future = None
-            if prepared.covariates:
-                x_future = np.ascontiguousarray(covariates[idx.reshape(-1)])
-            blocks = self._forecast_blocks(fitted, h, levels, x_future)
-            cutoff = prepared.codec.decode(panel.frequency.timestamps(first - 1))
-            n_models = len(blocks)
-            extra = {
-                "cutoff": np.asarray(cutoff)[np.repeat(np.arange(n), h * n_models)],
-                prepared.target_col: np.repeat(y.reshape(-1), n_models),
-            }
-            frames.append(self._assemble(prepared, first, h, levels, blocks, extra))
+        bar = Bar(self.verbose, int(n_windows) * len(self.models) * n, "quickstock cross_validation",
+                  "series", delayed=True)
+        try:
+            for w in range(int(n_windows)):
+                hold = h + (int(n_windows) - 1 - w) * int(step_size)
+                train = panel.drop_last([hold] * n, 1)
+                fitted = self._fit_prepared(prepared, train, bar)
+                frames.append(
+                    self._cv_window(prepared, fitted, train, hold, h, levels, covariates)
+                )
+        finally:
+            bar.close()
         out = pd.concat(frames, ignore_index=True)
         return out.sort_values(
             [prepared.id_col, "cutoff", prepared.time_col], kind="stable"
         ).reset_index(drop=True)
+
+    def _cv_window(
+        self,
+        prepared: PreparedFrame,
+        fitted: list[Any],
+        train: Any,
+        hold: int,
+        h: int,
+        levels: list[float],
+        covariates: np.ndarray | None,
+    ) -> pd.DataFrame:
+        """One cross-validation window's frame: the forecasts of ``fitted`` (fit on ``train``,
+        the panel without its last ``hold`` periods) with the held-out actuals."""
+        panel = prepared.panel
+        n = panel.n_series
+        offsets = panel.offsets
+        values = panel.values
+        first = train.ends + 1
+        # Actuals and the known covariates of the held-out periods: position of step j of
+        # series i in the full panel's values.
+        lengths = np.diff(offsets)
+        idx = offsets[:-1, None] + (lengths - hold)[:, None] + np.arange(h)[None, :]
+        y = values[idx]  # n × h
+        x_future = None
+        if covariates is not None:
+            x_future = np.ascontiguousarray(covariates[idx.reshape(-1)])
+        blocks = self._forecast_blocks(fitted, h, levels, x_future)
+        cutoff = prepared.codec.decode(panel.frequency.timestamps(first - 1))
+        n_models = len(blocks)
+        extra = {
+            "cutoff": np.asarray(cutoff)[np.repeat(np.arange(n), h * n_models)],
+            prepared.target_col: np.repeat(y.reshape(-1), n_models),
+        }
+        return self._assemble(prepared, first, h, levels, blocks, extra)

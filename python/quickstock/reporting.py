@@ -25,6 +25,7 @@ import pandas as pd
 from . import models as _models
 from ._errors import invalid
 from ._frame import check_quantiles, default_season_length, parse_freq, quantile_column, to_pandas
+from ._progress import Bar
 
 __all__ = ["report", "GEOGRAPHY", "PRODUCT", "ECONOMICS", "build_report"]
 
@@ -48,38 +49,6 @@ COST_SHARE = 0.7
 #: Quantile levels forecast (in addition to the requested ones) for the order computation.
 _ORDER_GRID = (0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98)
 _SERIES_COL = "__qs_series__"
-
-
-class _Progress:
-    """Stage progress on stderr with tqdm: on in a terminal or a Jupyter kernel when ``verbose``
-    is None, always when True, never when False (or when tqdm is not installed). Output goes to
-    stderr only, so the report's bytes never depend on it."""
-
-    def __init__(self, verbose: bool | None, stages: int) -> None:
-        self.bar = None
-        if verbose is None:
-            import sys
-
-            shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
-            verbose = bool(getattr(sys.stderr, "isatty", lambda: False)()) or (
-                shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
-            )
-        if verbose:
-            try:
-                from tqdm import tqdm
-            except ImportError:  # pragma: no cover - tqdm is optional
-                return
-            self.bar = tqdm(total=stages, desc="quickstock report", unit="step", leave=False,
-                            mininterval=0.0, miniters=1)
-
-    def step(self, name: str) -> None:
-        if self.bar is not None:
-            self.bar.set_postfix_str(name, refresh=False)
-            self.bar.update(1)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
 
 
 def _default_models(m: int) -> list[_models.Model]:
@@ -335,7 +304,7 @@ def build_report(
 
     # Validate the input series as given (errors name the input's own rows) before aggregating.
     Forecaster(model_list, freq=freq, n_jobs=n_jobs)._prepare(frame[[id_col, time_col, target_col]])
-    progress = _Progress(verbose, 5)
+    progress = Bar(verbose, 5, "quickstock report", "step")
     try:
         return _build(frame, progress, int(h), levels, model_list, freq, m, int(holdout), geo, prod,
                       dict(price=price, cost=cost, salvage=salvage, shelf_life=shelf_life,
@@ -346,7 +315,7 @@ def build_report(
 
 
 def _build(
-    frame: pd.DataFrame, progress: _Progress, h: int, levels: list[float], model_list: list[Any],
+    frame: pd.DataFrame, progress: Bar, h: int, levels: list[float], model_list: list[Any],
     freq: Any, m: int, holdout: int, geo: list[str], prod: list[str], economics: dict[str, Any],
     history: int, max_charts: int, n_jobs: int, title: str | None, id_col: str, time_col: str,
     target_col: str,

@@ -139,10 +139,12 @@ TEST_CASE("ARIMA and AutoARIMA match R forecast::Arima / auto.arima", "[arima]")
                                               static_cast<Eigen::Index>(values[name].size()));
     qs::ARIMAFitted f;
     const qs::RowMatrixXd none(y.size(), 0);
-    if (spec == "auto" || spec == "auto_ocsb") {
+    if (spec == "auto" || spec == "auto_seas") {
       qs::AutoARIMA a;
       a.season_length = m;
-      a.seasonal_test = "ocsb";  // make_arima.R: auto.arima(y, seasonal.test = "ocsb")
+      // make_arima.R: "auto" is auto.arima(y, seasonal.test = "ocsb"), "auto_seas" auto.arima(y)
+      // with R's default seasonal-strength test, which is AutoARIMA's default too
+      if (spec == "auto") a.seasonal_test = "ocsb";
       f = qs::fit_auto_arima(y, none, a);
     } else if (spec == "ar2") {
       f = qs::fit_arima(y, none, qs::ARIMA{{2, 0, 0}, {0, 0, 0}, m});

@@ -35,9 +35,11 @@ COLS = ["lo95", "lo80", "hi80", "hi95"]
 
 def _spec(spec: str, m: int):
     return {
-        # make_arima.R runs auto.arima(seasonal.test = "ocsb"); the default "seas" test is
-        # checked against make_arima_seas.R (test_seasonal_strength_and_nsdiffs_match_r).
+        # make_arima.R: "auto*" call auto.arima(seasonal.test = "ocsb"), "*_seas" R's default
+        # test (seasonal strength), which is AutoARIMA's default too.
         "auto": lambda: _core.AutoARIMA(m, seasonal_test="ocsb"),
+        "auto_seas": lambda: _core.AutoARIMA(m),
+        "auto_xreg_seas": lambda: _core.AutoARIMA(m),
         "auto_full": lambda: _core.AutoARIMA(m, stepwise=False, seasonal_test="ocsb"),
         "auto_xreg": lambda: _core.AutoARIMA(m, seasonal_test="ocsb"),
         "ar2": lambda: _core.ARIMA((2, 0, 0), (0, 0, 0), m),

@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include <quickstock/core/progress.hpp>
+
 namespace quickstock {
 
 /// Resolves a user thread count: `n <= 0` means every hardware thread; never more threads than
@@ -31,11 +33,27 @@ namespace detail {
 /// Each item is computed by one thread alone and no result depends on which thread ran it, so the
 /// output is bit-identical for any `n_threads`. If items throw, the exception of the lowest
 /// failing index is rethrown after all threads join (the same one for any thread count).
+///
+/// When the calling thread has a `ProgressScope`, the loop adds `n` to its total, advances it as
+/// items finish and throws `cancelled` for items not started after `Progress::cancel`; loops
+/// nested inside `fn` do not report.
 template <class Fn>
 void parallel_for_series(std::size_t n, int n_threads, Fn&& fn) {
+  Progress* const progress = detail::thread_progress();
+  const ProgressScope nested(nullptr);  // loops inside `fn` don't report; restored on exit
+  if (progress != nullptr) progress->add_total(static_cast<std::int64_t>(n));
+  auto item = [&](std::size_t i) {
+    if (progress == nullptr) {
+      fn(i);
+      return;
+    }
+    if (progress->is_cancelled()) throw cancelled();
+    fn(i);
+    progress->advance();
+  };
   const int t = resolve_threads(n_threads, n);
   if (t <= 1 || n <= 1) {
-    for (std::size_t i = 0; i < n; ++i) fn(i);
+    for (std::size_t i = 0; i < n; ++i) item(i);
     return;
   }
   const auto nt = static_cast<std::size_t>(t);
@@ -46,7 +64,7 @@ void parallel_for_series(std::size_t n, int n_threads, Fn&& fn) {
     const std::size_t hi = n * (b + 1) / nt;
     for (std::size_t i = lo; i < hi; ++i) {
       try {
-        fn(i);
+        item(i);
       } catch (...) {
         errors[b] = std::current_exception();
         error_index[b] = i;

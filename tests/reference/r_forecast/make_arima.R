@@ -9,6 +9,7 @@
 #   arima_forecasts.csv  series, spec, step, mean, lo95, lo80, hi80, hi95
 # with these calls for each series y of frequency m and horizon h (h = 2m, 10 if m = 1, 48 hourly):
 #   spec "auto":      auto.arima(y, seasonal.test = "ocsb")
+#   spec "auto_seas": auto.arima(y)   (R's default seasonal test, seasonal strength; m > 1)
 #   spec "auto_full": auto.arima(y, seasonal.test = "ocsb", stepwise = FALSE)   (n <= 150, m <= 12)
 #   spec "ar2":       Arima(y, order = c(2, 0, 0))                                (with mean)
 #   spec "arima111d": Arima(y, order = c(1, 1, 1), include.drift = TRUE)
@@ -21,6 +22,7 @@
 # x_t = (t > 36) + 0.5 sin(2 pi t / 12) (future: t = n + 1..n + h):
 #   Arima(y, order = c(1, 0, 1), seasonal = c(0, 1, 1), xreg = x) and
 #   spec "auto_xreg": auto.arima(y, xreg = x, seasonal.test = "ocsb")
+#   spec "auto_xreg_seas": auto.arima(y, xreg = x)
 # Inputs are real public series: R's datasets package and M4 Hourly series (last 240 hours of
 # the training part, Mcompetitions/M4-methods via ../shared/data/m4).
 suppressMessages(library(forecast))
@@ -72,6 +74,7 @@ for (name in names(cases)) {
   series_rows[[name]] <- data.frame(series = name, m = m, t = seq_along(y),
                                     y = sprintf("%.17g", as.numeric(y)))
   add(name, "auto", try(auto.arima(y, seasonal.test = "ocsb"), silent = TRUE), h)
+  if (m > 1) add(name, "auto_seas", try(auto.arima(y), silent = TRUE), h)
   if (length(y) <= 150 && m <= 12)
     add(name, "auto_full", try(auto.arima(y, seasonal.test = "ocsb", stepwise = FALSE), silent = TRUE), h)
   add(name, "ar2", try(Arima(y, order = c(2, 0, 0)), silent = TRUE), h)
@@ -90,6 +93,7 @@ xall <- as.numeric(tt > 36) + 0.5 * sin(2 * pi * tt / 12)
 x <- matrix(xall[1:n], ncol = 1); xf <- matrix(xall[(n + 1):(n + h)], ncol = 1)
 add("USAccDeaths", "xreg", try(Arima(y, order = c(1, 0, 1), seasonal = c(0, 1, 1), xreg = x), silent = TRUE), h, xf)
 add("USAccDeaths", "auto_xreg", try(auto.arima(y, xreg = x, seasonal.test = "ocsb"), silent = TRUE), h, xf)
+add("USAccDeaths", "auto_xreg_seas", try(auto.arima(y, xreg = x), silent = TRUE), h, xf)
 write.csv(data.frame(t = tt, x = sprintf("%.17g", xall)), file.path(out_dir, "arima_xreg.csv"),
           row.names = FALSE, quote = FALSE)
 write.csv(do.call(rbind, series_rows), file.path(out_dir, "arima_series.csv"), row.names = FALSE, quote = FALSE)

@@ -1,0 +1,10 @@
+#include <quickstock/core/progress.hpp>
+
+namespace quickstock::detail {
+
+Progress*& thread_progress() noexcept {
+  thread_local Progress* sink = nullptr;
+  return sink;
+}
+
+}  // namespace quickstock::detail
