@@ -178,18 +178,31 @@ class AutoETS:
 class Croston:
     alpha: float
     integer: bool | None
-    def __init__(self, alpha: float = 0.1, integer: bool | None = None) -> None: ...
+    censor_column: int
+    def __init__(
+        self, alpha: float = 0.1, integer: bool | None = None, censor_column: int = -1
+    ) -> None: ...
 
 class CrostonSBA:
     alpha: float
     integer: bool | None
-    def __init__(self, alpha: float = 0.1, integer: bool | None = None) -> None: ...
+    censor_column: int
+    def __init__(
+        self, alpha: float = 0.1, integer: bool | None = None, censor_column: int = -1
+    ) -> None: ...
 
 class TSB:
     alpha_d: float
     alpha_p: float
     integer: bool | None
-    def __init__(self, alpha_d: float, alpha_p: float, integer: bool | None = None) -> None: ...
+    censor_column: int
+    def __init__(
+        self,
+        alpha_d: float,
+        alpha_p: float,
+        integer: bool | None = None,
+        censor_column: int = -1,
+    ) -> None: ...
 
 class ADIDA:
     integer: bool | None

@@ -377,6 +377,12 @@ class Croston(Model):
     Fallbacks: an all-zero series forecasts 0 (every quantile 0); fewer than two demands give
     Poisson sizes (count data) or a constant size.
 
+    Censored demand: with ``Forecaster(stockout_col=...)`` (or ``available_col=``) a stockout
+    day with no sale is skipped (it says nothing about demand) and one with sales c > 0 is a
+    demand occurrence whose size is only known to be >= c; it enters the size smoothing as
+    E[S | S >= c] under the Kaplan–Meier estimate of the size distribution (see
+    docs/intermittent.md).
+
     Args:
         alpha: smoothing parameter of sizes and intervals, in (0, 1]; 0.1 as R.
         integer: ``None`` (default) gives integer quantiles when every observation is an
@@ -400,6 +406,13 @@ class Croston(Model):
         self.integer = _integer(integer)
         self._spec = _core.Croston(alpha=self.alpha, integer=self.integer)
 
+    supports_censoring = True
+
+    def _core_spec(self, freq: Any, censor_column: int | None = None) -> Any:
+        if censor_column is None:
+            return self._spec
+        return _core.Croston(alpha=self.alpha, integer=self.integer, censor_column=censor_column)
+
     def _params(self) -> dict[str, Any]:
         return {"alpha": self.alpha, "integer": self.integer}
 
@@ -408,7 +421,7 @@ class CrostonSBA(Model):
     """Croston's method with the Syntetos–Boylan bias correction (SBA).
 
     The Croston forecast times (1 − alpha / 2) (0.95 for alpha = 0.1); occurrence
-    p = (1 − alpha / 2) / x, size mean z.
+    p = (1 − alpha / 2) / x, size mean z. Censored demand as ``Croston``.
 
     {quantiles}
 
@@ -432,6 +445,15 @@ class CrostonSBA(Model):
         self.integer = _integer(integer)
         self._spec = _core.CrostonSBA(alpha=self.alpha, integer=self.integer)
 
+    supports_censoring = True
+
+    def _core_spec(self, freq: Any, censor_column: int | None = None) -> Any:
+        if censor_column is None:
+            return self._spec
+        return _core.CrostonSBA(
+            alpha=self.alpha, integer=self.integer, censor_column=censor_column
+        )
+
     def _params(self) -> dict[str, Any]:
         return {"alpha": self.alpha, "integer": self.integer}
 
@@ -441,7 +463,9 @@ class TSB(Model):
 
     The demand probability p is smoothed every step with ``alpha_p`` (started at the first
     step's indicator), the size z only when demand occurs with ``alpha_d`` (started at the
-    first non-zero size); the point forecast is p·z.
+    first non-zero size); the point forecast is p·z. Censored demand as ``Croston``: p is
+    updated on informative days only (a stockout day with a sale is an occurrence, one without
+    is skipped).
 
     {quantiles}
 
@@ -471,6 +495,18 @@ class TSB(Model):
         self.alpha_p = _alpha(alpha_p, "alpha_p")
         self.integer = _integer(integer)
         self._spec = _core.TSB(alpha_d=self.alpha_d, alpha_p=self.alpha_p, integer=self.integer)
+
+    supports_censoring = True
+
+    def _core_spec(self, freq: Any, censor_column: int | None = None) -> Any:
+        if censor_column is None:
+            return self._spec
+        return _core.TSB(
+            alpha_d=self.alpha_d,
+            alpha_p=self.alpha_p,
+            integer=self.integer,
+            censor_column=censor_column,
+        )
 
     def _params(self) -> dict[str, Any]:
         return {"alpha_d": self.alpha_d, "alpha_p": self.alpha_p, "integer": self.integer}
