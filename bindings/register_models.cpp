@@ -549,7 +549,7 @@ void register_models(py::module_& m) {
   bind_spec<CountRegression>(m, "CountRegression")
       .def(py::init([](const std::string& family, bool zero_inflated, std::int64_t season_length,
                        bool trend, bool pooled, std::int64_t window, double ridge,
-                       std::int64_t censor_column) {
+                       std::int64_t censor_column, std::vector<std::int64_t> pool_groups) {
              CountRegression s{parse_count_family(family),
                                zero_inflated,
                                season_length,
@@ -557,13 +557,14 @@ void register_models(py::module_& m) {
                                pooled,
                                window,
                                ridge,
-                               censor_column};
+                               censor_column,
+                               std::move(pool_groups)};
              validate(s);
              return s;
            }),
            "family"_a = "negbin", "zero_inflated"_a = false, "season_length"_a = 7,
            "trend"_a = false, "pooled"_a = false, "window"_a = 0, "ridge"_a = 1.0,
-           "censor_column"_a = -1)
+           "censor_column"_a = -1, "pool_groups"_a = std::vector<std::int64_t>{})
       .def_property_readonly("family", [](const CountRegression& s) { return to_string(s.family); })
       .def_readonly("zero_inflated", &CountRegression::zero_inflated)
       .def_readonly("season_length", &CountRegression::season_length)
@@ -572,10 +573,11 @@ void register_models(py::module_& m) {
       .def_readonly("window", &CountRegression::window)
       .def_readonly("ridge", &CountRegression::ridge)
       .def_readonly("censor_column", &CountRegression::censor_column)
+      .def_readonly("pool_groups", &CountRegression::pool_groups)
       .def(py::pickle(
           [](const CountRegression& s) {
             return py::make_tuple(to_string(s.family), s.zero_inflated, s.season_length, s.trend,
-                                  s.pooled, s.window, s.ridge, s.censor_column);
+                                  s.pooled, s.window, s.ridge, s.censor_column, s.pool_groups);
           },
           [](const py::tuple& t) {
             CountRegression s{parse_count_family(t[0].cast<std::string>()),
@@ -585,7 +587,9 @@ void register_models(py::module_& m) {
                               t[4].cast<bool>(),
                               t[5].cast<std::int64_t>(),
                               t[6].cast<double>(),
-                              t[7].cast<std::int64_t>()};
+                              t[7].cast<std::int64_t>(),
+                              t.size() > 8 ? t[8].cast<std::vector<std::int64_t>>()
+                                           : std::vector<std::int64_t>{}};
             validate(s);
             return s;
           }));

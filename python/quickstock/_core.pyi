@@ -384,6 +384,7 @@ class CountRegression:
     window: int
     ridge: float
     censor_column: int
+    pool_groups: list[int]
     @property
     def family(self) -> str: ...
     def __init__(
@@ -396,6 +397,7 @@ class CountRegression:
         window: int = 0,
         ridge: float = 1.0,
         censor_column: int = -1,
+        pool_groups: Sequence[int] = ...,
     ) -> None: ...
 
 def fit_count_regression_series(

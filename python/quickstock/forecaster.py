@@ -171,7 +171,14 @@ class Forecaster:
                     field=str(self.censor_col),
                 )
         freq = prepared.panel.frequency
-        return [m._core_spec(freq, censor) for m in self.models]
+        # A model pooled by a series attribute (CountRegression(pool_by=...)) needs the series
+        # attributes to form its groups.
+        return [
+            m._core_spec(freq, censor)
+            if getattr(m, "pool_by", None) is None
+            else m._core_spec(freq, censor, prepared.attributes)
+            for m in self.models
+        ]
 
     def _fit_prepared(self, prepared: PreparedFrame) -> list[Any]:
         return [

@@ -239,7 +239,11 @@ std::string to_string(const Model& spec) {
                  ", trend=" + (s.trend ? "True" : "False") +
                  ", pooled=" + (s.pooled ? "True" : "False") +
                  ", window=" + (s.window > 0 ? std::to_string(s.window) : "None") +
-                 ", ridge=" + detail::number_text(s.ridge) + ")";
+                 ", ridge=" + detail::number_text(s.ridge) +
+                 (s.pool_groups.empty()
+                      ? std::string()
+                      : ", pool_groups=<" + std::to_string(s.pool_groups.size()) + " series>") +
+                 ")";
         } else {
           return name + "()";
         }
