@@ -15,24 +15,28 @@ py::class_<Spec> bind_spec(py::module_& m, const char* name) {
   return cls;
 }
 
-// Binds a Croston-type spec: (alpha, integer), picklable.
+// Binds a Croston-type spec: (alpha, integer, censor_column), picklable (a 2-tuple from before
+// censoring unpickles with no censor column).
 template <class Spec>
 void bind_croston(py::module_& m, const char* name) {
   bind_spec<Spec>(m, name)
-      .def(py::init([](double alpha, std::optional<bool> integer) {
-             Spec s{alpha, integer};
+      .def(py::init([](double alpha, std::optional<bool> integer, std::int64_t censor_column) {
+             Spec s{alpha, integer, censor_column};
              validate(s);
              return s;
            }),
-           "alpha"_a = 0.1, "integer"_a = py::none())
+           "alpha"_a = 0.1, "integer"_a = py::none(), "censor_column"_a = -1)
       .def_readonly("alpha", &Spec::alpha)
       .def_readonly("integer", &Spec::integer)
-      .def(py::pickle([](const Spec& s) { return py::make_tuple(s.alpha, s.integer); },
-                      [](const py::tuple& t) {
-                        Spec s{t[0].cast<double>(), t[1].cast<std::optional<bool>>()};
-                        validate(s);
-                        return s;
-                      }));
+      .def_readonly("censor_column", &Spec::censor_column)
+      .def(py::pickle(
+          [](const Spec& s) { return py::make_tuple(s.alpha, s.integer, s.censor_column); },
+          [](const py::tuple& t) {
+            Spec s{t[0].cast<double>(), t[1].cast<std::optional<bool>>(),
+                   t.size() > 2 ? t[2].cast<std::int64_t>() : std::int64_t{-1}};
+            validate(s);
+            return s;
+          }));
 }
 
 // Binds an aggregation spec (ADIDA, IMAPA): (integer), picklable.
@@ -167,19 +171,24 @@ void register_models(py::module_& m) {
   bind_croston<Croston>(m, "Croston");
   bind_croston<CrostonSBA>(m, "CrostonSBA");
   bind_spec<TSB>(m, "TSB")
-      .def(py::init([](double alpha_d, double alpha_p, std::optional<bool> integer) {
-             TSB s{alpha_d, alpha_p, integer};
+      .def(py::init([](double alpha_d, double alpha_p, std::optional<bool> integer,
+                       std::int64_t censor_column) {
+             TSB s{alpha_d, alpha_p, integer, censor_column};
              validate(s);
              return s;
            }),
-           "alpha_d"_a, "alpha_p"_a, "integer"_a = py::none())
+           "alpha_d"_a, "alpha_p"_a, "integer"_a = py::none(), "censor_column"_a = -1)
       .def_readonly("alpha_d", &TSB::alpha_d)
       .def_readonly("alpha_p", &TSB::alpha_p)
       .def_readonly("integer", &TSB::integer)
+      .def_readonly("censor_column", &TSB::censor_column)
       .def(py::pickle(
-          [](const TSB& s) { return py::make_tuple(s.alpha_d, s.alpha_p, s.integer); },
+          [](const TSB& s) {
+            return py::make_tuple(s.alpha_d, s.alpha_p, s.integer, s.censor_column);
+          },
           [](const py::tuple& t) {
-            TSB s{t[0].cast<double>(), t[1].cast<double>(), t[2].cast<std::optional<bool>>()};
+            TSB s{t[0].cast<double>(), t[1].cast<double>(), t[2].cast<std::optional<bool>>(),
+                  t.size() > 3 ? t[3].cast<std::int64_t>() : std::int64_t{-1}};
             validate(s);
             return s;
           }));
@@ -540,7 +549,7 @@ void register_models(py::module_& m) {
   bind_spec<CountRegression>(m, "CountRegression")
       .def(py::init([](const std::string& family, bool zero_inflated, std::int64_t season_length,
                        bool trend, bool pooled, std::int64_t window, double ridge,
-                       std::int64_t censor_column) {
+                       std::int64_t censor_column, std::vector<std::int64_t> pool_groups) {
              CountRegression s{parse_count_family(family),
                                zero_inflated,
                                season_length,
@@ -548,13 +557,14 @@ void register_models(py::module_& m) {
                                pooled,
                                window,
                                ridge,
-                               censor_column};
+                               censor_column,
+                               std::move(pool_groups)};
              validate(s);
              return s;
            }),
            "family"_a = "negbin", "zero_inflated"_a = false, "season_length"_a = 7,
            "trend"_a = false, "pooled"_a = false, "window"_a = 0, "ridge"_a = 1.0,
-           "censor_column"_a = -1)
+           "censor_column"_a = -1, "pool_groups"_a = std::vector<std::int64_t>{})
       .def_property_readonly("family", [](const CountRegression& s) { return to_string(s.family); })
       .def_readonly("zero_inflated", &CountRegression::zero_inflated)
       .def_readonly("season_length", &CountRegression::season_length)
@@ -563,10 +573,11 @@ void register_models(py::module_& m) {
       .def_readonly("window", &CountRegression::window)
       .def_readonly("ridge", &CountRegression::ridge)
       .def_readonly("censor_column", &CountRegression::censor_column)
+      .def_readonly("pool_groups", &CountRegression::pool_groups)
       .def(py::pickle(
           [](const CountRegression& s) {
             return py::make_tuple(to_string(s.family), s.zero_inflated, s.season_length, s.trend,
-                                  s.pooled, s.window, s.ridge, s.censor_column);
+                                  s.pooled, s.window, s.ridge, s.censor_column, s.pool_groups);
           },
           [](const py::tuple& t) {
             CountRegression s{parse_count_family(t[0].cast<std::string>()),
@@ -576,7 +587,9 @@ void register_models(py::module_& m) {
                               t[4].cast<bool>(),
                               t[5].cast<std::int64_t>(),
                               t[6].cast<double>(),
-                              t[7].cast<std::int64_t>()};
+                              t[7].cast<std::int64_t>(),
+                              t.size() > 8 ? t[8].cast<std::vector<std::int64_t>>()
+                                           : std::vector<std::int64_t>{}};
             validate(s);
             return s;
           }));

@@ -16,6 +16,13 @@ in-sample one-week-ahead errors y_t − y_{t−7} over the last 365 days, floore
 Run from the repository root:
 
     PYTHONPATH=build/python python3 benchmarks/python/tiny_m5_intermittent.py
+
+A second, independent evaluation period (the only other M5 bottom-level data here are these 280
+series: ../shared/data/m5/README.md): ``--origin 1857`` fits on d_1 … d_1857 and scores the last
+28 of the 56 forecast days against d_1886 … d_1913 (any origin <= 1857 works the same way).
+``--models`` picks a comma-separated subset of ``default_models()`` and ``extra_models()`` by
+alias. The frame carries the series attributes ``item_id``, ``dept_id``, ``cat_id``,
+``store_id``, ``state_id`` (for ``CountRegression(pool_by=...)``).
 """
 
 from __future__ import annotations
@@ -35,10 +42,18 @@ SCORED = 28
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "m5"
 
 
-def load(data: Path = DATA) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(train, truth) long frames ``unique_id, ds, y`` for the 280 tiny_m5 series."""
+ATTRIBUTES = ["item_id", "dept_id", "cat_id", "store_id", "state_id"]
+
+
+def load(data: Path = DATA, origin: int = 1913) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(train, truth) long frames ``unique_id, ds, y`` + the series attributes for the 280 tiny_m5
+    series. ``origin`` = 1913: history d_1 … d_1913 and truth d_1942 … d_1969 (the M5
+    evaluation days); an earlier origin o: history d_1 … d_o, truth d_(o+29) … d_(o+56)."""
     wide = pd.read_csv(data / "tiny_m5_sales_d1_d1913.csv.gz")
-    days = [c for c in wide.columns if c.startswith("d_")]
+    if not SCORED + 1 <= origin <= 1913 - H and origin != 1913:
+        raise ValueError(f"origin must be 1913 or in [{SCORED + 1}, {1913 - H}] (got {origin})")
+    all_days = [c for c in wide.columns if c.startswith("d_")]
+    days = all_days[:origin]
     start = pd.Timestamp("2011-01-29")  # d_1
     uid = (wide["item_id"] + "_" + wide["store_id"]).to_numpy()
     y = wide[days].to_numpy(float)
@@ -49,14 +64,20 @@ def load(data: Path = DATA) -> tuple[pd.DataFrame, pd.DataFrame]:
             "y": y.ravel(),
         }
     )
-    test = pd.read_csv(data / "sales_test_evaluation.csv.gz")
-    test["unique_id"] = test["item_id"] + "_" + test["store_id"]
-    test = test.set_index("unique_id").loc[uid]
-    tdays = [f"d_{d}" for d in range(1942, 1970)]
+    for a in ATTRIBUTES:
+        train[a] = np.repeat(wide[a].to_numpy(), len(days))
+    first = origin + H - SCORED + 1  # first scored day, d_<first>
+    if origin == 1913:
+        test = pd.read_csv(data / "sales_test_evaluation.csv.gz")
+        test["unique_id"] = test["item_id"] + "_" + test["store_id"]
+        test = test.set_index("unique_id").loc[uid]
+    else:
+        test = wide.set_index(pd.Index(uid, name="unique_id"))
+    tdays = [f"d_{d}" for d in range(first, first + SCORED)]
     truth = pd.DataFrame(
         {
             "unique_id": np.repeat(uid, len(tdays)),
-            "ds": np.tile(pd.date_range(start + pd.Timedelta(days=1941), periods=28, freq="D"), len(uid)),
+            "ds": np.tile(pd.date_range(start + pd.Timedelta(days=first - 1), periods=SCORED, freq="D"), len(uid)),
             "y": test[tdays].to_numpy(float).ravel(),
         }
     )
@@ -71,7 +92,7 @@ def seasonal_naive_baseline(train: pd.DataFrame) -> pd.DataFrame:
     """The issue's baseline: seasonal naive (7) + empirical quantiles of one-week-ahead errors
     over the last 365 days, floored at 0; long frame like ``Forecaster.predict``."""
     rows = []
-    for uid, g in train.groupby("unique_id", sort=False):
+    for uid, g in train[["unique_id", "ds", "y"]].groupby("unique_id", sort=False):
         y = g["y"].to_numpy()
         err = (y[7:] - y[:-7])[-365:]
         eq = np.quantile(err, LEVELS)
@@ -124,23 +145,49 @@ def default_models() -> list:
     ]
 
 
+def extra_models() -> list:
+    """Variants compared in docs/count-regression.md (not in the default run)."""
+    return [
+        qs.CountRegression(pool_by="store_id", alias="CR_pool_store"),
+        qs.CountRegression(pool_by="dept_id", alias="CR_pool_dept"),
+        qs.CountRegression(pool_by="item_id", alias="CR_pool_item"),
+        qs.CountRegression(zero_inflated=True, pool_by="store_id", alias="CRZI_pool_store"),
+        qs.CountRegression(zero_inflated=True, pool_by="item_id", alias="CRZI_pool_item"),
+    ]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=str(DATA))
     ap.add_argument("--n-jobs", type=int, default=2)
+    ap.add_argument("--origin", type=int, default=1913, help="last history day (1913, or <= 1857)")
+    ap.add_argument("--models", default="", help="comma-separated aliases (default: default_models())")
     args = ap.parse_args()
     data = Path(args.data)
     if not (data / "tiny_m5_sales_d1_d1913.csv.gz").exists():
         print(f"M5 data not found in {data} (--data DIR)")
         return 2
-    train, truth = load(data)
+    train, truth = load(data, args.origin)
+    models = default_models()
+    if args.models:
+        pick = [a.strip() for a in args.models.split(",") if a.strip()]
+        by_alias = {m.alias: m for m in default_models() + extra_models()}
+        missing = [a for a in pick if a not in by_alias]
+        if missing:
+            print(f"unknown models {missing}; choose from {list(by_alias)}")
+            return 2
+        models = [by_alias[a] for a in pick]
     fc = pd.concat(
-        [forecast(train, default_models(), args.n_jobs), seasonal_naive_baseline(train)],
+        [forecast(train, models, args.n_jobs), seasonal_naive_baseline(train)],
         ignore_index=True,
     )
     res = score(fc, truth, train)
     base = res.loc["SeasonalNaiveEmp", "spl"]
-    print(f"tiny_m5: {train.unique_id.nunique()} series, h={H}, scored d_1942..d_1969\n")
+    first = truth["ds"].min()
+    print(
+        f"tiny_m5: {train.unique_id.nunique()} series, history d_1..d_{args.origin}, h={H}, "
+        f"scored {first.date()}..{truth['ds'].max().date()}\n"
+    )
     head = f"{'model':<18}{'SPL':>8}{'vs base':>9}  " + "  ".join(
         f"{qcol(q):>11}" for q in LEVELS
     )
@@ -154,7 +201,7 @@ def main() -> int:
     print("\nP10/P50/P90 (share < q / share <= q; ok = calibrated as counts: share < q <= tau+0.02")
     print("and share <= q >= tau-0.02):")
     extra = [0.1, 0.5, 0.9]
-    fc3 = qs.Forecaster(models=default_models(), freq="D", n_jobs=args.n_jobs).fit(train)
+    fc3 = qs.Forecaster(models=models, freq="D", n_jobs=args.n_jobs).fit(train)
     fc3 = fc3.predict(h=H, quantiles=extra).merge(truth, on=["unique_id", "ds"])
     for model, g in fc3.groupby("model"):
         parts = []

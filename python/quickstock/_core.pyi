@@ -178,18 +178,31 @@ class AutoETS:
 class Croston:
     alpha: float
     integer: bool | None
-    def __init__(self, alpha: float = 0.1, integer: bool | None = None) -> None: ...
+    censor_column: int
+    def __init__(
+        self, alpha: float = 0.1, integer: bool | None = None, censor_column: int = -1
+    ) -> None: ...
 
 class CrostonSBA:
     alpha: float
     integer: bool | None
-    def __init__(self, alpha: float = 0.1, integer: bool | None = None) -> None: ...
+    censor_column: int
+    def __init__(
+        self, alpha: float = 0.1, integer: bool | None = None, censor_column: int = -1
+    ) -> None: ...
 
 class TSB:
     alpha_d: float
     alpha_p: float
     integer: bool | None
-    def __init__(self, alpha_d: float, alpha_p: float, integer: bool | None = None) -> None: ...
+    censor_column: int
+    def __init__(
+        self,
+        alpha_d: float,
+        alpha_p: float,
+        integer: bool | None = None,
+        censor_column: int = -1,
+    ) -> None: ...
 
 class ADIDA:
     integer: bool | None
@@ -371,6 +384,7 @@ class CountRegression:
     window: int
     ridge: float
     censor_column: int
+    pool_groups: list[int]
     @property
     def family(self) -> str: ...
     def __init__(
@@ -383,6 +397,7 @@ class CountRegression:
         window: int = 0,
         ridge: float = 1.0,
         censor_column: int = -1,
+        pool_groups: Sequence[int] = ...,
     ) -> None: ...
 
 def fit_count_regression_series(

@@ -56,7 +56,8 @@ class Forecaster:
         id_col, time_col, target_col: column names of the series id, timestamp and demand.
         stockout_col: opt in to stockout-censored demand: a boolean (or 0/1) column that is
             true on days when sales were capped by stock, so demand >= sales that day. Models
-            that support censoring (``CountRegression``) use P(demand >= sales) for those days;
+            that support censoring (``CountRegression``, ``Croston``, ``CrostonSBA``, ``TSB``)
+            treat those days as censored (demand >= sales, see their docs);
             any other model raises ``QuickstockError`` naming it and the column. The column is
             never a covariate. ``None`` (default): no censoring, the column (if present) is an
             ordinary extra column.
@@ -174,12 +175,20 @@ class Forecaster:
             if refused:
                 invalid(
                     f"models {refused} cannot use censored demand from column "
-                    f"{self.censor_col!r}; only CountRegression treats stockout days as censored. "
-                    "Fit those models with a Forecaster without stockout_col/available_col",
+                    f"{self.censor_col!r}; only CountRegression, Croston, CrostonSBA and TSB "
+                    "treat stockout days as censored. Fit those models with a Forecaster "
+                    "without stockout_col/available_col",
                     field=str(self.censor_col),
                 )
         freq = prepared.panel.frequency
-        return [m._core_spec(freq, censor) for m in self.models]
+        # A model pooled by a series attribute (CountRegression(pool_by=...)) needs the series
+        # attributes to form its groups.
+        return [
+            m._core_spec(freq, censor)
+            if getattr(m, "pool_by", None) is None
+            else m._core_spec(freq, censor, prepared.attributes)
+            for m in self.models
+        ]
 
     def _fit_prepared(
         self, prepared: PreparedFrame, panel: Any = None, bar: Bar | None = None

@@ -377,6 +377,12 @@ class Croston(Model):
     Fallbacks: an all-zero series forecasts 0 (every quantile 0); fewer than two demands give
     Poisson sizes (count data) or a constant size.
 
+    Censored demand: with ``Forecaster(stockout_col=...)`` (or ``available_col=``) a stockout
+    day with no sale is skipped (it says nothing about demand) and one with sales c > 0 is a
+    demand occurrence whose size is only known to be >= c; it enters the size smoothing as
+    E[S | S >= c] under the Kaplan–Meier estimate of the size distribution (see
+    docs/intermittent.md).
+
     Args:
         alpha: smoothing parameter of sizes and intervals, in (0, 1]; 0.1 as R.
         integer: ``None`` (default) gives integer quantiles when every observation is an
@@ -400,6 +406,13 @@ class Croston(Model):
         self.integer = _integer(integer)
         self._spec = _core.Croston(alpha=self.alpha, integer=self.integer)
 
+    supports_censoring = True
+
+    def _core_spec(self, freq: Any, censor_column: int | None = None) -> Any:
+        if censor_column is None:
+            return self._spec
+        return _core.Croston(alpha=self.alpha, integer=self.integer, censor_column=censor_column)
+
     def _params(self) -> dict[str, Any]:
         return {"alpha": self.alpha, "integer": self.integer}
 
@@ -408,7 +421,7 @@ class CrostonSBA(Model):
     """Croston's method with the Syntetos–Boylan bias correction (SBA).
 
     The Croston forecast times (1 − alpha / 2) (0.95 for alpha = 0.1); occurrence
-    p = (1 − alpha / 2) / x, size mean z.
+    p = (1 − alpha / 2) / x, size mean z. Censored demand as ``Croston``.
 
     {quantiles}
 
@@ -432,6 +445,15 @@ class CrostonSBA(Model):
         self.integer = _integer(integer)
         self._spec = _core.CrostonSBA(alpha=self.alpha, integer=self.integer)
 
+    supports_censoring = True
+
+    def _core_spec(self, freq: Any, censor_column: int | None = None) -> Any:
+        if censor_column is None:
+            return self._spec
+        return _core.CrostonSBA(
+            alpha=self.alpha, integer=self.integer, censor_column=censor_column
+        )
+
     def _params(self) -> dict[str, Any]:
         return {"alpha": self.alpha, "integer": self.integer}
 
@@ -441,7 +463,9 @@ class TSB(Model):
 
     The demand probability p is smoothed every step with ``alpha_p`` (started at the first
     step's indicator), the size z only when demand occurs with ``alpha_d`` (started at the
-    first non-zero size); the point forecast is p·z.
+    first non-zero size); the point forecast is p·z. Censored demand as ``Croston``: p is
+    updated on informative days only (a stockout day with a sale is an occurrence, one without
+    is skipped).
 
     {quantiles}
 
@@ -471,6 +495,18 @@ class TSB(Model):
         self.alpha_p = _alpha(alpha_p, "alpha_p")
         self.integer = _integer(integer)
         self._spec = _core.TSB(alpha_d=self.alpha_d, alpha_p=self.alpha_p, integer=self.integer)
+
+    supports_censoring = True
+
+    def _core_spec(self, freq: Any, censor_column: int | None = None) -> Any:
+        if censor_column is None:
+            return self._spec
+        return _core.TSB(
+            alpha_d=self.alpha_d,
+            alpha_p=self.alpha_p,
+            integer=self.integer,
+            censor_column=censor_column,
+        )
 
     def _params(self) -> dict[str, Any]:
         return {"alpha_d": self.alpha_d, "alpha_p": self.alpha_p, "integer": self.integer}
@@ -1233,6 +1269,10 @@ class CountRegression(Model):
         trend: add a linear trend in time (log scale: exponential growth; off by default).
         pooled: fit one model across all series of the panel with per-series intercepts and
             shared slopes, θ and π (series with no sale get the fallback and are left out).
+        pool_by: name of a series attribute (a column constant within each series, e.g.
+            ``"store_id"`` or ``"cat_id"``): pool within each of its groups instead of across
+            the whole panel, one pooled fit per group (implies ``pooled``; a missing value is
+            a group of its own). Deterministic for any ``n_jobs``.
         window: fit on the last ``window`` observations of each series; ``None`` (default) takes
             the last year for daily data (365) and the last 8 weeks for hourly data (1344),
             else all of it. Demand levels drift; on M5 the last year forecasts best.
@@ -1261,6 +1301,7 @@ class CountRegression(Model):
         window: int | None = None,
         ridge: float = 1.0,
         alias: str | None = None,
+        pool_by: str | None = None,
     ) -> None:
         super().__init__(alias)
         if family not in _FAMILIES:
@@ -1270,6 +1311,11 @@ class CountRegression(Model):
         self.season_length = None if season_length is None else _season_length(season_length)
         self.trend = _bool(trend, "trend")
         self.pooled = _bool(pooled, "pooled")
+        if pool_by is not None and (not isinstance(pool_by, str) or not pool_by):
+            invalid(f"pool_by must be None or a column name (got {pool_by!r})", field="pool_by")
+        self.pool_by = pool_by
+        if pool_by is not None:
+            self.pooled = True
         self.window = None if window is None else _positive_int(window, "window")
         if self.window is not None and self.window < 1:
             invalid(f"window must be None or an integer >= 1 (got {window!r})", field="window")
@@ -1278,7 +1324,9 @@ class CountRegression(Model):
         self.ridge = float(ridge)
         self._spec = self._make(7 if season_length is None else self.season_length, -1, window or 0)
 
-    def _make(self, season_length: int, censor_column: int, window: int) -> Any:
+    def _make(
+        self, season_length: int, censor_column: int, window: int, groups: list[int] | None = None
+    ) -> Any:
         return _core.CountRegression(
             family=self.family,
             zero_inflated=self.zero_inflated,
@@ -1288,9 +1336,26 @@ class CountRegression(Model):
             window=window,
             ridge=self.ridge,
             censor_column=censor_column,
+            pool_groups=groups or [],
         )
 
-    def _core_spec(self, freq: Any, censor_column: int | None = None) -> Any:
+    def _pool_groups(self, attributes: Any) -> list[int]:
+        """Group code of each series (panel order) from the ``pool_by`` attribute."""
+        if attributes is None or self.pool_by not in attributes.columns:
+            have = [] if attributes is None else list(map(str, attributes.columns))
+            invalid(
+                f"pool_by={self.pool_by!r} is not a series attribute of the training frame "
+                f"(a column constant within each series); the attributes are {have}",
+                field="pool_by",
+            )
+        import pandas as pd
+
+        codes, _ = pd.factorize(attributes[self.pool_by], sort=True, use_na_sentinel=False)
+        return [int(c) for c in codes]
+
+    def _core_spec(
+        self, freq: Any, censor_column: int | None = None, attributes: Any = None
+    ) -> Any:
         m = self.season_length
         if m is None:
             from ._frame import default_season_length
@@ -1302,7 +1367,8 @@ class CountRegression(Model):
             from ._frame import default_season_length
 
             window = {7: 365, 24: 24 * 56}.get(default_season_length(freq), 0)
-        return self._make(m, -1 if censor_column is None else censor_column, window)
+        groups = None if self.pool_by is None else self._pool_groups(attributes)
+        return self._make(m, -1 if censor_column is None else censor_column, window, groups)
 
     def _params(self) -> dict[str, Any]:
         return {
@@ -1313,4 +1379,6 @@ class CountRegression(Model):
             "pooled": self.pooled,
             "window": self.window,
             "ridge": self.ridge,
+            # only when set, so that the repr of an unpooled or whole-panel model is unchanged
+            **({} if self.pool_by is None else {"pool_by": self.pool_by}),
         }

@@ -542,27 +542,26 @@ CountRegressionFitted CountRegression::fit(const SeriesView& s) const {
   return f;
 }
 
-std::vector<CountRegressionFitted> CountRegression::fit_panel(const Panel& panel,
-                                                              int n_threads) const {
-  validate(*this);
+namespace {
+
+// One pooled fit over the series `group` of the panel (see `fit_panel`): columns centred per
+// series on their own means and scaled by the group's pooled standard deviation, one intercept
+// per series and shared slopes, θ and π. Writes the group's entries of `out`.
+void fit_pool(const CountRegression& spec,
+              const Panel& panel,
+              const std::vector<SeriesData>& data,
+              const std::vector<std::int64_t>& cols,
+              const std::vector<std::size_t>& group,
+              int n_threads,
+              std::vector<CountRegressionFitted>& out) {
   const std::size_t n = panel.n_series();
-  std::vector<CountRegressionFitted> out(n);
-  if (!pooled) {
-    detail::parallel_for_series(n, n_threads,
-                                [&](std::size_t i) { out[i] = fit(panel.series(i)); });
-    return out;
-  }
-  const auto cols = candidate_columns(*this, static_cast<std::int64_t>(panel.n_covariates()));
-  std::vector<SeriesData> data(n);
-  detail::parallel_for_series(
-      n, n_threads, [&](std::size_t i) { data[i] = series_data(*this, panel.series(i), cols); });
   // Columns centred per series on their own means, scaled by the pooled standard deviation of
   // the centred values (sums in series order: the same for any thread count).
   const auto k = static_cast<Eigen::Index>(cols.size());
   Eigen::VectorXd ss = Eigen::VectorXd::Zero(k);
   double count = 0.0;
-  std::vector<Eigen::VectorXd> means(n);
-  for (std::size_t i = 0; i < n; ++i) {
+  std::vector<Eigen::VectorXd> means(n);  // indexed by series; only the group's are set
+  for (const std::size_t i : group) {
     if (data[i].all_zero) continue;
     means[i] = data[i].raw.colwise().mean().transpose();
     ss += (data[i].raw.rowwise() - means[i].transpose()).colwise().squaredNorm().transpose();
@@ -580,7 +579,7 @@ std::vector<CountRegressionFitted> CountRegression::fit_panel(const Panel& panel
   const auto p = static_cast<Eigen::Index>(keep.size());
   const Eigen::VectorXd scale_v = Eigen::Map<const Eigen::VectorXd>(scale.data(), p);
   std::vector<std::size_t> members;
-  for (std::size_t i = 0; i < n; ++i) {
+  for (const std::size_t i : group) {
     if (!data[i].all_zero) members.push_back(i);
   }
   std::vector<Block> blocks(members.size());
@@ -590,20 +589,22 @@ std::vector<CountRegressionFitted> CountRegression::fit_panel(const Panel& panel
     Eigen::VectorXd c(p);
     for (Eigen::Index j = 0; j < p; ++j) c[j] = means[i][keep[static_cast<std::size_t>(j)]];
     centers[i] = c;
-    blocks[b] = make_block(panel.series(i), *this, data[i], keep, c, scale_v);
+    blocks[b] = make_block(panel.series(i), spec, data[i], keep, c, scale_v);
   });
   Estimate e;
   if (!blocks.empty()) {
-    e = estimate(blocks, Family{family == CountFamily::negbin, zero_inflated}, ridge, n_threads);
+    e = estimate(blocks, Family{spec.family == CountFamily::negbin, spec.zero_inflated}, spec.ridge,
+                 n_threads);
   }
   std::vector<std::int64_t> design;
   for (const auto c : keep) design.push_back(cols[static_cast<std::size_t>(c)]);
-  std::vector<std::size_t> slot(n, n);
+  std::vector<std::size_t> slot(n, n);  // series -> block
   for (std::size_t b = 0; b < members.size(); ++b) slot[members[b]] = b;
-  const Family fam{family == CountFamily::negbin, zero_inflated};
-  detail::parallel_for_series(n, n_threads, [&](std::size_t i) {
+  const Family fam{spec.family == CountFamily::negbin, spec.zero_inflated};
+  detail::parallel_for_series(group.size(), n_threads, [&](std::size_t g) {
+    const std::size_t i = group[g];
     const SeriesView s = panel.series(i);
-    CountRegressionFitted f = base_fitted(*this, s, data[i]);
+    CountRegressionFitted f = base_fitted(spec, s, data[i]);
     if (data[i].all_zero) {
       f.fallback = "all zero: no positive sale in the fitted window, forecast 0";
       f.intercept = -std::numeric_limits<double>::infinity();
@@ -630,6 +631,48 @@ std::vector<CountRegressionFitted> CountRegression::fit_panel(const Panel& panel
     f.loglik = ll;
     out[i] = std::move(f);
   });
+}
+
+}  // namespace
+
+std::vector<CountRegressionFitted> CountRegression::fit_panel(const Panel& panel,
+                                                              int n_threads) const {
+  validate(*this);
+  const std::size_t n = panel.n_series();
+  std::vector<CountRegressionFitted> out(n);
+  if (!pooled) {
+    detail::parallel_for_series(n, n_threads,
+                                [&](std::size_t i) { out[i] = fit(panel.series(i)); });
+    return out;
+  }
+  const auto cols = candidate_columns(*this, static_cast<std::int64_t>(panel.n_covariates()));
+  std::vector<SeriesData> data(n);
+  detail::parallel_for_series(
+      n, n_threads, [&](std::size_t i) { data[i] = series_data(*this, panel.series(i), cols); });
+  if (pool_groups.empty()) {
+    std::vector<std::size_t> all(n);
+    for (std::size_t i = 0; i < n; ++i) all[i] = i;
+    fit_pool(*this, panel, data, cols, all, n_threads, out);
+    return out;
+  }
+  if (pool_groups.size() != n) {
+    detail::raise_argument("pool_groups", "pool_groups has " + std::to_string(pool_groups.size()) +
+                                              " codes for a panel of " + std::to_string(n) +
+                                              " series");
+  }
+  // Pools in ascending code order, members in panel order: the same for any thread count.
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return pool_groups[a] < pool_groups[b]; });
+  std::vector<std::size_t> group;
+  for (std::size_t j = 0; j < n;) {
+    group.clear();
+    std::size_t k = j;
+    while (k < n && pool_groups[order[k]] == pool_groups[order[j]]) group.push_back(order[k++]);
+    fit_pool(*this, panel, data, cols, group, n_threads, out);
+    j = k;
+  }
   return out;
 }
 

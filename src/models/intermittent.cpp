@@ -18,6 +18,14 @@ void require_alpha(double a, const char* name) {
   }
 }
 
+void require_censor(std::int64_t column) {
+  if (column < -1) {
+    detail::raise_argument(
+        "censor_column",
+        "censor_column must be -1 (none) or a column index (got " + std::to_string(column) + ")");
+  }
+}
+
 void require_nonempty(const SeriesView& s) {
   if (s.y.size() == 0) {
     detail::raise_invalid("series has no observations", s.id, std::nullopt, "y");
@@ -106,6 +114,161 @@ Scan scan(const Eigen::Ref<const Eigen::VectorXd>& y,
   const auto kd = static_cast<double>(k);
   s.size_mean = shift + s1 / kd;
   if (k >= 2) s.size_var = std::max(0.0, (s2 - s1 * s1 / kd) / (kd - 1.0));
+  return s;
+}
+
+// Censored demand (`censor_column` >= 0). A day flagged as a stockout says demand >= sales:
+// with sales 0 it carries no information and is skipped (the occurrence clock counts
+// informative days only); with sales c > 0 demand occurred and its size S is >= c. The size
+// distribution is the Kaplan–Meier estimate from the exact sizes and the sizes censored as
+// S >= c (a censored size is at risk at every exact value below c, not at c itself, so that
+// P(S >= c) is what it contributes); mass left beyond the largest exact size is put on the
+// censored sizes above it, in equal shares (Efron's redistribution, a lower bound). A
+// censored size enters the smoothing as E[S | S >= c] under that estimate, the self-consistent
+// value (Efron 1967), and the estimate's mean and variance set the size moments.
+struct Demand {
+  double value;        // exact size, or the lower bound c of a censored one
+  std::int64_t clock;  // 1-based informative-day index of the demand
+  bool censored;
+};
+
+// True when the series has at least one day flagged in `column`.
+bool any_censored(const SeriesView& s, std::int64_t column) {
+  for (Eigen::Index t = 0; t < s.y.size(); ++t) {
+    if (s.x(t, column) != 0.0) return true;
+  }
+  return false;
+}
+
+void require_censor_column(const SeriesView& s, std::int64_t column) {
+  if (column >= s.x.cols()) {
+    detail::raise_argument("censor_column", "censor column " + std::to_string(column) +
+                                                " is not a covariate column of the panel (it has " +
+                                                std::to_string(s.x.cols()) + ")");
+  }
+}
+
+// The scan of a series with censored days (see above): the same fields as `scan`, with sizes
+// of censored demands replaced by their Kaplan–Meier conditional mean; `n_censored` counts them.
+Scan scan_censored(const SeriesView& sv,
+                   std::int64_t column,
+                   double alpha_z,
+                   double alpha_x,
+                   double alpha_p,
+                   bool with_probability,
+                   std::int64_t& n_censored) {
+  Scan s;
+  s.n = sv.y.size();
+  thread_local std::vector<Demand> demands;
+  demands.clear();
+  std::int64_t clock = 0;
+  double p = 0.0;
+  for (std::int64_t t = 0; t < s.n; ++t) {
+    const double v = sv.y[t];
+    const bool cens = sv.x(t, column) != 0.0;
+    if (cens && !(v > 0.0)) continue;  // stockout with no sale: no information
+    ++clock;
+    const double d = v > 0.0 ? 1.0 : 0.0;
+    if (with_probability) p = clock == 1 ? d : p + alpha_p * (d - p);
+    if (v > 0.0) demands.push_back(Demand{v, clock, cens});
+  }
+  s.p = p;
+  const auto k = static_cast<std::int64_t>(demands.size());
+  s.n_demands = k;
+  n_censored = 0;
+  if (k == 0) return s;
+
+  // Kaplan–Meier: exact sizes and censored lower bounds, each sorted.
+  thread_local std::vector<double> exact;
+  thread_local std::vector<double> lower;
+  thread_local std::vector<double> support;
+  thread_local std::vector<double> mass;
+  exact.clear();
+  lower.clear();
+  support.clear();
+  mass.clear();
+  bool count = true;
+  for (const Demand& d : demands) {
+    (d.censored ? lower : exact).push_back(d.value);
+    count = count && d.value == std::floor(d.value);
+  }
+  s.count = count;
+  n_censored = static_cast<std::int64_t>(lower.size());
+  std::sort(exact.begin(), exact.end());
+  std::sort(lower.begin(), lower.end());
+  double surv = 1.0;
+  std::size_t c = 0;  // censored lower bounds <= the current value (out of the risk set)
+  for (std::size_t i = 0; i < exact.size();) {
+    const double v = exact[i];
+    std::size_t j = i;
+    while (j < exact.size() && exact[j] == v) ++j;
+    while (c < lower.size() && lower[c] <= v) ++c;
+    const auto events = static_cast<double>(j - i);
+    const auto at_risk = static_cast<double>((exact.size() - i) + (lower.size() - c));
+    support.push_back(v);
+    mass.push_back(surv * events / at_risk);
+    surv *= 1.0 - events / at_risk;
+    i = j;
+  }
+  // Mass beyond the largest exact size, on the censored bounds above it in equal shares.
+  const std::size_t tail = lower.size() - c;
+  for (std::size_t i = c; i < lower.size(); ++i) {
+    const double share = surv / static_cast<double>(tail);
+    if (!support.empty() && support.back() == lower[i]) {
+      mass.back() += share;
+    } else {
+      support.push_back(lower[i]);
+      mass.push_back(share);
+    }
+  }
+  // Suffix sums for E[S | S >= c]; moments shifted by the smallest support value.
+  const std::size_t m = support.size();
+  thread_local std::vector<double> tail_mass;
+  thread_local std::vector<double> tail_first;
+  tail_mass.assign(m + 1, 0.0);
+  tail_first.assign(m + 1, 0.0);
+  const double shift = support[0];
+  double m1 = 0.0;
+  double m2 = 0.0;
+  double total = 0.0;
+  for (std::size_t i = m; i-- > 0;) {
+    const double dv = support[i] - shift;
+    tail_mass[i] = tail_mass[i + 1] + mass[i];
+    tail_first[i] = tail_first[i + 1] + mass[i] * dv;
+    m1 += mass[i] * dv;
+    m2 += mass[i] * dv * dv;
+    total += mass[i];
+  }
+  m1 /= total;
+  m2 /= total;
+  s.size_mean = shift + m1;
+  if (k >= 2) {
+    const auto kd = static_cast<double>(k);
+    s.size_var = std::max(0.0, (m2 - m1 * m1) * kd / (kd - 1.0));
+  }
+
+  // Smoothing over the demands in time order; intervals in informative days.
+  std::int64_t last = 0;
+  for (std::int64_t j = 0; j < k; ++j) {
+    const Demand& d = demands[static_cast<std::size_t>(j)];
+    double size = d.value;
+    if (d.censored) {
+      const auto at = static_cast<std::size_t>(
+          std::lower_bound(support.begin(), support.end(), d.value) - support.begin());
+      size = at < m && tail_mass[at] > 0.0 ? shift + tail_first[at] / tail_mass[at] : d.value;
+      size = std::max(size, d.value);
+    }
+    const auto tt = static_cast<double>(d.clock - last);
+    last = d.clock;
+    if (j == 0) {
+      s.z = size;
+      s.x = tt;
+    } else {
+      s.z += alpha_z * (size - s.z);
+      s.x += alpha_x * (tt - s.x);
+    }
+    s.interval_sum += tt;
+  }
   return s;
 }
 
@@ -326,17 +489,57 @@ SeriesForecast IntermittentFitted::forecast(const ForecastOptions& options) cons
   return out;
 }
 
-void validate(const Croston& spec) { require_alpha(spec.alpha, "alpha"); }
-void validate(const CrostonSBA& spec) { require_alpha(spec.alpha, "alpha"); }
+void validate(const Croston& spec) {
+  require_alpha(spec.alpha, "alpha");
+  require_censor(spec.censor_column);
+}
+void validate(const CrostonSBA& spec) {
+  require_alpha(spec.alpha, "alpha");
+  require_censor(spec.censor_column);
+}
 void validate(const TSB& spec) {
   require_alpha(spec.alpha_d, "alpha_d");
   require_alpha(spec.alpha_p, "alpha_p");
+  require_censor(spec.censor_column);
 }
 void validate(const ADIDA&) {}
 void validate(const IMAPA&) {}
 
+// A censored fit of a series with at least one flagged day: the scan above, the all-zero
+// fallback when no informative day has a demand, and `n_censored`.
+template <class MeanOf>
+IntermittentFitted fit_censored(const SeriesView& sv,
+                                std::int64_t column,
+                                double alpha_z,
+                                double alpha_x,
+                                double alpha_p,
+                                bool with_probability,
+                                const std::optional<bool>& integer,
+                                MeanOf mean_of) {
+  std::int64_t n_censored = 0;
+  const Scan sc =
+      scan_censored(sv, column, alpha_z, alpha_x, alpha_p, with_probability, n_censored);
+  if (sc.n_demands == 0) {
+    IntermittentFitted f = all_zero(sc, integer);
+    return f;
+  }
+  IntermittentFitted f = finish(sc, mean_of(sc), sc.z, integer);
+  f.n_censored = n_censored;
+  if (n_censored == sc.n_demands) {
+    note(f.fallback, "every demand size censored: sizes at their lower bounds");
+  }
+  return f;
+}
+
 IntermittentFitted Croston::fit(const SeriesView& s) const {
   require_nonempty(s);
+  if (censor_column >= 0) {
+    require_censor_column(s, censor_column);
+    if (any_censored(s, censor_column)) {
+      return fit_censored(s, censor_column, alpha, alpha, 0.0, false, integer,
+                          [](const Scan& sc) { return sc.z / sc.x; });
+    }
+  }
   const Scan sc = scan<false>(s.y, alpha, alpha, 0.0);
   if (sc.n_demands == 0) return all_zero(sc, integer);
   return finish(sc, sc.z / sc.x, sc.z, integer);
@@ -344,13 +547,28 @@ IntermittentFitted Croston::fit(const SeriesView& s) const {
 
 IntermittentFitted CrostonSBA::fit(const SeriesView& s) const {
   require_nonempty(s);
+  const double factor = 1.0 - alpha / 2.0;
+  if (censor_column >= 0) {
+    require_censor_column(s, censor_column);
+    if (any_censored(s, censor_column)) {
+      return fit_censored(s, censor_column, alpha, alpha, 0.0, false, integer,
+                          [factor](const Scan& sc) { return factor * sc.z / sc.x; });
+    }
+  }
   const Scan sc = scan<false>(s.y, alpha, alpha, 0.0);
   if (sc.n_demands == 0) return all_zero(sc, integer);
-  return finish(sc, (1.0 - alpha / 2.0) * sc.z / sc.x, sc.z, integer);
+  return finish(sc, factor * sc.z / sc.x, sc.z, integer);
 }
 
 IntermittentFitted TSB::fit(const SeriesView& s) const {
   require_nonempty(s);
+  if (censor_column >= 0) {
+    require_censor_column(s, censor_column);
+    if (any_censored(s, censor_column)) {
+      return fit_censored(s, censor_column, alpha_d, alpha_d, alpha_p, true, integer,
+                          [](const Scan& sc) { return sc.p * sc.z; });
+    }
+  }
   const Scan sc = scan<true>(s.y, alpha_d, alpha_d, alpha_p);
   if (sc.n_demands == 0) return all_zero(sc, integer);
   IntermittentFitted f = finish(sc, sc.p * sc.z, sc.z, integer);

@@ -172,11 +172,17 @@ std::string to_string(const Model& spec) {
                  ")";
         } else if constexpr (std::is_same_v<T, Croston> || std::is_same_v<T, CrostonSBA>) {
           return name + "(alpha=" + detail::number_text(s.alpha) +
-                 ", integer=" + detail::optional_bool_text(s.integer) + ")";
+                 ", integer=" + detail::optional_bool_text(s.integer) +
+                 (s.censor_column >= 0 ? ", censor_column=" + std::to_string(s.censor_column)
+                                       : std::string()) +
+                 ")";
         } else if constexpr (std::is_same_v<T, TSB>) {
           return name + "(alpha_d=" + detail::number_text(s.alpha_d) +
                  ", alpha_p=" + detail::number_text(s.alpha_p) +
-                 ", integer=" + detail::optional_bool_text(s.integer) + ")";
+                 ", integer=" + detail::optional_bool_text(s.integer) +
+                 (s.censor_column >= 0 ? ", censor_column=" + std::to_string(s.censor_column)
+                                       : std::string()) +
+                 ")";
         } else if constexpr (std::is_same_v<T, ADIDA> || std::is_same_v<T, IMAPA>) {
           return name + "(integer=" + detail::optional_bool_text(s.integer) + ")";
         } else if constexpr (std::is_same_v<T, AutoTheta>) {
@@ -233,7 +239,11 @@ std::string to_string(const Model& spec) {
                  ", trend=" + (s.trend ? "True" : "False") +
                  ", pooled=" + (s.pooled ? "True" : "False") +
                  ", window=" + (s.window > 0 ? std::to_string(s.window) : "None") +
-                 ", ridge=" + detail::number_text(s.ridge) + ")";
+                 ", ridge=" + detail::number_text(s.ridge) +
+                 (s.pool_groups.empty()
+                      ? std::string()
+                      : ", pool_groups=<" + std::to_string(s.pool_groups.size()) + " series>") +
+                 ")";
         } else {
           return name + "()";
         }

@@ -466,6 +466,88 @@ TEST_CASE("CountRegression pooled fit shares slopes across series", "[models][co
   CHECK(fa.mean(12, 0) == 0.0);
 }
 
+namespace {
+
+// Poisson series with level 0.1·i and a rain slope `slope(i)`, daily from 2024-01-01.
+template <class Slope>
+qs::Panel rain_panel(const std::vector<int>& members, Slope slope, std::uint64_t seed) {
+  std::vector<std::int64_t> codes, ds;
+  std::vector<double> y, x;
+  std::vector<std::string> ids;
+  for (std::size_t k = 0; k < members.size(); ++k) {
+    const int i = members[k];
+    std::mt19937_64 rng(seed + static_cast<std::uint64_t>(i));  // per series: any subset agrees
+    std::normal_distribution<double> norm(0.0, 1.0);
+    ids.push_back("S" + std::to_string(10 + i));
+    for (int t = 0; t < 400; ++t) {
+      const double rain = std::max(0.0, norm(rng));
+      codes.push_back(static_cast<std::int64_t>(k));
+      ds.push_back(qs_test::t2024 + t * qs_test::day);
+      x.push_back(rain);
+      y.push_back(static_cast<double>(
+          std::poisson_distribution<long long>(std::exp(0.1 * i + slope(i) * rain))(rng)));
+    }
+  }
+  qs::LongInput in;
+  in.codes = codes.data();
+  in.ds = ds.data();
+  in.y = y.data();
+  in.n_rows = y.size();
+  in.ids = ids;
+  in.covariates = x.data();
+  in.covariate_names = {"rain_mm"};
+  return qs::Panel::from_long(in, qs::Frequency::parse("D"));
+}
+
+}  // namespace
+
+TEST_CASE("CountRegression pooled by group: one pool per group code",
+          "[models][countreg][pooled]") {
+  // Series 0..11; even series (group 7) react to rain with +0.5, odd ones (group 2) with -0.3.
+  auto slope = [](int i) { return i % 2 == 0 ? 0.5 : -0.3; };
+  std::vector<int> all, even, odd;
+  std::vector<std::int64_t> groups;
+  for (int i = 0; i < 12; ++i) {
+    all.push_back(i);
+    (i % 2 == 0 ? even : odd).push_back(i);
+    groups.push_back(i % 2 == 0 ? 7 : 2);
+  }
+  const auto panel = rain_panel(all, slope, 40);
+  qs::CountRegression spec;
+  spec.family = qs::CountFamily::poisson;
+  spec.season_length = 1;
+  spec.pooled = true;
+  spec.ridge = 0.0;
+  const auto whole = qs::fit_panel(spec, panel, 1);
+  spec.pool_groups = groups;
+  const auto f1 = qs::fit_panel(spec, panel, 1);
+  const auto f4 = qs::fit_panel(spec, panel, 4);
+  CHECK(f1.fitted() == f4.fitted());
+  auto raw_slope = [](const qs::CountRegressionFitted& f) { return f.beta[0] / f.scale[0]; };
+  for (std::size_t i = 0; i < 12; ++i) {
+    CHECK_THAT(raw_slope(f1.fitted()[i]), WithinAbs(slope(static_cast<int>(i)), 0.05));
+  }
+  // The whole-panel pool mixes the two effects.
+  CHECK(std::abs(raw_slope(whole.fitted()[0]) - 0.5) > 0.15);
+  // Each group's fit is the pooled fit of that group alone, bit for bit.
+  qs::CountRegression alone = spec;
+  alone.pool_groups.clear();
+  const auto ge = qs::fit_panel(alone, rain_panel(even, slope, 40), 2);
+  const auto go = qs::fit_panel(alone, rain_panel(odd, slope, 40), 2);
+  for (std::size_t k = 0; k < even.size(); ++k) {
+    CHECK(ge.fitted()[k] == f1.fitted()[static_cast<std::size_t>(even[k])]);
+    CHECK(go.fitted()[k] == f1.fitted()[static_cast<std::size_t>(odd[k])]);
+  }
+  // One code per series, else the field is named.
+  spec.pool_groups = {1, 2};
+  try {
+    (void)qs::fit_panel(spec, panel, 1);
+    FAIL("2 codes for 12 series accepted");
+  } catch (const qs::invalid_input& e) {
+    CHECK(e.field() == "pool_groups");
+  }
+}
+
 TEST_CASE("CountRegression passes the model contract", "[models][countreg][contract]") {
   qs::CountRegression spec;
   qs_test::check_model_contract(spec);

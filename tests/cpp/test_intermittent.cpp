@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -223,4 +224,151 @@ TEST_CASE("Intermittent models pass the model contract", "[models][intermittent]
   qs_test::check_model_contract(qs::TSB{0.1, 0.2, {}});
   qs_test::check_model_contract(qs::ADIDA{});
   qs_test::check_model_contract(qs::IMAPA{false});
+}
+
+namespace {
+
+// Fits `spec` to values `y` with stockout flags `flag` as covariate column 0.
+template <class Spec>
+qs::IntermittentFitted fit_flagged(const Spec& spec,
+                                   const std::vector<double>& y,
+                                   const std::vector<double>& flag) {
+  const Eigen::Map<const Eigen::VectorXd> v(y.data(), static_cast<Eigen::Index>(y.size()));
+  const Eigen::Map<const qs::RowMatrixXd> x(flag.data(), static_cast<Eigen::Index>(flag.size()), 1);
+  static const std::string id = "s";
+  return spec.fit(qs::SeriesView{v, x, 0, id});
+}
+
+}  // namespace
+
+TEST_CASE("Censored intermittent fits: hand-computed Kaplan-Meier case",
+          "[models][intermittent][censor]") {
+  // Day 2 is a stockout with no sale (skipped); day 4 is a stockout with sale 3 (S >= 3).
+  // Exact sizes 2, 4, 5 and one size censored at 3: Kaplan-Meier masses 1/4 at 2, 3/8 at 4 and
+  // 3/8 at 5, so E[S | S >= 3] = 4.5. Informative clock: days 0 1 3 4 5 6 7 -> demands at
+  // clocks 2, 3, 4, 7 with sizes 2, 4, 4.5, 5 and intervals 2, 1, 1, 3.
+  const std::vector<double> y{0, 2, 0, 4, 3, 0, 0, 5};
+  const std::vector<double> flag{0, 0, 1, 0, 1, 0, 0, 0};
+  const double z = 2.0 + 0.1 * (4.0 - 2.0);
+  const double z2 = z + 0.1 * (4.5 - z);
+  const double z3 = z2 + 0.1 * (5.0 - z2);
+  const double x = 2.0 + 0.1 * (1.0 - 2.0);
+  const double x2 = x + 0.1 * (1.0 - x);
+  const double x3 = x2 + 0.1 * (3.0 - x2);
+  const auto c = fit_flagged(qs::Croston{0.1, {}, 0}, y, flag);
+  CHECK_THAT(c.mean, WithinRel(z3 / x3, 1e-12));
+  CHECK_THAT(c.p, WithinRel(1.0 / x3, 1e-12));
+  CHECK_THAT(c.size_mean, WithinRel(z3, 1e-12));
+  CHECK(c.n_demands == 4);
+  CHECK(c.n_censored == 1);
+  // Kaplan-Meier variance 1.359375 x 4/3 = 1.8125 over a mean of 3.875: d = 0.63 < 1.
+  CHECK(c.family == qs::SizeFamily::poisson);
+  const auto sba = fit_flagged(qs::CrostonSBA{0.1, {}, 0}, y, flag);
+  CHECK_THAT(sba.mean, WithinRel(0.95 * z3 / x3, 1e-12));
+  // TSB with alpha_p = 0.5: indicators 0 1 1 1 0 0 1 on the informative days.
+  double p = 0.0;
+  for (double d : {1.0, 1.0, 1.0, 0.0, 0.0, 1.0}) p += 0.5 * (d - p);
+  const auto t = fit_flagged(qs::TSB{0.1, 0.5, {}, 0}, y, flag);
+  CHECK_THAT(t.p, WithinRel(p, 1e-12));
+  CHECK_THAT(t.mean, WithinRel(p * z3, 1e-12));
+  // Treated as exact (no censor column), the stockout days change the fit.
+  CHECK(fit_flagged(qs::Croston{}, y, flag).mean != c.mean);
+}
+
+TEST_CASE("Censored intermittent fits: unchanged without stockouts, fallbacks, validation",
+          "[models][intermittent][censor]") {
+  const std::vector<double> y{0, 0, 3, 0, 1, 0, 0, 4, 0, 2, 0, 0, 0, 5, 1};
+  const std::vector<double> none(y.size(), 0.0);
+  CHECK(fit_flagged(qs::Croston{0.1, {}, 0}, y, none) == fit_flagged(qs::Croston{}, y, none));
+  CHECK(fit_flagged(qs::CrostonSBA{0.2, {}, 0}, y, none) ==
+        fit_flagged(qs::CrostonSBA{0.2, {}}, y, none));
+  CHECK(fit_flagged(qs::TSB{0.1, 0.3, {}, 0}, y, none) ==
+        fit_flagged(qs::TSB{0.1, 0.3, {}}, y, none));
+  // Every day a stockout without a sale: nothing is known, forecast 0.
+  const std::vector<double> zeros(6, 0.0);
+  const std::vector<double> all(6, 1.0);
+  const auto z = fit_flagged(qs::Croston{0.1, {}, 0}, zeros, all);
+  CHECK(z.mean == 0.0);
+  CHECK(z.quantile(0.99) == 0.0);
+  CHECK(z.fallback == "all zero: forecast 0");
+  // Every demand censored: sizes at their lower bounds, noted.
+  const std::vector<double> some{0, 2, 0, 3, 0, 0, 4};
+  const std::vector<double> at_demands{0, 1, 0, 1, 0, 0, 1};
+  const auto b = fit_flagged(qs::TSB{0.1, 0.1, {}, 0}, some, at_demands);
+  CHECK(b.n_censored == 3);
+  CHECK(b.fallback.find("every demand size censored") != std::string::npos);
+  CHECK(std::isfinite(b.mean));
+  CHECK(b.mean > 0.0);
+  // A censor column that the panel does not have, and a bad code.
+  try {
+    (void)fit_flagged(qs::Croston{0.1, {}, 3}, y, none);
+    FAIL("censor column 3 accepted");
+  } catch (const qs::invalid_input& e) {
+    CHECK(e.field() == "censor_column");
+  }
+  try {
+    qs::validate(qs::TSB{0.1, 0.1, {}, -2});
+    FAIL("censor column -2 accepted");
+  } catch (const qs::invalid_input& e) {
+    CHECK(e.field() == "censor_column");
+  }
+  CHECK(qs::to_string(qs::Model{qs::Croston{0.1, {}, 2}}) ==
+        "Croston(alpha=0.1, integer=None, censor_column=2)");
+}
+
+TEST_CASE("Censored intermittent fits recover simulated demand that naive fits miss",
+          "[models][intermittent][censor]") {
+  // Demand: occurs with probability 0.3, size 1 + Poisson(3) (mean 4), so 1.2 a day. On 40% of
+  // days the shelf holds floor(U * 6) units and sales are capped there; the day is flagged when
+  // the shelf ran empty (demand >= stock: sales = stock), as a store records it.
+  std::mt19937_64 rng(20261130);
+  std::bernoulli_distribution occurs(0.3);
+  std::poisson_distribution<int> extra(3.0);
+  std::uniform_real_distribution<double> unif(0.0, 1.0);
+  const std::size_t n = 20000;
+  std::vector<double> demand(n);
+  std::vector<double> sales(n);
+  std::vector<double> zeroed(n);
+  std::vector<double> flag(n, 0.0);
+  for (std::size_t t = 0; t < n; ++t) {
+    demand[t] = occurs(rng) ? 1.0 + extra(rng) : 0.0;
+    sales[t] = demand[t];
+    zeroed[t] = demand[t];
+    if (unif(rng) < 0.4) {
+      const double stock = std::floor(unif(rng) * 6.0);
+      if (demand[t] >= stock) {
+        sales[t] = stock;
+        zeroed[t] = 0.0;
+        flag[t] = 1.0;
+      }
+    }
+  }
+  const std::vector<double> none(n, 0.0);
+  // Small smoothing constants so that the final smoothed values are close to the long-run
+  // ones; the oracle is the same model on the true demand (the best any treatment can do).
+  const auto cens = fit_flagged(qs::Croston{0.003, {}, 0}, sales, flag);
+  const auto oracle = fit_flagged(qs::Croston{0.003, {}}, demand, none);
+  const auto exact = fit_flagged(qs::Croston{0.003, {}}, sales, none);
+  const auto zero = fit_flagged(qs::Croston{0.003, {}}, zeroed, none);
+  CHECK(cens.n_censored > 1000);
+  CHECK_THAT(cens.mean, WithinRel(oracle.mean, 0.05));
+  CHECK_THAT(cens.mean, WithinRel(1.2, 0.1));
+  CHECK_THAT(cens.size_mean, WithinRel(4.0, 0.06));
+  CHECK_THAT(cens.p, WithinRel(oracle.p, 0.05));
+  const double err = std::abs(cens.mean - oracle.mean);
+  CHECK(err < 0.05 * oracle.mean);
+  CHECK(exact.mean < oracle.mean - std::max(3.0 * err, 0.15));  // capped sales: biased low
+  CHECK(zero.mean < oracle.mean - std::max(3.0 * err, 0.25));   // lost sales as zeros: lower
+  const qs::TSB tsb_spec{0.003, 0.002, {}, 0};
+  const auto tsb = fit_flagged(tsb_spec, sales, flag);
+  const auto tsb_oracle = fit_flagged(qs::TSB{0.003, 0.002, {}}, demand, none);
+  const auto tsb_zero = fit_flagged(qs::TSB{0.003, 0.002, {}}, zeroed, none);
+  CHECK_THAT(tsb.mean, WithinRel(tsb_oracle.mean, 0.05));
+  CHECK_THAT(tsb.p, WithinRel(0.3, 0.1));
+  CHECK(std::abs(tsb_zero.mean - tsb_oracle.mean) >
+        3.0 * std::abs(tsb.mean - tsb_oracle.mean) + 0.2);
+  // The quantiles of the censored fit cover the true demand distribution's: P90 of the true
+  // compound (0.7 at zero, then 1 + Poisson(3)) is 5.
+  CHECK(cens.quantile(0.9) >= 4.0);
+  CHECK(cens.quantile(0.9) <= 6.0);
 }

@@ -193,3 +193,33 @@ def test_repr_and_equality() -> None:
     )
     assert a == qs.CountRegression(family="poisson", window=90)
     assert a != qs.CountRegression(family="negbin", window=90)
+
+
+def test_pool_by_attribute_fits_one_pool_per_group(tmp_path: Path) -> None:
+    rng = np.random.default_rng(8)
+    train, future = split(panel(rng, n_series=9, n=150))  # pincode: 3 groups of 3 series
+    model = qs.CountRegression(pool_by="pincode")
+    assert model.pooled and "pool_by='pincode'" in repr(model)
+    outs = [
+        qs.Forecaster([model], freq="D", n_jobs=j).fit(train).predict(h=7, quantiles=[0.1, 0.5, 0.9], X_df=future)
+        for j in (1, 2, 4)
+    ]
+    for o in outs[1:]:
+        pd.testing.assert_frame_equal(outs[0], o)
+    # Each group's forecast is the whole-panel pooled fit of that group's frame alone.
+    for pin, g in train.groupby("pincode"):
+        alone = qs.Forecaster([qs.CountRegression(pooled=True, alias="CountRegression")], freq="D")
+        got = alone.fit(g).predict(h=7, quantiles=[0.1, 0.5, 0.9], X_df=future[future.unique_id.isin(g.unique_id)])
+        want = outs[0][outs[0]["pincode"] == pin].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), want)
+    whole = qs.Forecaster([qs.CountRegression(pooled=True)], freq="D").fit(train).predict(h=7, X_df=future)
+    assert not np.allclose(whole["mean"], outs[0]["mean"])
+    # Saved and loaded with its grouping.
+    fc = qs.Forecaster([model], freq="D").fit(train)
+    fc.save(str(tmp_path / "pool.qs"))
+    again = qs.Forecaster.load(str(tmp_path / "pool.qs")).predict(h=7, quantiles=[0.1, 0.5, 0.9], X_df=future)
+    pd.testing.assert_frame_equal(again, outs[0])
+    with pytest.raises(qs.QuickstockError, match="pool_by='store'.*attributes are \\['pincode'\\]"):
+        qs.Forecaster([qs.CountRegression(pool_by="store")], freq="D").fit(train)
+    with pytest.raises(qs.QuickstockError, match="pool_by"):
+        qs.CountRegression(pool_by="")

@@ -116,6 +116,10 @@ struct CountRegressionFitted {
 ///
 /// `pooled`: one fit over every series of the panel with per-series intercepts and shared
 /// slopes, θ and π (`fit_panel`); all-zero series get the fallback and are left out.
+/// `pool_groups` (pooled only): one group code per series of the panel (panel order); series
+/// with the same code form one pool (its own slopes, θ and π), pools fitted in ascending code
+/// order; empty: one pool over the whole panel. The Python layer fills it from a series
+/// attribute (`CountRegression(pool_by="store_id")`).
 ///
 /// **Example**
 /// ```cpp
@@ -134,6 +138,8 @@ struct CountRegression {
   std::int64_t window = 0;          ///< fit on the last `window` observations (0: all)
   double ridge = 1.0;               ///< ridge penalty on the standardised slopes, >= 0
   std::int64_t censor_column = -1;  ///< panel covariate column flagging censored days (-1: none)
+  /// Pool of each series of the panel (pooled fits; see above). Empty: one pool.
+  std::vector<std::int64_t> pool_groups;
 
   /// Fits one series. @throws invalid_input naming the series for an empty series.
   [[nodiscard]] Fitted fit(const SeriesView& s) const;
@@ -143,7 +149,8 @@ struct CountRegression {
   friend bool operator==(const CountRegression& a, const CountRegression& b) noexcept {
     return a.family == b.family && a.zero_inflated == b.zero_inflated &&
            a.season_length == b.season_length && a.trend == b.trend && a.pooled == b.pooled &&
-           a.window == b.window && a.ridge == b.ridge && a.censor_column == b.censor_column;
+           a.window == b.window && a.ridge == b.ridge && a.censor_column == b.censor_column &&
+           a.pool_groups == b.pool_groups;
   }
 };
 

@@ -46,7 +46,10 @@ struct IntermittentFitted {
   bool integer = true;           ///< quantiles are integers (see the specs' `integer`)
   std::int64_t aggregation = 1;  ///< ADIDA: aggregation level; IMAPA: largest level; else 1
   std::int64_t n_demands = 0;    ///< number of non-zero observations
-  std::string fallback;          ///< non-empty when a documented fallback rule was used
+  /// Censored fits (`censor_column` >= 0): demands whose size was censored (a stockout day
+  /// with a positive sale); 0 otherwise.
+  std::int64_t n_censored = 0;
+  std::string fallback;  ///< non-empty when a documented fallback rule was used
 
   /// Forecast `options.h` steps: `mean` at every step, and the quantiles of the compound
   /// distribution (the same at every step; the model has no trend or season). A level τ at or
@@ -64,7 +67,8 @@ struct IntermittentFitted {
   friend bool operator==(const IntermittentFitted& a, const IntermittentFitted& b) noexcept {
     return a.mean == b.mean && a.p == b.p && a.size_mean == b.size_mean && a.family == b.family &&
            a.size_dispersion == b.size_dispersion && a.integer == b.integer &&
-           a.aggregation == b.aggregation && a.n_demands == b.n_demands && a.fallback == b.fallback;
+           a.aggregation == b.aggregation && a.n_demands == b.n_demands &&
+           a.n_censored == b.n_censored && a.fallback == b.fallback;
   }
 };
 
@@ -80,6 +84,15 @@ struct IntermittentFitted {
 /// series with one non-zero value forecasts it divided by its position (as R); a series with
 /// fewer than two non-zero values, or whose sizes are under-dispersed, gets Poisson sizes.
 ///
+/// **Censored demand** (`censor_column` >= 0, the panel covariate column flagging stockout
+/// days: demand >= sales): a stockout day with sales 0 carries no information and is skipped
+/// (intervals are counted in informative days); a stockout day with sales c > 0 is a demand
+/// occurrence whose size is only known to be >= c. Its size enters the smoothing as
+/// E[S | S >= c] under the Kaplan–Meier estimate of the size distribution (Kaplan & Meier
+/// 1958; the self-consistent estimate of Efron 1967), whose variance also sets the size
+/// dispersion. Without censored days the fit is the uncensored one exactly. See
+/// docs/intermittent.md.
+///
 /// **Example**
 /// ```cpp
 /// auto fitted = quickstock::fit_panel(quickstock::Croston{}, panel, 4);
@@ -87,39 +100,45 @@ struct IntermittentFitted {
 /// ```
 struct Croston {
   using Fitted = IntermittentFitted;
-  double alpha = 0.1;           ///< smoothing of sizes and intervals, in (0, 1]
-  std::optional<bool> integer;  ///< integer quantiles (see above)
+  double alpha = 0.1;               ///< smoothing of sizes and intervals, in (0, 1]
+  std::optional<bool> integer;      ///< integer quantiles (see above)
+  std::int64_t censor_column = -1;  ///< panel covariate column flagging censored days (-1: none)
   [[nodiscard]] Fitted fit(const SeriesView& s) const;
   friend bool operator==(const Croston& a, const Croston& b) noexcept {
-    return a.alpha == b.alpha && a.integer == b.integer;
+    return a.alpha == b.alpha && a.integer == b.integer && a.censor_column == b.censor_column;
   }
 };
 
 /// Syntetos–Boylan Approximation (Syntetos & Boylan 2005): Croston's forecast times
 /// (1 − alpha / 2), which removes Croston's bias. Occurrence p = (1 − alpha / 2) / x, size mean
-/// z. Same `integer` and fallbacks as `Croston`.
+/// z. Same `integer`, fallbacks and censored demand as `Croston`.
 struct CrostonSBA {
   using Fitted = IntermittentFitted;
-  double alpha = 0.1;           ///< smoothing of sizes and intervals, in (0, 1]
-  std::optional<bool> integer;  ///< integer quantiles (see `Croston`)
+  double alpha = 0.1;               ///< smoothing of sizes and intervals, in (0, 1]
+  std::optional<bool> integer;      ///< integer quantiles (see `Croston`)
+  std::int64_t censor_column = -1;  ///< censored days (see `Croston`; -1: none)
   [[nodiscard]] Fitted fit(const SeriesView& s) const;
   friend bool operator==(const CrostonSBA& a, const CrostonSBA& b) noexcept {
-    return a.alpha == b.alpha && a.integer == b.integer;
+    return a.alpha == b.alpha && a.integer == b.integer && a.censor_column == b.censor_column;
   }
 };
 
 /// Teunter–Syntetos–Babai (2011): the demand probability p is smoothed every step with
 /// `alpha_p` (towards 1 when demand occurs, towards 0 otherwise), the size z only when demand
 /// occurs with `alpha_d`; p starts at the first step's indicator, z at the first non-zero size;
-/// forecast p·z. Same `integer` and fallbacks as `Croston`.
+/// forecast p·z. Same `integer` and fallbacks as `Croston`. Censored demand as `Croston`: p is
+/// updated on informative days only (a stockout day with sales 0 is skipped, one with sales > 0
+/// is an occurrence), censored sizes enter as their Kaplan–Meier conditional mean.
 struct TSB {
   using Fitted = IntermittentFitted;
-  double alpha_d = 0.1;         ///< smoothing of the demand size, in (0, 1]
-  double alpha_p = 0.1;         ///< smoothing of the demand probability, in (0, 1]
-  std::optional<bool> integer;  ///< integer quantiles (see `Croston`)
+  double alpha_d = 0.1;             ///< smoothing of the demand size, in (0, 1]
+  double alpha_p = 0.1;             ///< smoothing of the demand probability, in (0, 1]
+  std::optional<bool> integer;      ///< integer quantiles (see `Croston`)
+  std::int64_t censor_column = -1;  ///< censored days (see `Croston`; -1: none)
   [[nodiscard]] Fitted fit(const SeriesView& s) const;
   friend bool operator==(const TSB& a, const TSB& b) noexcept {
-    return a.alpha_d == b.alpha_d && a.alpha_p == b.alpha_p && a.integer == b.integer;
+    return a.alpha_d == b.alpha_d && a.alpha_p == b.alpha_p && a.integer == b.integer &&
+           a.censor_column == b.censor_column;
   }
 };
 
