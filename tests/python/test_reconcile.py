@@ -228,6 +228,11 @@ def test_n_jobs_bit_identical(rng):
         for o in outs[1:]:
             pd.testing.assert_frame_equal(o, outs[0], check_exact=True)
         _coherent(outs[0].rename(columns={"ds": "_ds"}).assign(ds=lambda f: f["cutoff"].astype(str) + f["_ds"].astype(str)), H)
+    for rule in ("average_proportions", "proportion_averages"):  # over bottom series
+        outs = [qs.reconcile(cv, H, method="top_down", top_down_method=rule, Y_df=Y, n_samples=60, n_jobs=j)
+                for j in (1, 2, 8)]
+        for o in outs[1:]:
+            pd.testing.assert_frame_equal(o, outs[0], check_exact=True)
     with pytest.raises(qs.QuickstockError, match="n_jobs"):
         qs.reconcile(cv, H, method="ols", n_jobs=0)
 
