@@ -8,6 +8,7 @@ namespace {
 
 using f64_array = py::array_t<double, py::array::c_style | py::array::forcecast>;
 using i64_array = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
+using i32_array = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>;
 
 template <class T>
 py::array_t<T> copy_out(const std::vector<T>& v) {
@@ -58,6 +59,13 @@ void register_reconcile(py::module_& m) {
              std::vector<std::int64_t> indices(h.S.innerIndexPtr(), h.S.innerIndexPtr() + nnz);
              return py::make_tuple(copy_out(indptr), copy_out(indices));
            })
+      .def("node_rows",
+           [](const Hierarchy& h) {
+             py::array_t<std::int64_t> out(std::vector<py::ssize_t>{
+                 static_cast<py::ssize_t>(h.n_levels()), static_cast<py::ssize_t>(h.n_bottom())});
+             std::copy(h.node_of_bottom.begin(), h.node_of_bottom.end(), out.mutable_data());
+             return out;
+           })
       .def("level_index", &Hierarchy::level_index, "name"_a)
       .def("is_nested_below", &Hierarchy::is_nested_below, "level"_a);
 
@@ -79,6 +87,26 @@ void register_reconcile(py::module_& m) {
       },
       "hierarchy"_a, "bottom"_a, "time"_a, "y"_a, "n_times"_a,
       "Sum bottom rows into every series: (series row, time code, y) sorted by row then time");
+
+  m.def(
+      "aggregate_series",
+      [](const Hierarchy& h, const i32_array& bottom, const i32_array& time, const f64_array& y,
+         std::int32_t n_times) {
+        if (bottom.size() != time.size() || bottom.size() != y.size()) {
+          detail::raise_argument("df", "bottom, time and y differ in length");
+        }
+        AggregatedSeries out;
+        {
+          py::gil_scoped_release release;
+          out = aggregate_series(h, bottom.data(), time.data(), y.data(),
+                                 static_cast<std::size_t>(y.size()), n_times);
+        }
+        return py::make_tuple(move_out(std::move(out.offsets)), move_out(std::move(out.time)),
+                              move_out(std::move(out.y)));
+      },
+      "hierarchy"_a, "bottom"_a, "time"_a, "y"_a, "n_times"_a,
+      "Sum bottom rows into every series, compact: (offsets by series row, int32 time code, y), "
+      "values sorted by row then time (the arrays own the C++ buffers: no copy)");
 
   m.def(
       "reconcile",

@@ -103,7 +103,8 @@ def m5_case(h: int = 28) -> dict:
                 base=base, residuals=cv, actual=Yt[["unique_id", "ds", "y"]])
 
 
-def sim_case(n_bottom: int, T: int = 28, h: int = 7, seed: int = 0) -> dict:
+def sim_bottom(n_bottom: int, T: int = 28, h: int = 7, seed: int = 0) -> tuple:
+    """The simulated bottom frames (train, test), spec, store means, dates and the generator."""
     rng = np.random.default_rng(seed)
     per_zone = max(1, n_bottom // 1000)
     n_zone = n_bottom // per_zone
@@ -123,6 +124,11 @@ def sim_case(n_bottom: int, T: int = 28, h: int = 7, seed: int = 0) -> dict:
     long["y"] = y.ravel()
     train = long[long.ds < ds[T]].reset_index(drop=True)
     test = long[long.ds >= ds[T]].reset_index(drop=True)
+    return train, test, spec, lam, ds, rng
+
+
+def sim_case(n_bottom: int, T: int = 28, h: int = 7, seed: int = 0) -> dict:
+    train, test, spec, lam, ds, rng = sim_bottom(n_bottom, T, h, seed)
     import quickstock as qs
 
     Y, H = qs.aggregate(train, spec)

@@ -57,9 +57,12 @@ class Hierarchy:
     def __init__(self, names: Sequence[str], ids: Sequence[Sequence[str]], node_of: Sequence[Any]):
         self._names = [str(n) for n in names]
         self._level_ids = [[str(i) for i in level] for level in ids]
-        self._node_of = [np.ascontiguousarray(n, dtype=np.int64) for n in node_of]
-        self._core = _core.Hierarchy(self._names, self._level_ids, self._node_of)
-        self.ids = np.asarray(self._core.ids, dtype=object)
+        self._core = _core.Hierarchy(
+            self._names, self._level_ids, [np.ascontiguousarray(n, dtype=np.int64) for n in node_of]
+        )
+        # The same string objects as _level_ids (the core has checked them), not a second copy.
+        self.ids = np.empty(sum(len(level) for level in self._level_ids), dtype=object)
+        self.ids[:] = [i for level in self._level_ids for i in level]
         offsets = self._core.level_offsets
         self.levels = {
             name: self.ids[offsets[i] : offsets[i + 1]] for i, name in enumerate(self._names)
@@ -93,7 +96,12 @@ class Hierarchy:
         return frame
 
     def __reduce__(self) -> Any:
-        return (Hierarchy, (self._names, self._level_ids, self._node_of))
+        # The core keeps the node rows of every bottom series (columns of S); node indices in
+        # column order rebuild the same hierarchy, so no copy of the input's node_of is kept.
+        rows = self._core.node_rows()
+        offsets = self._core.level_offsets
+        node_of = [rows[lvl] - offsets[lvl] for lvl in range(len(self._names))]
+        return (Hierarchy, (self._names, self._level_ids, node_of))
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{k}: {len(v)}" for k, v in self.levels.items())
@@ -159,20 +167,80 @@ def _check_spec(df: pd.DataFrame, spec: Any) -> list[list[str]]:
 def _join_ids(table: pd.DataFrame, cols: list[str], sep: str) -> list[str]:
     if not cols:
         return [TOTAL] * len(table)
-    text = table[cols[0]].astype(str)
-    for c in cols[1:]:
-        text = text + sep + table[c].astype(str)
-    return text.tolist()
+    # One join per id: no intermediate string per column (they fragment Python's heap).
+    parts = [[str(v) for v in table[c].to_numpy(dtype=object)] for c in cols]
+    return parts[0] if len(parts) == 1 else [sep.join(p) for p in zip(*parts)]
+
+
+#: Rows per chunk when a column is turned into codes: pandas sizes its hash tables by the
+#: length of what it hashes (~16 bytes a row), so whole-column hashing of 10⁶–10⁷ rows costs
+#: tens of MB; chunks bound that, and the int64 temporaries, to a few MB.
+_CHUNK = 1 << 18
+
+
+def _release() -> None:
+    """Hands the C heap's free pages back to the OS (glibc ``malloc_trim``; a no-op elsewhere).
+
+    Once a large block has been freed, glibc serves blocks of that size from its heap and keeps
+    them when freed, so the resident size of a long pipeline of 10–30 MB temporaries grows with
+    every step; trimming between steps keeps it at the live data.
+    """
+    global _TRIM
+    if _TRIM is None:
+        try:
+            import ctypes
+
+            _TRIM = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _TRIM = False
+    if _TRIM:
+        _TRIM(0)
+
+
+_TRIM: Any = None
+
+
+def _distinct(values: Any) -> Any:
+    """``pd.unique(values)`` (first-appearance order), hashing one chunk at a time."""
+    if len(values) <= _CHUNK:
+        return pd.unique(values)
+    take = values.iloc if isinstance(values, pd.Series) else values
+    parts = [pd.unique(take[lo : lo + _CHUNK]) for lo in range(0, len(values), _CHUNK)]
+    if isinstance(parts[0], np.ndarray):
+        return pd.unique(np.concatenate(parts))
+    return pd.unique(type(parts[0])._concat_same_type(parts))
 
 
 def _codes_and_first(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(key, return_inverse=True, return_index=True)``'s inverse and first indices,
-    from a hash factorisation (codes of the sorted distinct keys) instead of a full sort."""
-    codes, uniques = pd.factorize(key, sort=True)
-    del key
-    first = np.full(len(uniques), -1, dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1, dtype=np.int64)
-    return codes.astype(np.int64, copy=False), first
+    """``np.unique(key, return_inverse=True, return_index=True)``'s inverse (int32 while it fits)
+    and first indices, from the distinct keys (a hash pass), looked up chunk by chunk: no
+    full-length int64 temporaries besides ``key`` itself."""
+    distinct = np.sort(_distinct(key))
+    n = len(key)
+    codes = np.empty(n, dtype=np.int32 if len(distinct) < 2**31 else np.int64)
+    first = np.full(len(distinct), -1, dtype=np.int64)
+    for lo in range(0, n, _CHUNK):
+        codes[lo : lo + _CHUNK] = np.searchsorted(distinct, key[lo : lo + _CHUNK])
+    for hi in range(n, 0, -_CHUNK):  # last chunk first, rows in reverse: the first row wins
+        lo = max(hi - _CHUNK, 0)
+        first[codes[lo:hi][::-1]] = np.arange(hi - 1, lo - 1, -1, dtype=np.int64)
+    return codes, first
+
+
+def _factorize(col: pd.Series) -> tuple[np.ndarray, Any]:
+    """``pd.factorize(col, sort=True)`` (unsorted for values that cannot be ordered) with codes of
+    the smallest signed type (-1: missing), computed from the distinct values and a lookup
+    chunk by chunk, so no full-length int64 codes are made."""
+    distinct = _distinct(col)
+    try:
+        _, uniques = pd.factorize(distinct, sort=True)
+    except TypeError:  # values of mixed types that cannot be ordered: first appearance
+        _, uniques = pd.factorize(distinct, sort=False)
+    lookup = pd.Index(uniques)
+    codes = np.empty(len(col), dtype=_code_dtype(len(uniques)))
+    for lo in range(0, len(col), _CHUNK):
+        codes[lo : lo + _CHUNK] = lookup.get_indexer(col.iloc[lo : lo + _CHUNK])
+    return codes, uniques
 
 
 def _expand(values: Any, codes: np.ndarray, index: pd.Index, dtype: Any = None) -> pd.Series:
@@ -188,6 +256,14 @@ def _expand(values: Any, codes: np.ndarray, index: pd.Index, dtype: Any = None) 
     return pd.Series(taken, dtype=small.dtype, index=index, copy=False)
 
 
+def _code_dtype(n_categories: int) -> Any:
+    """The integer type pandas gives the codes of a categorical with ``n_categories`` values."""
+    for t in (np.int8, np.int16, np.int32):
+        if n_categories < np.iinfo(t).max:
+            return t
+    return np.int64
+
+
 def aggregate(
     df: Any,
     spec: Sequence[Sequence[str]],
@@ -196,6 +272,8 @@ def aggregate(
     time_col: str = "ds",
     target_col: str = "y",
     sep: str = "/",
+    categorical: bool = True,
+    attributes: bool = True,
 ) -> tuple[pd.DataFrame, Hierarchy]:
     """Every level's series from the bottom series and their attribute columns.
 
@@ -217,6 +295,14 @@ def aggregate(
     (covariates such as price or rain) are dropped, since their sum is rarely meaningful:
     aggregate them as you need and merge them on ``unique_id, ds``.
 
+    With ``categorical`` (the default) the id column and the spec columns are pandas
+    ``Categorical``: integer codes of 1–4 bytes a row and one copy of each distinct value,
+    built straight from the C++ result, so the frame costs about 12 bytes a row plus the
+    codes (hierarchicalforecast's object ids alone take 8 bytes a row plus a string object per
+    row). Compare, filter, group (pass ``observed=True`` to ``groupby``), merge and write them
+    like strings; ``Y[col].astype(str)`` gives plain strings. ``categorical=False`` gives the
+    plain columns (object/str ids, the spec columns with ``None`` on coarser levels).
+
     Args:
         df: long frame with ``time_col``, ``target_col`` and the spec columns (pandas,
             polars or pyarrow).
@@ -225,6 +311,10 @@ def aggregate(
         time_col: time column.
         target_col: the demand column to sum.
         sep: separator of the parts of aggregated ids.
+        categorical: ids and spec columns as pandas ``Categorical`` (compact); ``False`` for
+            plain object/str columns.
+        attributes: keep the spec columns in the frame; ``False`` gives ``id_col, time_col,
+            target_col`` only (hierarchicalforecast's layout; the levels are in the hierarchy).
 
     Returns:
         ``(frame, hierarchy)``: ``frame`` has ``id_col, time_col, target_col`` and the spec
@@ -246,26 +336,23 @@ def aggregate(
     col_codes: dict[str, np.ndarray] = {}
     col_values: dict[str, Any] = {}
     for c in bottom_cols:
-        try:
-            cc, uniques = pd.factorize(df[c], sort=True)
-        except TypeError:  # values of mixed types that cannot be ordered
-            cc, uniques = pd.factorize(df[c], sort=False)
+        cc, uniques = _factorize(df[c])  # 1–4 bytes a row
         if (cc < 0).any():
             invalid(f"hierarchy column {c!r} is missing", row=int(np.flatnonzero(cc < 0)[0]),
                     field=c)
-        col_codes[c] = cc.astype(np.min_scalar_type(max(len(uniques) - 1, 0)))  # 1–4 bytes/row
-        del cc
+        col_codes[c] = cc
         col_values[c] = uniques
 
     def keys(cols: list[str], rows: np.ndarray | None = None) -> np.ndarray:
+        # Mixed-radix key, last column fastest, built in place (Horner): no temporary per column.
         key = np.zeros(len(df) if rows is None else len(rows), dtype=np.int64)
         radix = 1
-        for c in reversed(cols):
-            cc = col_codes[c] if rows is None else col_codes[c][rows]
-            key += np.int64(radix) * cc
+        for c in cols:
             radix *= max(len(col_values[c]), 1)
             if radix >= 2**62:
                 raise OverflowError
+            key *= max(len(col_values[c]), 1)
+            key += col_codes[c] if rows is None else col_codes[c][rows]
         return key
 
     if id_col in df.columns:
@@ -274,16 +361,25 @@ def aggregate(
             r = int(np.flatnonzero(dup)[0])
             invalid("two rows for the same series and time", series=df[id_col].iloc[r], row=r,
                     field=time_col)
-    y = pd.to_numeric(df[target_col], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    _release()
+    target = df[target_col]
+    if target.dtype == np.float64:  # numpy float64: read in place, no copy
+        y = target.to_numpy()
+    else:
+        y = pd.to_numeric(target, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    del target
     try:
         codes, first = _codes_and_first(keys(bottom_cols))
     except OverflowError:  # too many combinations for one int64 key: let pandas group
         codes = df.groupby(bottom_cols, sort=True, observed=True).ngroup().to_numpy(np.int64)
         first = np.full(int(codes.max()) + 1, -1, dtype=np.int64)
         first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1, dtype=np.int64)
-    codes = codes.reshape(-1).astype(np.int64, copy=False)
+    _release()
+    if len(first) >= 2**31:
+        invalid("more than 2**31 - 1 bottom series", field="spec")
+    codes = codes.reshape(-1).astype(np.int32, copy=False)  # 4 bytes a row for the C++ core
     first = first.astype(np.int64, copy=False)  # a row of each bottom series, in bottom order
-    names, ids, node_of, tables = [], [], [], []
+    names, ids, node_of, tables, level_codes = [], [], [], [], []
     for g in groups:
         names.append("/".join(g) if g else TOTAL)
         if not g:
@@ -299,38 +395,80 @@ def aggregate(
                 lfirst[node[::-1]] = np.arange(len(node) - 1, -1, -1, dtype=np.int64)
             node = node.reshape(-1).astype(np.int64, copy=False)
             level_rows = first[lfirst]
+        # Each node's code (index into col_values[c]) of every column of the level.
+        node_codes = {c: col_codes[c][level_rows].astype(np.int64) for c in g}
         level_table = pd.DataFrame(
-            {c: np.asarray(col_values[c], dtype=object)[col_codes[c][level_rows]] for c in g},
+            {c: np.asarray(col_values[c], dtype=object)[node_codes[c]] for c in g},
             index=pd.RangeIndex(len(level_rows)),
         )
         ids.append(_join_ids(level_table, g, sep))
         node_of.append(node)
         tables.append(level_table)
+        level_codes.append(node_codes)
+    # The rows' column codes and the last level's loop values are no longer needed.
+    del col_codes, first, level_rows, level_table, node_codes, node
+    _release()
     hierarchy = Hierarchy(names, ids, node_of)
-    time_codes, times = pd.factorize(df[time_col], sort=True)
+    del ids, node_of
+    _release()
+    time_codes, times = _factorize(df[time_col])
     if (time_codes < 0).any():
         invalid("time is missing", row=int(np.flatnonzero(time_codes < 0)[0]), field=time_col)
-    # Bottom series index of each row: the bottom level's node of its key (identity order).
-    time_codes = time_codes.astype(np.int64, copy=False)
-    series, t, values = _core.aggregate_hierarchy(hierarchy._core, codes, time_codes, y, len(times))
+    if len(times) >= 2**31:
+        invalid("more than 2**31 - 1 distinct times", field=time_col)
+    time_codes = time_codes.astype(np.int32)
+    _release()
+    # The sums of every series in the C++ core, series by series (offsets), each in time order:
+    # 12 bytes a value, the buffers handed to numpy without a copy.
+    offsets_v, t, values = _core.aggregate_series(hierarchy._core, codes, time_codes, y, len(times))
     del codes, time_codes, y
-    all_cols = list(dict.fromkeys(c for g in groups for c in g))
-    offsets = hierarchy._core.level_offsets
-    index = pd.RangeIndex(len(series))
-    columns: dict[str, Any] = {
-        id_col: _expand(hierarchy.ids, series, index),
-        time_col: _expand(times, t, index),
-        target_col: values,
-    }
+    if categorical or not attributes:
+        del tables  # per-level values are only needed for plain attribute columns
+    _release()
+    n = len(hierarchy.ids)
+    index = pd.RangeIndex(len(values))
+    columns: dict[str, Any] = {id_col: None, time_col: _expand(times, t, index), target_col: values}
     del t
+    _release()
+    # Hierarchy row of every output value (4 bytes): the codes of a categorical id column.
+    series = np.repeat(np.arange(n, dtype=np.int32), np.diff(offsets_v))
+    del offsets_v
+    _release()
+    all_cols = list(dict.fromkeys(c for g in groups for c in g)) if attributes else []
+    offsets = hierarchy._core.level_offsets
+    if categorical:
+        columns[id_col] = pd.Series(
+            pd.Categorical.from_codes(series, categories=pd.Index(hierarchy.ids),
+                                      validate=False),
+            index=index, copy=False)
+    else:
+        columns[id_col] = _expand(hierarchy.ids, series, index)
     for c in all_cols:
-        per_series = np.full(len(hierarchy.ids), None, dtype=object)
+        if categorical:  # codes of the column's sorted values, -1 (missing) on coarser levels
+            categories = col_values[c]
+            if isinstance(categories.dtype, pd.CategoricalDtype):  # a categorical input column
+                categories = np.asarray(categories)
+            categories = pd.Index(categories)
+            code_type = _code_dtype(len(categories))
+            per_series = np.full(n, -1, dtype=code_type)
+            for lvl, (g, nc) in enumerate(zip(groups, level_codes)):
+                if c in g:
+                    per_series[offsets[lvl] : offsets[lvl + 1]] = nc[c]
+            columns[c] = pd.Series(
+                pd.Categorical.from_codes(per_series[series], categories=categories,
+                                          validate=False),
+                index=index, copy=False)
+            _release()
+            continue
+        per_series = np.full(n, None, dtype=object)
         for lvl, (g, tb) in enumerate(zip(groups, tables)):
             if c in g:
                 per_series[offsets[lvl] : offsets[lvl + 1]] = tb[c].to_numpy(dtype=object)
         keep = all(c in g for g in groups) and not pd.api.types.is_string_dtype(df[c].dtype)
         columns[c] = _expand(per_series, series, index, df[c].dtype if keep else None)
     del series
+    del level_codes, col_values
+    _release()
     out = pd.DataFrame(columns, index=index, copy=False)
     return out, hierarchy
 
@@ -375,6 +513,16 @@ def _rows(hierarchy: Hierarchy, ids: pd.Series, field: str) -> np.ndarray:
     if hierarchy._index is None:
         hierarchy._index = pd.Index(hierarchy.ids.astype(str))
     index = hierarchy._index
+    if isinstance(ids.dtype, pd.CategoricalDtype):  # e.g. from aggregate: map the categories once
+        cat = ids.array
+        where = index.get_indexer(pd.Index(cat.categories).astype(str)).astype(np.int64)
+        codes = np.asarray(cat.codes)
+        rows = np.where(codes >= 0, where[codes], -1)
+        bad = rows < 0
+        if bad.any():
+            r = int(np.flatnonzero(bad)[0])
+            invalid("series is not in the hierarchy", series=ids.iloc[r], row=r, field=field)
+        return rows
     if not pd.api.types.is_string_dtype(ids):
         ids = ids.astype(str)
     # Forecast and residual frames hold each series' rows together: look up one id per run of
@@ -534,8 +682,9 @@ def reconcile(
         max_iterations: iteration cap of non-negative MinT.
         id_col: the id column.
         n_jobs: threads (-1: every core) for the coherent quantiles (over the bottom series
-            and the aggregated series of each slice) and for MinT over blocks of 32 slices;
-            results are bit-identical for any value.
+            and the aggregated series of each slice), MinT and non-negative MinT (over fixed
+            blocks of 32 slices) and top-down/middle-out (over blocks of 32 slices, or over
+            bottom series for the historical rules); results are bit-identical for any value.
 
     Returns:
         A frame like ``fcst`` with coherent ``mean`` and quantiles; ``attrs["reconcile"]``

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <unordered_map>
 #include <utility>
 
@@ -138,16 +139,23 @@ bool Hierarchy::is_nested_below(Index from_level) const {
   return true;
 }
 
-AggregatedPanel aggregate(const Hierarchy& h,
-                          const std::int64_t* bottom,
-                          const std::int64_t* time,
-                          const double* y,
-                          std::size_t n_rows,
-                          std::int64_t n_times) {
+namespace {
+
+/// The aggregation behind `aggregate` and `aggregate_series`: input indices of type `In`, the
+/// row order (rows grouped by bottom series, a stable counting sort) of type `Ord`.
+template <class In, class Ord>
+AggregatedSeries aggregate_impl(const Hierarchy& h,
+                                const In* bottom,
+                                const In* time,
+                                const double* y,
+                                std::size_t n_rows,
+                                Index n_times) {
   const Index nb = h.n_bottom();
   if (n_times < 0) detail::raise_argument("ds", "negative number of time codes");
-  // Rows grouped by bottom series (a stable counting sort: input order within a group).
-  std::vector<Index> start(static_cast<std::size_t>(nb) + 1, 0);
+  if (n_times > std::numeric_limits<std::int32_t>::max()) {
+    detail::raise_argument("ds", "more than 2^31 - 1 distinct times");
+  }
+  std::vector<Ord> start(static_cast<std::size_t>(nb) + 1, 0);
   for (std::size_t r = 0; r < n_rows; ++r) {
     if (bottom[r] < 0 || bottom[r] >= nb) {
       detail::raise_invalid("bottom series index out of range", {}, static_cast<Index>(r),
@@ -166,54 +174,140 @@ AggregatedPanel aggregate(const Hierarchy& h,
   for (Index b = 0; b < nb; ++b) {
     start[static_cast<std::size_t>(b) + 1] += start[static_cast<std::size_t>(b)];
   }
-  std::vector<Index> order(n_rows);
-  {
-    std::vector<Index> fill(start.begin(), start.end() - 1);
+  // Rows of each bottom series: when each bottom series' rows form one contiguous run (a long
+  // frame grouped by series, the usual layout) they are read in place from the run's first row;
+  // otherwise a stable counting sort lists them (`order`, 4 bytes a row).
+  constexpr Ord unseen = std::numeric_limits<Ord>::max();
+  std::vector<Ord> run(static_cast<std::size_t>(nb), unseen);
+  bool grouped = true;
+  for (std::size_t r = 0; r < n_rows && grouped; ++r) {
+    if (r > 0 && bottom[r] == bottom[r - 1]) continue;
+    Ord& first = run[static_cast<std::size_t>(bottom[r])];
+    if (first != unseen) grouped = false;
+    first = static_cast<Ord>(r);
+  }
+  std::vector<Ord> order;
+  if (grouped) {
+    for (Index b = 0; b < nb; ++b) {  // start[b] becomes the first row of b's run
+      const auto bu = static_cast<std::size_t>(b);
+      const Ord count = start[bu + 1] - start[bu];
+      start[bu] = run[bu] == unseen ? 0 : run[bu];
+      run[bu] = count;
+    }
+  } else {
+    run.clear();
+    order.resize(n_rows);
+    std::vector<Ord> fill(start.begin(), start.end() - 1);
     for (std::size_t r = 0; r < n_rows; ++r) {
       order[static_cast<std::size_t>(fill[static_cast<std::size_t>(bottom[r])]++)] =
-          static_cast<Index>(r);
+          static_cast<Ord>(r);
     }
   }
-  // Each series: scatter its bottom series' rows into a dense time buffer (touched times
-  // remembered and sorted), then emit. Work O(rows × levels + Σ touched log touched).
-  AggregatedPanel out;
+  // Input row of the k-th row of bottom series b, k < count(b).
+  const auto rows_of = [&](std::size_t b) -> std::pair<Ord, Ord> {
+    if (grouped) return {start[b], static_cast<Ord>(start[b] + run[b])};
+    return {start[b], start[b + 1]};
+  };
+  const auto row_at = [&](Ord k) -> std::size_t {
+    return grouped ? static_cast<std::size_t>(k) : static_cast<std::size_t>(order[k]);
+  };
   const auto& S = h.S;
-  Index total = 0;
-  for (Index i = 0; i < h.n_series(); ++i) {
-    for (Hierarchy::SparseMatrix::InnerIterator it(S, i); it; ++it) {
-      total +=
-          start[static_cast<std::size_t>(it.col()) + 1] - start[static_cast<std::size_t>(it.col())];
-    }
-  }
-  out.series.reserve(static_cast<std::size_t>(total));
-  out.time.reserve(static_cast<std::size_t>(total));
-  out.y.reserve(static_cast<std::size_t>(total));
-  std::vector<double> buffer(static_cast<std::size_t>(n_times), 0.0);
+  const Index n = h.n_series();
   std::vector<char> present(static_cast<std::size_t>(n_times), 0);
-  std::vector<Index> touched;
-  for (Index i = 0; i < h.n_series(); ++i) {
+  std::vector<std::int32_t> touched;
+  // Pass 1: the number of distinct times of every series, so the output is allocated once.
+  AggregatedSeries out;
+  out.offsets.assign(static_cast<std::size_t>(n) + 1, 0);
+  for (Index i = 0; i < n; ++i) {
     touched.clear();
     for (Hierarchy::SparseMatrix::InnerIterator it(S, i); it; ++it) {
-      const auto b = static_cast<std::size_t>(it.col());
-      for (Index k = start[b]; k < start[b + 1]; ++k) {
-        const Index r = order[static_cast<std::size_t>(k)];
-        const auto t = static_cast<std::size_t>(time[r]);
-        if (!present[t]) {
-          present[t] = 1;
-          touched.push_back(time[r]);
+      const auto [lo, hi] = rows_of(static_cast<std::size_t>(it.col()));
+      for (Ord k = lo; k < hi; ++k) {
+        const auto t = static_cast<std::int32_t>(time[row_at(k)]);
+        if (!present[static_cast<std::size_t>(t)]) {
+          present[static_cast<std::size_t>(t)] = 1;
+          touched.push_back(t);
         }
-        buffer[t] += y[r];
+      }
+    }
+    for (const std::int32_t t : touched) present[static_cast<std::size_t>(t)] = 0;
+    out.offsets[static_cast<std::size_t>(i) + 1] =
+        out.offsets[static_cast<std::size_t>(i)] + static_cast<Index>(touched.size());
+  }
+  out.time.resize(static_cast<std::size_t>(out.offsets.back()));
+  out.y.resize(static_cast<std::size_t>(out.offsets.back()));
+  // Pass 2: each series scatters its bottom series' rows into a dense time buffer (touched times
+  // remembered and sorted), then emits. Work O(rows × levels + Σ touched log touched).
+  std::vector<double> buffer(static_cast<std::size_t>(n_times), 0.0);
+  for (Index i = 0; i < n; ++i) {
+    touched.clear();
+    for (Hierarchy::SparseMatrix::InnerIterator it(S, i); it; ++it) {
+      const auto [lo, hi] = rows_of(static_cast<std::size_t>(it.col()));
+      for (Ord k = lo; k < hi; ++k) {
+        const std::size_t r = row_at(k);
+        const auto t = static_cast<std::int32_t>(time[r]);
+        if (!present[static_cast<std::size_t>(t)]) {
+          present[static_cast<std::size_t>(t)] = 1;
+          touched.push_back(t);
+        }
+        buffer[static_cast<std::size_t>(t)] += y[r];
       }
     }
     std::sort(touched.begin(), touched.end());
-    for (const Index t : touched) {
-      out.series.push_back(i);
-      out.time.push_back(t);
-      out.y.push_back(buffer[static_cast<std::size_t>(t)]);
+    auto pos = static_cast<std::size_t>(out.offsets[static_cast<std::size_t>(i)]);
+    for (const std::int32_t t : touched) {
+      out.time[pos] = t;
+      out.y[pos] = buffer[static_cast<std::size_t>(t)];
+      ++pos;
       buffer[static_cast<std::size_t>(t)] = 0.0;
       present[static_cast<std::size_t>(t)] = 0;
     }
   }
+  return out;
+}
+
+template <class In>
+AggregatedSeries aggregate_any(const Hierarchy& h,
+                               const In* bottom,
+                               const In* time,
+                               const double* y,
+                               std::size_t n_rows,
+                               Index n_times) {
+  if (n_rows < static_cast<std::size_t>(std::numeric_limits<std::uint32_t>::max())) {
+    return aggregate_impl<In, std::uint32_t>(h, bottom, time, y, n_rows, n_times);
+  }
+  return aggregate_impl<In, std::uint64_t>(h, bottom, time, y, n_rows, n_times);
+}
+
+}  // namespace
+
+AggregatedSeries aggregate_series(const Hierarchy& h,
+                                  const std::int32_t* bottom,
+                                  const std::int32_t* time,
+                                  const double* y,
+                                  std::size_t n_rows,
+                                  std::int32_t n_times) {
+  return aggregate_any(h, bottom, time, y, n_rows, n_times);
+}
+
+AggregatedPanel aggregate(const Hierarchy& h,
+                          const std::int64_t* bottom,
+                          const std::int64_t* time,
+                          const double* y,
+                          std::size_t n_rows,
+                          std::int64_t n_times) {
+  AggregatedSeries compact = aggregate_any(h, bottom, time, y, n_rows, n_times);
+  AggregatedPanel out;
+  const auto total = compact.y.size();
+  out.series.reserve(total);
+  for (Index i = 0; i < h.n_series(); ++i) {
+    out.series.insert(out.series.end(),
+                      static_cast<std::size_t>(compact.offsets[static_cast<std::size_t>(i) + 1] -
+                                               compact.offsets[static_cast<std::size_t>(i)]),
+                      i);
+  }
+  out.time.assign(compact.time.begin(), compact.time.end());
+  out.y = std::move(compact.y);
   return out;
 }
 

@@ -168,17 +168,23 @@ class MinTSolver {
     return b;
   }
 
-  /// W⁻¹ z for z (n × K): diag(d)⁻¹ z − D⁻¹U (I + UᵀD⁻¹U)⁻¹ UᵀD⁻¹ z.
+  /// Factorises what `w_inverse` needs (only for a low-rank `W`); call once before `w_inverse`
+  /// is used, and before threads share the solver.
+  void prepare_w_inverse() {
+    if (w_.U.cols() == 0 || winv_ready_) return;
+    DinvU_ = w_.d.cwiseInverse().asDiagonal() * w_.U;
+    Dense cap = w_.U.transpose() * DinvU_;
+    cap.diagonal().array() += 1.0;
+    wcap_.compute(cap);
+    winv_ready_ = true;
+  }
+
+  /// W⁻¹ z for z (n × K): diag(d)⁻¹ z − D⁻¹U (I + UᵀD⁻¹U)⁻¹ UᵀD⁻¹ z (after
+  /// `prepare_w_inverse`; reads the solver only, so threads may call it concurrently).
   [[nodiscard]] Dense w_inverse(const Dense& z) const {
     Dense out = w_.d.cwiseInverse().asDiagonal() * z;
     if (w_.U.cols() > 0) {
-      if (!winv_ready_) {
-        DinvU_ = w_.d.cwiseInverse().asDiagonal() * w_.U;
-        Dense cap = w_.U.transpose() * DinvU_;
-        cap.diagonal().array() += 1.0;
-        wcap_.compute(cap);
-        winv_ready_ = true;
-      }
+      if (!winv_ready_) raise("method", "internal: w_inverse before prepare_w_inverse");
       out.noalias() -= DinvU_ * wcap_.solve(w_.U.transpose() * out);
     }
     return out;
@@ -193,9 +199,9 @@ class MinTSolver {
   Dense V_;
   Dense MinvV_;
   Eigen::LDLT<Dense> cap_;
-  mutable bool winv_ready_ = false;
-  mutable Dense DinvU_;
-  mutable Eigen::LDLT<Dense> wcap_;
+  bool winv_ready_ = false;
+  Dense DinvU_;
+  Eigen::LDLT<Dense> wcap_;
 };
 
 /// Forecast slices per block of the unconstrained MinT solve. Blocks are fixed (not derived from
@@ -217,33 +223,25 @@ Dense mint_bottom(const MinTSolver& solver, const ConstRef& y, Index nb, int n_t
   return b;
 }
 
-/// Non-negative MinT: min ½ bᵀQb − cᵀb, b ≥ 0, Q = SᵀW⁻¹S, c = SᵀW⁻¹ŷ⁺, by FISTA in the
-/// metric P = diag(Sᵀ D⁻¹ S 1) ⪰ Q (diagonally dominant with non-negative entries), with
-/// gradient restart (O'Donoghue & Candès 2015).
-void nonnegative_mint(const Hierarchy& h,
-                      const MinTSolver& solver,
-                      const Covariance& w,
-                      const ConstRef& y,
-                      Dense& b,
-                      const ReconcileOptions& o,
-                      ReconcileResult& result) {
-  std::vector<Index> cols;
-  for (Index k = 0; k < b.cols(); ++k) {
-    if ((b.col(k).array() < 0.0).any()) cols.push_back(k);
-  }
-  if (cols.empty()) return;
-  const auto K = static_cast<Index>(cols.size());
+/// How one block of non-negative MinT columns ended.
+struct NonnegativeBlock {
+  double kkt_residual = 0.0;
+  Index iterations = 0;
+};
+
+/// Non-negative MinT for the columns `Y` (base, clipped) starting from `X` (the clipped
+/// unconstrained bottom forecasts), in place: min ½ bᵀQb − cᵀb, b ≥ 0, Q = SᵀW⁻¹S, c = SᵀW⁻¹ŷ⁺,
+/// by FISTA in the metric P = diag(Sᵀ D⁻¹ S 1) ⪰ Q (diagonally dominant with non-negative
+/// entries), with gradient restart (O'Donoghue & Candès 2015).
+NonnegativeBlock fista_block(const Hierarchy& h,
+                             const MinTSolver& solver,
+                             const Vector& Pinv,
+                             const Dense& Y,
+                             Dense& X,
+                             const ReconcileOptions& o) {
   const auto& S = h.S;
-  Dense Y(y.rows(), K), X(b.rows(), K);
-  for (Index j = 0; j < K; ++j) {
-    Y.col(j) = y.col(cols[static_cast<std::size_t>(j)]);
-    X.col(j) = b.col(cols[static_cast<std::size_t>(j)]).cwiseMax(0.0);
-  }
+  const Index K = Y.cols();
   const Dense C = S.transpose() * solver.w_inverse(Y);
-  const Vector ones = Vector::Ones(h.n_bottom());
-  const Vector s1 = S * ones;
-  const Vector P = S.transpose() * (w.d.cwiseInverse().cwiseProduct(s1));
-  const Vector Pinv = P.cwiseInverse();
   auto Q = [&](const Dense& Z) -> Dense { return S.transpose() * solver.w_inverse(S * Z); };
   Vector scale(K);
   for (Index j = 0; j < K; ++j) {
@@ -260,7 +258,7 @@ void nonnegative_mint(const Hierarchy& h,
   Dense G = Q(X) - C;
   double res = kkt(X, G);
   Index it = 0;
-  Dense Yk = X, Xprev = X;
+  Dense Yk = X;
   double t = 1.0;
   while (res > o.tolerance && it < o.max_iterations) {
     ++it;
@@ -279,12 +277,52 @@ void nonnegative_mint(const Hierarchy& h,
       res = kkt(X, G);
     }
   }
-  result.kkt_residual = std::max(result.kkt_residual, res);
-  result.iterations = std::max(result.iterations, it);
-  if (res > o.tolerance) {
-    result.fallback = "nonnegative: iteration cap reached, KKT residual " + std::to_string(res);
+  return {res, it};
+}
+
+/// Non-negative MinT over the slices whose unconstrained `b` has a negative entry: those columns
+/// are cut into fixed blocks of `kMinTBlock` (in slice order, independent of `n_threads`), each
+/// block iterated by `fista_block` on one thread, so the result is bit-identical for any count.
+void nonnegative_mint(const Hierarchy& h,
+                      MinTSolver& solver,
+                      const Covariance& w,
+                      const ConstRef& y,
+                      Dense& b,
+                      const ReconcileOptions& o,
+                      ReconcileResult& result,
+                      int n_threads) {
+  std::vector<Index> cols;
+  for (Index k = 0; k < b.cols(); ++k) {
+    if ((b.col(k).array() < 0.0).any()) cols.push_back(k);
   }
-  for (Index j = 0; j < K; ++j) b.col(cols[static_cast<std::size_t>(j)]) = X.col(j);
+  if (cols.empty()) return;
+  solver.prepare_w_inverse();
+  const auto K = static_cast<Index>(cols.size());
+  const Vector s1 = h.S * Vector::Ones(h.n_bottom());
+  const Vector P = h.S.transpose() * (w.d.cwiseInverse().cwiseProduct(s1));
+  const Vector Pinv = P.cwiseInverse();
+  const auto n_blocks = static_cast<std::size_t>((K + kMinTBlock - 1) / kMinTBlock);
+  std::vector<NonnegativeBlock> ended(n_blocks);
+  detail::parallel_for_series(n_blocks, n_threads, [&](std::size_t blk) {
+    const Index lo = static_cast<Index>(blk) * kMinTBlock;
+    const Index width = std::min(kMinTBlock, K - lo);
+    Dense Y(y.rows(), width), X(b.rows(), width);
+    for (Index j = 0; j < width; ++j) {
+      const Index k = cols[static_cast<std::size_t>(lo + j)];
+      Y.col(j) = y.col(k);
+      X.col(j) = b.col(k).cwiseMax(0.0);
+    }
+    ended[blk] = fista_block(h, solver, Pinv, Y, X, o);
+    for (Index j = 0; j < width; ++j) b.col(cols[static_cast<std::size_t>(lo + j)]) = X.col(j);
+  });
+  for (const NonnegativeBlock& e : ended) {
+    result.kkt_residual = std::max(result.kkt_residual, e.kkt_residual);
+    result.iterations = std::max(result.iterations, e.iterations);
+  }
+  if (result.kkt_residual > o.tolerance) {
+    result.fallback =
+        "nonnegative: iteration cap reached, KKT residual " + std::to_string(result.kkt_residual);
+  }
 }
 
 /// Parent row of every row of level l + 1 (requires nesting).
@@ -297,12 +335,51 @@ std::vector<Index> parents(const Hierarchy& h, Index l) {
   return p;
 }
 
+/// Forecast proportions for the slices `y` (a column block): level by level from `from`, each
+/// child gets `ŷ_child / Σ ŷ_siblings` of its parent's value (equal split when the siblings sum
+/// to ~0). `par[l - from]` and `count[l - from]` are the parents of level `l + 1` and each
+/// parent's number of children. Every column is computed alone, so blocks give the same bits.
+Dense forecast_proportions(const Hierarchy& h,
+                           const ConstRef& y,
+                           Index from,
+                           const std::vector<std::vector<Index>>& par,
+                           const std::vector<std::vector<Index>>& count) {
+  const Index L = h.n_levels();
+  const Index K = y.cols();
+  Dense val = y;  // rows below `from` are overwritten level by level
+  for (Index l = from; l + 1 < L; ++l) {
+    const std::vector<Index>& pl = par[static_cast<std::size_t>(l - from)];
+    const std::vector<Index>& cl = count[static_cast<std::size_t>(l - from)];
+    const Index lo = h.level_offsets[static_cast<std::size_t>(l + 1)];
+    const Index plo = h.level_offsets[static_cast<std::size_t>(l)];
+    Dense sums = Dense::Zero(lo - plo, K);
+    for (std::size_t c = 0; c < pl.size(); ++c) {
+      sums.row(pl[c] - plo) += y.row(lo + static_cast<Index>(c));
+    }
+    for (std::size_t c = 0; c < pl.size(); ++c) {
+      const Index row = lo + static_cast<Index>(c);
+      const Index p = pl[c];
+      for (Index k = 0; k < K; ++k) {
+        const double sum = sums(p - plo, k);
+        val(row, k) = std::abs(sum) < 1e-8
+                          ? val(p, k) / static_cast<double>(cl[static_cast<std::size_t>(p - plo)])
+                          : y(row, k) * val(p, k) / sum;
+      }
+    }
+  }
+  return val.bottomRows(h.n_bottom());
+}
+
+/// Top-down from level `from`. Forecast proportions run over fixed blocks of `kMinTBlock`
+/// slices, the historical rules over bottom series, spread over `n_threads`; every value is
+/// computed by one thread alone, so the result does not depend on the count.
 Dense top_down(const Hierarchy& h,
                const ConstRef& y,
                Index from,
                const ReconcileOptions& o,
                const Dense* history,
-               std::string& fallback) {
+               std::string& fallback,
+               int n_threads) {
   const Index nb = h.n_bottom();
   const Index L = h.n_levels();
   const Index K = y.cols();
@@ -312,31 +389,22 @@ Dense top_down(const Hierarchy& h,
       raise("method", "forecast_proportions needs levels nested from \"" +
                           h.level_names[static_cast<std::size_t>(from)] + "\" down to the bottom");
     }
-    Dense val = y;  // rows below `from` are overwritten level by level
+    std::vector<std::vector<Index>> par, count;
     for (Index l = from; l + 1 < L; ++l) {
-      const std::vector<Index> par = parents(h, l);
-      const Index lo = h.level_offsets[static_cast<std::size_t>(l + 1)];
+      par.push_back(parents(h, l));
       const Index plo = h.level_offsets[static_cast<std::size_t>(l)];
-      const Index np = lo - plo;
-      Dense sums = Dense::Zero(np, K);
-      std::vector<Index> count(static_cast<std::size_t>(np), 0);
-      for (std::size_t c = 0; c < par.size(); ++c) {
-        sums.row(par[c] - plo) += y.row(lo + static_cast<Index>(c));
-        ++count[static_cast<std::size_t>(par[c] - plo)];
-      }
-      for (std::size_t c = 0; c < par.size(); ++c) {
-        const Index row = lo + static_cast<Index>(c);
-        const Index p = par[c];
-        for (Index k = 0; k < K; ++k) {
-          const double sum = sums(p - plo, k);
-          val(row, k) =
-              std::abs(sum) < 1e-8
-                  ? val(p, k) / static_cast<double>(count[static_cast<std::size_t>(p - plo)])
-                  : y(row, k) * val(p, k) / sum;
-        }
-      }
+      std::vector<Index> cnt(
+          static_cast<std::size_t>(h.level_offsets[static_cast<std::size_t>(l + 1)] - plo), 0);
+      for (const Index p : par.back()) ++cnt[static_cast<std::size_t>(p - plo)];
+      count.push_back(std::move(cnt));
     }
-    return val.bottomRows(nb);
+    const auto n_blocks = static_cast<std::size_t>((K + kMinTBlock - 1) / kMinTBlock);
+    detail::parallel_for_series(n_blocks, n_threads, [&](std::size_t blk) {
+      const Index lo = static_cast<Index>(blk) * kMinTBlock;
+      const Index width = std::min(kMinTBlock, K - lo);
+      b.middleCols(lo, width) = forecast_proportions(h, y.middleCols(lo, width), from, par, count);
+    });
+    return b;
   }
   if (history == nullptr || history->cols() == 0) {
     raise("history",
@@ -347,11 +415,11 @@ Dense top_down(const Hierarchy& h,
     raise("history", "expected one history row per series");
   }
   const Index T = history->cols();
-  Vector prop(nb);
   std::vector<Index> under(static_cast<std::size_t>(h.n_series()), 0);
   for (Index b2 = 0; b2 < nb; ++b2) ++under[static_cast<std::size_t>(h.node(from, b2))];
-  bool equal_split = false;
-  for (Index bb = 0; bb < nb; ++bb) {
+  std::vector<char> equal_split(static_cast<std::size_t>(nb), 0);
+  detail::parallel_for_series(static_cast<std::size_t>(nb), n_threads, [&](std::size_t bu) {
+    const auto bb = static_cast<Index>(bu);
     const Index top = h.node(from, bb);
     const Index row = h.n_aggregated() + bb;
     double p = std::numeric_limits<double>::quiet_NaN();
@@ -379,12 +447,13 @@ Dense top_down(const Hierarchy& h,
     }
     if (!std::isfinite(p)) {
       p = 1.0 / static_cast<double>(under[static_cast<std::size_t>(top)]);
-      equal_split = true;
+      equal_split[bu] = 1;
     }
-    prop(bb) = p;
     b.row(bb) = p * y.row(top);
+  });
+  if (std::find(equal_split.begin(), equal_split.end(), 1) != equal_split.end()) {
+    fallback = "top_down: equal split under nodes with no history";
   }
-  if (equal_split) fallback = "top_down: equal split under nodes with no history";
   return b;
 }
 
@@ -463,7 +532,7 @@ ReconcileResult reconcile(const Hierarchy& h,
       b = y.bottomRows(nb);
       break;
     case ReconcileMethod::top_down:
-      b = top_down(h, y, 0, o, history, result.fallback);
+      b = top_down(h, y, 0, o, history, result.fallback, n_threads);
       break;
     case ReconcileMethod::middle_out: {
       if (o.level <= 0 || o.level >= h.n_levels() - 1) {
@@ -472,15 +541,15 @@ ReconcileResult reconcile(const Hierarchy& h,
               "(index 1 .. " +
                   std::to_string(h.n_levels() - 2) + "), got " + std::to_string(o.level));
       }
-      b = top_down(h, y, o.level, o, history, result.fallback);
+      b = top_down(h, y, o.level, o, history, result.fallback, n_threads);
       break;
     }
     default: {
       const Covariance w = covariance(h, o, residuals);
       result.shrinkage = w.shrinkage;
-      const MinTSolver solver(h, w);
+      MinTSolver solver(h, w);
       b = mint_bottom(solver, y, nb, n_threads);
-      if (o.nonnegative) nonnegative_mint(h, solver, w, y, b, o, result);
+      if (o.nonnegative) nonnegative_mint(h, solver, w, y, b, o, result, n_threads);
       break;
     }
   }

@@ -132,6 +132,21 @@ TEST_CASE("aggregate sums bottom rows into every node", "[reconcile]") {
   const std::vector<std::int64_t> dup_time{0, 0, 0, 0, 2, 1};  // 500032 twice at t0: summed
   const auto dup = quickstock::aggregate(h, bottom.data(), dup_time.data(), y.data(), y.size(), 3);
   REQUIRE(dup.y[0] == 113.0);
+  // The compact 32-bit layout: the same values; rows grouped by series (read in place) and
+  // scattered (counting sort) give the same result.
+  const std::vector<std::int32_t> b32(bottom.begin(), bottom.end()), t32(time.begin(), time.end());
+  const auto compact =
+      quickstock::aggregate_series(h, b32.data(), t32.data(), y.data(), y.size(), 3);
+  REQUIRE(compact.offsets == std::vector<std::int64_t>{0, 3, 5, 7, 9, 11, 13});
+  REQUIRE(compact.time == std::vector<std::int32_t>{0, 1, 2, 0, 2, 0, 1, 0, 2, 0, 1, 0, 1});
+  REQUIRE(compact.y == out.y);
+  const std::vector<std::int32_t> gb{2, 2, 0, 0, 1, 1}, gt{1, 0, 2, 0, 1, 0};  // grouped rows
+  const std::vector<double> gy{20, 10, 300, 100, 2, 1};
+  const auto grouped = quickstock::aggregate_series(h, gb.data(), gt.data(), gy.data(), 6, 3);
+  REQUIRE(grouped == compact);
+  const std::vector<std::int32_t> bad_t{0, 0, 3, 0, 0, 0};
+  REQUIRE_THROWS_AS(quickstock::aggregate_series(h, gb.data(), bad_t.data(), gy.data(), 6, 3),
+                    quickstock::invalid_input);
 }
 
 TEST_CASE("MinT ols, wls_struct, wls_var and mint_shrink equal dense closed forms", "[reconcile]") {
@@ -314,6 +329,26 @@ Hierarchy grouped_hierarchy() {
   return Hierarchy::from_levels(std::move(levels));
 }
 
+/// Total → 4 regions → 12 cities → 48 stores (a tree, for top-down and middle-out).
+Hierarchy tree_hierarchy() {
+  const std::int64_t nb = 48;
+  std::vector<HierarchyLevel> levels(4);
+  levels[0] = {"Total", {"Total"}, {}};
+  levels[1].name = "region";
+  levels[2].name = "city";
+  levels[3].name = "store";
+  for (int r = 0; r < 4; ++r) levels[1].ids.push_back("R" + std::to_string(r));
+  for (int c = 0; c < 12; ++c) levels[2].ids.push_back("C" + std::to_string(c));
+  for (std::int64_t b = 0; b < nb; ++b) {
+    levels[0].node_of.push_back(0);
+    levels[1].node_of.push_back(b / 12);
+    levels[2].node_of.push_back(b / 4);
+    levels[3].ids.push_back("S" + std::to_string(b));
+    levels[3].node_of.push_back(b);
+  }
+  return Hierarchy::from_levels(std::move(levels));
+}
+
 /// Incoherent base forecasts with some negative entries, `n × K`.
 Eigen::MatrixXd wide_base(const Hierarchy& h, std::int64_t K) {
   Eigen::MatrixXd y(h.n_series(), K);
@@ -415,6 +450,19 @@ TEST_CASE("reconcile is bit-identical for 1, 2 and 8 threads", "[reconcile][thre
       o.nonnegative = nonneg;
       const auto one = quickstock::reconcile(h, y, o, &res, nullptr, 1);
       require_coherent(h, one.values);
+      if (nonneg && m != ReconcileMethod::bottom_up) {
+        // More than one block of 32 slices goes through the non-negative iteration, so the
+        // blocks really are spread over threads.
+        o.nonnegative = false;
+        const auto free = quickstock::reconcile(h, y, o, &res, nullptr, 1);
+        o.nonnegative = true;
+        std::int64_t negative = 0;
+        for (Eigen::Index k = 0; k < y.cols(); ++k)
+          negative += (free.bottom.col(k).array() < 0.0).any() ? 1 : 0;
+        REQUIRE(negative > 32);
+        REQUIRE(one.kkt_residual <= o.tolerance);
+        REQUIRE((one.bottom.array() >= 0.0).all());
+      }
       for (const int t : {2, 8}) {
         const auto many = quickstock::reconcile(h, y, o, &res, nullptr, t);
         REQUIRE(many.values == one.values);
@@ -426,6 +474,35 @@ TEST_CASE("reconcile is bit-identical for 1, 2 and 8 threads", "[reconcile][thre
         const Eigen::MatrixXd W = Eigen::MatrixXd::Identity(h.n_series(), h.n_series());
         const Eigen::MatrixXd dense = dense_mint(S, W, y);
         REQUIRE((one.values - dense).cwiseAbs().maxCoeff() <= 1e-10 * dense.cwiseAbs().maxCoeff());
+      }
+    }
+  }
+  // Top-down and middle-out with every proportion rule (forecast proportions over blocks of 32
+  // slices, historical rules over bottom series), on a tree with a history that has gaps.
+  const Hierarchy tree = tree_hierarchy();
+  const Eigen::MatrixXd yt = wide_base(tree, 70).cwiseAbs();
+  Eigen::MatrixXd history = wide_base(tree, 30).cwiseAbs();
+  history(tree.n_series() - 1, 3) = std::numeric_limits<double>::quiet_NaN();
+  history.row(tree.n_series() - 2).setConstant(std::numeric_limits<double>::quiet_NaN());
+  for (const auto m : {ReconcileMethod::top_down, ReconcileMethod::middle_out}) {
+    for (const auto rule : {quickstock::TopDownMethod::forecast_proportions,
+                            quickstock::TopDownMethod::average_proportions,
+                            quickstock::TopDownMethod::proportion_averages}) {
+      ReconcileOptions o;
+      o.method = m;
+      o.top_down = rule;
+      o.level = 2;
+      o.nonnegative = true;
+      const auto one = quickstock::reconcile(tree, yt, o, nullptr, &history, 1);
+      require_coherent(tree, one.values);
+      if (rule != quickstock::TopDownMethod::forecast_proportions) {
+        REQUIRE(one.fallback.find("equal split") != std::string::npos);  // the all-NaN store
+      }
+      for (const int t : {2, 8}) {
+        const auto many = quickstock::reconcile(tree, yt, o, nullptr, &history, t);
+        REQUIRE(many.values == one.values);
+        REQUIRE(many.bottom == one.bottom);
+        REQUIRE(many.fallback == one.fallback);
       }
     }
   }

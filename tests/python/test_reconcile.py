@@ -228,6 +228,11 @@ def test_n_jobs_bit_identical(rng):
         for o in outs[1:]:
             pd.testing.assert_frame_equal(o, outs[0], check_exact=True)
         _coherent(outs[0].rename(columns={"ds": "_ds"}).assign(ds=lambda f: f["cutoff"].astype(str) + f["_ds"].astype(str)), H)
+    for rule in ("average_proportions", "proportion_averages"):  # over bottom series
+        outs = [qs.reconcile(cv, H, method="top_down", top_down_method=rule, Y_df=Y, n_samples=60, n_jobs=j)
+                for j in (1, 2, 8)]
+        for o in outs[1:]:
+            pd.testing.assert_frame_equal(o, outs[0], check_exact=True)
     with pytest.raises(qs.QuickstockError, match="n_jobs"):
         qs.reconcile(cv, H, method="ols", n_jobs=0)
 
@@ -245,3 +250,61 @@ def test_slice_codes_equal_groupby_codes(rng):
     np.testing.assert_array_equal(k, expected)
     assert len(slices) == k.max() + 1
     pd.testing.assert_frame_equal(slices, frame.iloc[[np.flatnonzero(k == i)[0] for i in range(k.max() + 1)]].reset_index(drop=True))
+
+
+def test_categorical_aggregate_equals_plain_columns(rng, tmp_path):
+    # categorical=True (default) and categorical=False hold the same values; the categorical
+    # frame goes through forecasting, reconciliation (Y_df, residuals) and a CSV round trip.
+    df = _sample(rng, T=30)
+    df["pincode"] = df["pincode"].astype(np.int64)  # a numeric spec column too
+    spec = [["city"], ["city", "zone"], ["city", "zone", "pincode"]]
+    Y, H = qs.aggregate(df.drop(columns=["unique_id"]), spec)
+    P, H2 = qs.aggregate(df.drop(columns=["unique_id"]), spec, categorical=False)
+    assert list(H.ids) == list(H2.ids)
+    assert isinstance(Y["unique_id"].dtype, pd.CategoricalDtype)
+    assert list(Y["unique_id"].cat.categories) == list(H.ids)
+    assert Y["unique_id"].cat.codes.dtype == np.int8  # 11 series here: 1-byte codes
+    for c in ("city", "zone", "pincode"):
+        assert isinstance(Y[c].dtype, pd.CategoricalDtype)
+    assert list(Y.columns) == list(P.columns)
+    bare, _ = qs.aggregate(df.drop(columns=["unique_id"]), spec, attributes=False)
+    assert list(bare.columns) == ["unique_id", "ds", "y"]
+    pd.testing.assert_frame_equal(bare, Y[["unique_id", "ds", "y"]])
+    shuffled, _ = qs.aggregate(df.drop(columns=["unique_id"]).sample(frac=1.0, random_state=1), spec)
+    pd.testing.assert_frame_equal(shuffled, Y)  # rows scattered, not grouped: same frame
+    np.testing.assert_array_equal(Y["unique_id"].astype(str).to_numpy(), P["unique_id"].astype(str).to_numpy())
+    np.testing.assert_array_equal(Y["y"].to_numpy(), P["y"].to_numpy())
+    np.testing.assert_array_equal(Y["ds"].to_numpy(), P["ds"].to_numpy())
+    for c in ("city", "zone", "pincode"):
+        a = Y[c].astype(object).where(Y[c].notna(), None).to_numpy()
+        b = P[c].astype(object).where(P[c].notna(), None).to_numpy()
+        assert list(a) == list(b), c
+    assert Y.loc[Y.unique_id == H.levels["city"][0], "zone"].isna().all()
+    # groupby on the categorical id (observed=True) equals the plain one
+    g1 = Y.groupby("unique_id", observed=True)["y"].sum()
+    g2 = P.groupby("unique_id")["y"].sum()
+    np.testing.assert_array_equal(g1.loc[H.ids].to_numpy(), g2.loc[H.ids].to_numpy())
+    # downstream: forecast, cross-validate, reconcile with the categorical Y_df and residuals
+    fc = qs.Forecaster(models=[qs.Naive()], freq="D")
+    cv = fc.cross_validation(Y[["unique_id", "ds", "y"]], h=2, n_windows=3, step_size=2)
+    cv_p = fc.cross_validation(P[["unique_id", "ds", "y"]], h=2, n_windows=3, step_size=2)
+    f = fc.fit(Y[["unique_id", "ds", "y"]]).predict(h=2)
+    for method, kw in [("mint_shrink", {}), ("top_down", {"top_down_method": "average_proportions"})]:
+        r1 = qs.reconcile(f, H, method=method, residuals=cv, Y_df=Y, **kw)
+        r2 = qs.reconcile(f, H, method=method, residuals=cv_p, Y_df=P, **kw)
+        pd.testing.assert_frame_equal(r1, r2)
+        _coherent(r1, H)
+    cat_f = f.assign(unique_id=pd.Categorical(f["unique_id"]))
+    pd.testing.assert_series_equal(qs.reconcile(cat_f, H, method="ols")["mean"],
+                                   qs.reconcile(f, H, method="ols")["mean"])
+    with pytest.raises(qs.QuickstockError, match="nope"):
+        qs.reconcile(cat_f.assign(unique_id=cat_f["unique_id"].cat.rename_categories(
+            {H.ids[0]: "nope"})), H, method="ols")
+    m = qs.evaluate(cv, metrics=["mase"], train_df=Y[["unique_id", "ds", "y"]])
+    mp = qs.evaluate(cv_p, metrics=["mase"], train_df=P[["unique_id", "ds", "y"]])
+    np.testing.assert_allclose(m.select_dtypes("number").to_numpy(), mp.select_dtypes("number").to_numpy())
+    path = tmp_path / "Y.csv"
+    Y.to_csv(path, index=False)
+    back = pd.read_csv(path, parse_dates=["ds"])
+    np.testing.assert_array_equal(back["unique_id"].astype(str), P["unique_id"].astype(str))
+    np.testing.assert_array_equal(back["y"], P["y"])

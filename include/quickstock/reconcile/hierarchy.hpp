@@ -95,6 +95,33 @@ struct AggregatedPanel {
   }
 };
 
+/// Every series of a hierarchy summed from bottom observations, in a compact layout: the values of
+/// series row `i` are `[offsets[i], offsets[i+1])`, in increasing time. No per-value series row is
+/// stored, and time codes take 4 bytes, so the output is 12 bytes a value (the layout of
+/// `qs.aggregate`, which turns it into columns without further copies).
+struct AggregatedSeries {
+  std::vector<std::int64_t> offsets;  ///< `n_series + 1` value offsets, by series row
+  std::vector<std::int32_t> time;     ///< time code of each value
+  std::vector<double> y;              ///< summed value
+  friend bool operator==(const AggregatedSeries& a, const AggregatedSeries& b) {
+    return a.offsets == b.offsets && a.time == b.time && a.y == b.y;
+  }
+};
+
+/// `aggregate` with 32-bit bottom indices and time codes, returning the compact layout: the same
+/// sums in the same order (each series sums its bottom series' rows in column order, rows of one
+/// bottom series in input order), counted first so every output buffer is allocated once at its
+/// final size. Working memory besides the output: one 4-byte (8 past 2³¹ rows) row order and
+/// a `n_times` buffer.
+/// @throws invalid_input naming the row for a bottom index or time code out of range, a
+/// non-finite value.
+[[nodiscard]] QUICKSTOCK_API AggregatedSeries aggregate_series(const Hierarchy& h,
+                                                               const std::int32_t* bottom,
+                                                               const std::int32_t* time,
+                                                               const double* y,
+                                                               std::size_t n_rows,
+                                                               std::int32_t n_times);
+
 /// Sums observations of bottom series into every series of `h` (Σ over the bottom series of a
 /// node present at that time; a node has a value at every time one of its bottom series has).
 /// Several rows of one bottom series at one time are summed too (e.g. several SKUs of a pincode

@@ -91,9 +91,12 @@ struct ReconcileResult {
 /// clipped unconstrained solution; it stops when the relative fixed-point (KKT) residual is
 /// below `tolerance` or after `max_iterations`, and always returns `S b` with `b >= 0`; the
 /// residual reached is `kkt_residual`.
-/// `n_threads` (<= 0: all cores) spreads the unconstrained MinT solve over fixed blocks of 32
-/// slices, so the result does not depend on it (the other methods and the non-negative
-/// iteration run on one thread).
+/// `n_threads` (<= 0: all cores) spreads the work over fixed blocks that do not depend on it: the
+/// unconstrained MinT solve over blocks of 32 slices; the non-negative iteration over blocks of
+/// 32 of the slices that need it (each block runs its own FISTA; `kkt_residual` and
+/// `iterations` are the largest over blocks); top-down and middle-out over blocks of 32 slices
+/// (forecast proportions) or over bottom series (historical rules). Every value is computed by one
+/// thread alone, so the result is bit-identical for any `n_threads` (bottom-up is one thread).
 /// @throws invalid_input (field `base`, `residuals`, `history`, `level` or `method`) for wrong
 /// shapes, non-finite values, missing residuals or history, a middle level out of range, or
 /// top-down on levels that are not nested.
