@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include <quickstock/decisions/inventory.hpp>
+#include <quickstock/detail/math.hpp>
 #include <quickstock/error.hpp>
 #include <quickstock/models/forecast.hpp>
 
@@ -47,21 +47,53 @@ Eigen::MatrixXd copula_paths(const SeriesForecast& forecast,
                              std::int64_t n_paths,
                              double correlation,
                              PathRng& rng) {
-  const auto h = forecast.quantiles.rows();
+  const Eigen::Index h = forecast.quantiles.rows();
   const std::vector<double>& levels = copula_levels();
   const auto k = static_cast<Eigen::Index>(levels.size());
-  // Row-major h × levels, as quickstock::sample_paths reads it.
-  std::vector<double> q(static_cast<std::size_t>(h * k));
+  // The quantile function of `quickstock::quantile_at` on the grid levels i/200: each step's
+  // values sorted once (crossing quantiles repaired), linear between levels, Normal tails
+  // through the two outermost points, censored at 0. The grid is uniform, so a draw finds its
+  // interval by one division instead of a search.
+  Eigen::MatrixXd v(k, h);
+  Eigen::VectorXd lo_sigma(h), hi_sigma(h);
+  const double z0 = normal_quantile(levels[0]);
+  const double z1 = normal_quantile(levels[1]);
   for (Eigen::Index j = 0; j < h; ++j) {
-    for (Eigen::Index l = 0; l < k; ++l)
-      q[static_cast<std::size_t>(j * k + l)] = forecast.quantiles(j, l);
+    for (Eigen::Index l = 0; l < k; ++l) v(l, j) = forecast.quantiles(j, l);
+    std::sort(v.col(j).data(), v.col(j).data() + k);
+    lo_sigma[j] = (v(1, j) - v(0, j)) / (z1 - z0);
+    hi_sigma[j] = (v(k - 1, j) - v(k - 2, j)) / (z1 - z0);  // symmetric grid: same z gap
   }
-  PathOptions opts;
-  opts.n_paths = n_paths;
-  opts.correlation = correlation;
-  opts.seed = rng.next();
-  // quantile_at censors at 0: the fallback paths are never negative (docs/sample-paths.md).
-  return sample_paths(levels, q.data(), h, opts, 0);
+  const auto n = static_cast<Eigen::Index>(n_paths);
+  Eigen::MatrixXd out(n, h);
+  const double rho = correlation;
+  const double innov = std::sqrt(1.0 - rho * rho);
+  const double step = 1.0 / static_cast<double>(k + 1);  // grid spacing (levels i / (k + 1))
+  for (Eigen::Index p = 0; p < n; ++p) {
+    double z = 0.0;
+    for (Eigen::Index j = 0; j < h; ++j) {
+      double u;
+      if (rho == 0.0) {
+        u = rng.uniform();
+      } else {
+        z = j == 0 ? rng.normal() : rho * z + innov * rng.normal();
+        u = std::clamp(0.5 * std::erfc(-z / std::sqrt(2.0)), 1e-12, 1.0 - 1e-12);
+      }
+      double value;
+      if (u <= levels[0]) {
+        value = v(0, j) + lo_sigma[j] * (normal_quantile(u) - z0);
+      } else if (u >= levels[static_cast<std::size_t>(k - 1)]) {
+        value = v(k - 1, j) + hi_sigma[j] * (normal_quantile(u) + z0);
+      } else {
+        const double pos = u / step - 1.0;  // fractional index into the grid
+        const auto i = std::min(static_cast<Eigen::Index>(pos), k - 2);
+        const double w = pos - static_cast<double>(i);
+        value = v(i, j) + w * (v(i + 1, j) - v(i, j));
+      }
+      out(p, j) = std::max(0.0, value);
+    }
+  }
+  return out;
 }
 
 Eigen::MatrixXd gaussian_paths(const Eigen::Ref<const Eigen::VectorXd>& mean,
