@@ -351,3 +351,50 @@ TEST_CASE("bad path requests name the argument", "[paths]") {
   r.n_paths = 100000000;  // 3 series × 1e8 × 5 values: above the 2e8 cap
   CHECK(field_of(r) == "n_paths");
 }
+
+TEST_CASE("degenerate series give finite, non-negative paths for every model", "[paths]") {
+  const std::vector<qs::Model> specs{qs::Naive{},
+                                     qs::SeasonalNaive{7},
+                                     qs::HistoricAverage{},
+                                     qs::WindowAverage{3},
+                                     qs::SeasonalWindowAverage{7, 2},
+                                     qs::RandomWalkWithDrift{},
+                                     qs::make_ets("ANN", 1, false),
+                                     qs::make_ets("MAM", 7, false),
+                                     qs::AutoETS{7, "ZZZ", std::nullopt},
+                                     qs::Croston{},
+                                     qs::TSB{},
+                                     qs::ADIDA{},
+                                     qs::IMAPA{},
+                                     qs::Theta{7},
+                                     qs::DynamicOptimizedTheta{7},
+                                     qs::AutoTheta{},
+                                     qs::make_mstl({7.0}),
+                                     qs::ARIMA{{1, 1, 1}, {}, 1},
+                                     qs::AutoARIMA{},
+                                     qs::CountRegression{},
+                                     qs::make_ensemble({qs::Naive{}, qs::HistoricAverage{}}),
+                                     qs::make_conformal(qs::Naive{}, 3, 5)};
+  std::vector<double> spike(40, 2.0);
+  spike[20] = 1e6;
+  const std::vector<std::pair<std::string, std::vector<double>>> cases{
+      {"one point", {5.0}},
+      {"constant", std::vector<double>(30, 4.0)},
+      {"all zero", std::vector<double>(30, 0.0)},
+      {"shorter than the season", {1, 3, 2, 4}},
+      {"huge spike", spike}};
+  qs::PathRequest req;
+  req.h = 10;
+  req.n_paths = 200;
+  for (const auto& spec : specs) {
+    for (const auto& [name, y] : cases) {
+      INFO(qs::to_string(spec) << " on " << name);
+      const qs::FittedModel f(spec, one_series(y), 1);
+      const auto out = f.sample_paths(req, 1);
+      REQUIRE(out.paths.size() == 1);
+      CHECK(out.paths[0].rows() == 200);
+      CHECK(out.paths[0].allFinite());
+      CHECK((out.paths[0].array() >= 0.0).all());
+    }
+  }
+}
