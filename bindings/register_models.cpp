@@ -701,6 +701,49 @@ void register_models(py::module_& m) {
           "h"_a, "nonnegative"_a = true, "n_threads"_a = 1, "x_future"_a = py::none(),
           "Returns (first ordinal per series, [(component names, values h × k)] per series): "
           "the forecast mean split into additive components (rows sum to the mean).")
+      .def(
+          "sample_paths",
+          [](const FittedModel& f, std::int64_t h, std::int64_t n_paths, std::uint64_t seed,
+             bool nonnegative, double correlation, int n_threads,
+             std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>>
+                 x_future) {
+            PathRequest req;
+            req.h = h;
+            req.n_paths = n_paths;
+            req.seed = seed;
+            req.nonnegative = nonnegative;
+            req.correlation = correlation;
+            PanelPaths out;
+            if (x_future.has_value()) {
+              const auto& a = *x_future;
+              if (a.ndim() != 2) {
+                detail::raise_argument("X_df", "future covariates must be a 2-d array");
+              }
+              const Eigen::Map<const RowMatrixXd> x(a.data(), a.shape(0), a.shape(1));
+              py::gil_scoped_release release;
+              out = f.sample_paths(req, x, n_threads);
+            } else {
+              py::gil_scoped_release release;
+              out = f.sample_paths(req, n_threads);
+            }
+            const auto n = static_cast<py::ssize_t>(out.paths.size());
+            py::array_t<double> arr(
+                {n, static_cast<py::ssize_t>(n_paths), static_cast<py::ssize_t>(h)});
+            double* dst = arr.mutable_data();
+            {
+              py::gil_scoped_release release;
+              for (std::size_t i = 0; i < out.paths.size(); ++i) {
+                const Eigen::MatrixXd& p = out.paths[i];
+                Eigen::Map<RowMatrixXd>(dst + static_cast<std::ptrdiff_t>(i) * p.size(), p.rows(),
+                                        p.cols()) = p;
+              }
+            }
+            return py::make_tuple(to_numpy_i64(out.first), arr, out.simulation);
+          },
+          "h"_a, "n_paths"_a, "seed"_a = 0, "nonnegative"_a = true, "correlation"_a = 0.0,
+          "n_threads"_a = 1, "x_future"_a = py::none(),
+          "Returns (first ordinal per series, paths [series × n_paths × h], simulation): joint "
+          "sample paths, 'native' or 'quantile_copula' (docs/sample-paths.md).")
       .def_property_readonly("spec", &FittedModel::spec)
       .def_property_readonly("uses_covariates", &FittedModel::uses_covariates)
       .def("fallbacks", &FittedModel::fallbacks);

@@ -468,6 +468,16 @@ class FittedModel:
         n_threads: int = 1,
         x_future: npt.NDArray[np.float64] | None = None,
     ) -> tuple[npt.NDArray[np.int64], list[tuple[list[str], npt.NDArray[np.float64]]]]: ...
+    def sample_paths(
+        self,
+        h: int,
+        n_paths: int,
+        seed: int = 0,
+        nonnegative: bool = True,
+        correlation: float = 0.0,
+        n_threads: int = 1,
+        x_future: npt.NDArray[np.float64] | None = None,
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], str]: ...
     @property
     def spec(self) -> Any: ...
     @property

@@ -345,6 +345,88 @@ class Forecaster:
             out = pd.concat([out, attrs], axis=1)
         return out
 
+    def sample_paths(
+        self,
+        h: int,
+        n_paths: int = 1000,
+        seed: int = 0,
+        X_df: Any = None,
+        correlation: float = 0.0,
+    ) -> pd.DataFrame:
+        """Simulate joint future paths of every series from every fitted model.
+
+        Each model draws its own future (docs/sample-paths.md): ETS runs its state space
+        recursion, ARIMA its fitted process, the baselines and Theta their Gaussian random
+        walks, the intermittent models and ``CountRegression`` integer counts; ``Ensemble`` and
+        ``Conformal`` fall back to a Gaussian-copula draw from their forecast quantiles. Sums of
+        a path over days (or, joined on ``path``, over series) therefore have the right
+        spread, which adding quantiles never gives. Paths are censored at 0 as ``predict``
+        censors its quantiles. The same ``seed`` gives the same paths for any ``n_jobs``.
+
+        Args:
+            h: horizon, >= 1.
+            n_paths: paths per series, >= 1; series × ``n_paths`` × ``h`` must not exceed
+                2e8 values.
+            seed: non-negative integer; series ``i`` draws from the stream ``(seed, i)``.
+            X_df: future covariates, as for ``predict``.
+            correlation: day-to-day correlation of the copula fallback, in [0, 1); native
+                simulations ignore it.
+
+        Returns:
+            Long frame ``unique_id, ds, path`` and one column of simulated demand per model
+            alias (the column names of ``predict``'s ``model`` values), sorted by series, then
+            path (0 … n_paths − 1), then timestamp. ``out.attrs["simulation"]`` maps each alias
+            to ``"native"`` or ``"quantile_copula"``.
+
+        Raises:
+            QuickstockError: for a bad ``h``, ``n_paths``, ``seed``, ``correlation`` or
+                ``X_df``, naming the argument.
+        """
+        self._check_fitted()
+        h = check_horizon(h)
+        if isinstance(n_paths, bool) or not isinstance(n_paths, numbers.Integral) or int(n_paths) < 1:
+            invalid(f"n_paths must be an integer >= 1 (got {n_paths!r})", field="n_paths")
+        n_paths = int(n_paths)
+        if (
+            isinstance(seed, bool)
+            or not isinstance(seed, numbers.Integral)
+            or not 0 <= int(seed) < 2**64
+        ):
+            invalid(f"seed must be an integer in [0, 2**64) (got {seed!r})", field="seed")
+        if isinstance(correlation, bool) or not isinstance(correlation, numbers.Real):
+            invalid(f"correlation must be a number in [0, 1) (got {correlation!r})", field="correlation")
+        prepared = self.prepared_
+        n = len(prepared.ids)
+        if n * n_paths * h > 2e8:
+            invalid(
+                f"series x n_paths x h = {n * n_paths * h:,} values is above the cap of 2e8: "
+                "ask for fewer paths, a shorter horizon or fewer series at a time",
+                field="n_paths",
+            )
+        x_future = self._future_x(prepared, self.fitted_, h, X_df)
+        first = prepared.panel.ends + 1
+        series = np.repeat(np.arange(n), n_paths * h)
+        step = np.tile(np.arange(h), n * n_paths)
+        ds = prepared.codec.decode(prepared.panel.frequency.timestamps(first[series] + step))
+        cols: dict[str, Any] = {
+            prepared.id_col: prepared.ids[series],
+            prepared.time_col: ds,
+            "path": np.tile(np.repeat(np.arange(n_paths, dtype=np.int64), h), n),
+        }
+        clash = [m.alias for m in self.models if m.alias in cols]
+        if clash:
+            invalid(f"model aliases {clash} clash with the columns of the paths frame", field="models")
+        simulation: dict[str, str] = {}
+        for model, f in zip(self.models, self.fitted_):
+            _, paths, how = f.sample_paths(
+                h, n_paths, int(seed), True, float(correlation), self._threads, x_future
+            )
+            cols[model.alias] = paths.reshape(-1)
+            simulation[model.alias] = how
+        out = pd.DataFrame(cols)
+        out.attrs["simulation"] = simulation
+        return out
+
     def forecast(
         self,
         df: Any,

@@ -1219,6 +1219,89 @@ SeriesForecast ARIMAFitted::forecast(const ForecastOptions& options,
   return out;
 }
 
+Eigen::MatrixXd ARIMAFitted::sample_paths(std::int64_t h,
+                                          std::int64_t n_paths,
+                                          detail::PathRng& rng,
+                                          const Eigen::Ref<const RowMatrixXd>& x_future) const {
+  const auto hh = static_cast<Eigen::Index>(h);
+  if (x_future.rows() != hh || x_future.cols() != n_covariates) {
+    detail::raise_argument("x_future", "future covariates must have " + std::to_string(h) +
+                                           " rows and " + std::to_string(n_covariates) +
+                                           " columns (got " + std::to_string(x_future.rows()) +
+                                           " x " + std::to_string(x_future.cols()) + ")");
+  }
+  const Eigen::Index r = state.size();
+  const Eigen::Index nd = delta.size();
+  std::vector<int> nzp;
+  for (Eigen::Index i = 0; i < phi.size(); ++i) {
+    if (phi[i] != 0.0) nzp.push_back(static_cast<int>(i + 1));
+  }
+  const Eigen::MatrixXd parts = detail::arima_mean_parts(*this, x_future, hh);
+  const Eigen::VectorXd mean = parts.rowwise().sum();
+  // The forecast error at step j is g_j'(α_{n+1} − a_{n+1|n}) + Σ_{t=1..j} Ψ_{j−t} ε_{n+1+t}
+  // (the same decomposition as the variance of `forecast`): one draw of the state error from
+  // N(0, σ²P) and h − 1 future innovations per path.
+  Eigen::VectorXd pi(hh), psi(hh), Psi(hh);
+  for (Eigen::Index j = 0; j < hh; ++j) {
+    double s = j == 0 ? 1.0 : 0.0;
+    for (Eigen::Index i = 1; i <= std::min(j, nd); ++i) s += delta[i - 1] * pi[j - i];
+    pi[j] = s;
+    double ps = j == 0 ? 1.0 : (j <= theta.size() ? theta[j - 1] : 0.0);
+    for (const int i : nzp) {
+      if (i <= j) ps += phi[i - 1] * psi[j - i];
+    }
+    psi[j] = ps;
+  }
+  for (Eigen::Index j = 0; j < hh; ++j) {
+    double s = 0.0;
+    for (Eigen::Index l = 0; l <= j; ++l) s += pi[j - l] * psi[l];
+    Psi[j] = s;
+  }
+  const double sigma = std::sqrt(std::isfinite(sigma2) ? std::max(sigma2, 0.0) : 0.0);
+  const bool have_cov = state_cov.rows() == r && r > 0;
+  // Loadings: columns 0..r−1 the state error (through G = rows g_j', times a root of P),
+  // columns r..r+h−2 the innovations ε_{n+2}..ε_{n+h}.
+  Eigen::MatrixXd L =
+      Eigen::MatrixXd::Zero(hh, (have_cov ? r : 0) + std::max<Eigen::Index>(hh - 1, 0));
+  if (have_cov) {
+    Eigen::MatrixXd C(hh, r);  // rows Z T^{k−1}
+    Eigen::VectorXd row = Eigen::VectorXd::Zero(r), nrow(r);
+    row[0] = 1.0;
+    for (Eigen::Index k = 0; k < hh; ++k) {
+      C.row(k) = row.transpose();
+      double s0 = 0.0;
+      for (const int i : nzp) s0 += row[i - 1] * phi[i - 1];
+      nrow[0] = s0;
+      for (Eigen::Index i = 1; i < r; ++i) nrow[i] = row[i - 1];
+      row.swap(nrow);
+    }
+    Eigen::MatrixXd G = Eigen::MatrixXd::Zero(hh, r);
+    for (Eigen::Index j = 0; j < hh; ++j) {
+      for (Eigen::Index k = 0; k <= j; ++k) G.row(j) += pi[j - k] * C.row(k);
+    }
+    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(0.5 *
+                                                             (state_cov + state_cov.transpose()));
+    const Eigen::MatrixXd root =
+        eig.eigenvectors() * eig.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
+    L.leftCols(r) = sigma * (G * root);
+  }
+  const Eigen::Index c0 = have_cov ? r : 0;
+  for (Eigen::Index j = 1; j < hh; ++j) {
+    for (Eigen::Index t = 1; t <= j; ++t) L(j, c0 + t - 1) = sigma * Psi[j - t];
+  }
+  return detail::gaussian_paths(mean, L, n_paths, rng, std::numeric_limits<double>::infinity());
+}
+
+Eigen::MatrixXd ARIMAFitted::sample_paths(std::int64_t h,
+                                          std::int64_t n_paths,
+                                          detail::PathRng& rng) const {
+  if (n_covariates > 0) {
+    detail::raise_argument("x_future", "the model was fitted with " + std::to_string(n_covariates) +
+                                           " covariates: their future values are needed");
+  }
+  return sample_paths(h, n_paths, rng, RowMatrixXd(h, 0));
+}
+
 bool operator==(const ARIMAFitted& a, const ARIMAFitted& b) noexcept {
   return a.order == b.order && a.seasonal_order == b.seasonal_order &&
          a.season_length == b.season_length && a.intercept == b.intercept && a.drift == b.drift &&

@@ -101,6 +101,50 @@ SeriesForecast BaselineFitted::forecast(const ForecastOptions& options) const {
   return out;
 }
 
+Eigen::MatrixXd BaselineFitted::sample_paths(std::int64_t h,
+                                             std::int64_t n_paths,
+                                             detail::PathRng& rng) const {
+  const auto hh = static_cast<Eigen::Index>(h);
+  const Eigen::Index m = cycle.size();
+  Eigen::VectorXd mean(hh);
+  for (Eigen::Index j = 0; j < hh; ++j) mean[j] = cycle[j % m] + drift * static_cast<double>(j + 1);
+  // Loadings of the future errors (data units): one innovation per step that accumulates over
+  // the steps of its phase (random walk: step_period 1; seasonal naive: period m), one iid
+  // error per step (var_const), one error common to all steps (the drift estimate; the mean
+  // estimate of HistoricAverage).
+  const bool walk = step_period > 0 && var_step > 0.0;
+  const bool student = std::isfinite(df);
+  // HistoricAverage: var_const = s²(1 + 1/n) with df = n − 1: s²/n is the shared mean error.
+  const double common_const = student ? var_const / (df + 2.0) : 0.0;
+  const double iid = std::max(var_const - common_const, 0.0);
+  const bool has_iid = iid > 0.0;
+  const bool has_common = drift_var > 0.0 || common_const > 0.0;
+  const Eigen::Index k = (walk ? hh : 0) + (has_iid ? hh : 0) + (has_common ? 1 : 0);
+  Eigen::MatrixXd L = Eigen::MatrixXd::Zero(hh, k);
+  Eigen::Index c = 0;
+  if (walk) {
+    const double sd = scale * std::sqrt(var_step);
+    for (Eigen::Index j = 0; j < hh; ++j) {
+      for (Eigen::Index i = j % step_period; i <= j; i += step_period) L(j, c + i) = sd;
+    }
+    c += hh;
+  }
+  if (has_iid) {
+    const double sd = scale * std::sqrt(iid);
+    for (Eigen::Index j = 0; j < hh; ++j) L(j, c + j) = sd;
+    c += hh;
+  }
+  if (has_common) {
+    for (Eigen::Index j = 0; j < hh; ++j) {
+      const auto a = static_cast<double>(j + 1);
+      // Var = drift_var·(j+1)² + common_const: the two shared errors folded into one column is
+      // only exact when one of them is 0, which holds for every baseline (RWD has no var_const).
+      L(j, c) = scale * std::sqrt(drift_var * a * a + common_const);
+    }
+  }
+  return detail::gaussian_paths(mean, L, n_paths, rng, df);
+}
+
 Contributions BaselineFitted::contributions(const ForecastOptions& options) const {
   const Eigen::Index h = options.h;
   const Eigen::Index m = cycle.size();

@@ -755,6 +755,74 @@ SeriesForecast CountRegressionFitted::forecast(
   return out;
 }
 
+Eigen::MatrixXd CountRegressionFitted::sample_paths(
+    std::int64_t h,
+    std::int64_t n_paths,
+    detail::PathRng& rng,
+    const Eigen::Ref<const RowMatrixXd>& x_future) const {
+  const auto hh = static_cast<Eigen::Index>(h);
+  if (x_future.rows() != hh || x_future.cols() != n_covariates) {
+    detail::raise_argument("X_df", "future covariates must be " + std::to_string(h) + " x " +
+                                       std::to_string(n_covariates) + " (got " +
+                                       std::to_string(x_future.rows()) + " x " +
+                                       std::to_string(x_future.cols()) + ")");
+  }
+  const auto n = static_cast<Eigen::Index>(n_paths);
+  Eigen::MatrixXd out = Eigen::MatrixXd::Zero(n, hh);
+  if (!fallback.empty()) return out;
+  const Eigen::VectorXd eta = log_mean(x_future);
+  const bool nb = family == CountFamily::negbin && theta < kThetaMax * 0.999;
+  // Steps are independent given the covariates: each draws from its predictive distribution
+  // by inverting its CDF, tabulated once per distinct mean (P(Y <= k), k = 0..K, K the
+  // quantile at 1 − 1e-12); means beyond the table invert draw by draw (`quantile`).
+  std::vector<double> means;
+  std::vector<std::vector<double>> tables;
+  for (Eigen::Index j = 0; j < hh; ++j) {
+    const double mu = std::exp(eta[j]);
+    std::size_t t = 0;
+    while (t < means.size() && means[t] != mu) ++t;
+    if (t == means.size()) {
+      means.push_back(mu);
+      tables.emplace_back();
+      std::vector<double>& cdf = tables.back();
+      const double top = quantile(mu, 1.0 - 1e-12);
+      if (mu > 1e-300 && mu <= 1e7 && top < 2e6) {
+        const double prob = nb ? theta / (theta + mu) : 1.0;
+        try {
+          cdf.reserve(static_cast<std::size_t>(top) + 1);
+          for (double k = 0.0; k <= top; k += 1.0) {
+            const double c =
+                nb ? detail::negative_binomial_cdf(theta, prob, k) : detail::poisson_cdf(mu, k);
+            cdf.push_back(pi + (1.0 - pi) * c);
+          }
+          cdf.back() = 1.0;
+        } catch (const std::exception&) {
+          cdf.clear();
+        }
+      }
+    }
+    const std::vector<double>& cdf = tables[t];
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const double u = rng.uniform();
+      out(i, j) =
+          !cdf.empty()
+              ? static_cast<double>(std::lower_bound(cdf.begin(), cdf.end(), u) - cdf.begin())
+              : quantile(mu, u);
+    }
+  }
+  return out;
+}
+
+Eigen::MatrixXd CountRegressionFitted::sample_paths(std::int64_t h,
+                                                    std::int64_t n_paths,
+                                                    detail::PathRng& rng) const {
+  if (n_covariates > 0) {
+    detail::raise_argument("X_df",
+                           "the model was fitted with covariates: pass their future values");
+  }
+  return sample_paths(h, n_paths, rng, RowMatrixXd(h, 0));
+}
+
 Contributions CountRegressionFitted::contributions(
     const ForecastOptions& options, const Eigen::Ref<const RowMatrixXd>& x_future) const {
   const SeriesForecast fc = forecast(ForecastOptions{options.h, {}, options.nonnegative}, x_future);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
 #include <Eigen/QR>
 
 #include <quickstock/detail/math.hpp>
@@ -1397,6 +1398,52 @@ class NormalStream {
   bool has_spare_ = false;
 };
 
+// Simulates `n_paths` paths of `h` steps of a fitted ETS model from its final states with
+// Normal errors N(0, sigma2) (units of `scale`; multiplicative errors truncated at −1 as R's
+// simulate.ets): out[i · n_paths + path] is step i of path `path`.
+template <class Rng>
+void simulate_ets(const ETSFitted& f, Eigen::Index h, Eigen::Index n_paths, Rng& rng, double* out) {
+  Components c;
+  c.error = f.error;
+  c.trend = f.trend;
+  c.season = f.season;
+  c.damped = f.damped;
+  c.m = static_cast<int>(f.season_length);
+  const bool has_trend = f.trend != TrendType::none;
+  const bool has_season = f.season != SeasonType::none;
+  const int m = c.m;
+  const int off = has_trend ? 2 : 1;
+  const double sd = std::sqrt(std::isfinite(f.sigma2) ? std::max(f.sigma2, 0.0) : 0.0);
+  std::vector<double> ring(static_cast<std::size_t>(m));
+  for (Eigen::Index path = 0; path < n_paths; ++path) {
+    double l = f.last_state[0];
+    double b = has_trend ? f.last_state[1] : 0.0;
+    if (has_season) {
+      // Observation n + i uses the state written m steps earlier: s_{m-1-(i mod m)}.
+      for (int k = 0; k < m; ++k) ring[static_cast<std::size_t>(k)] = f.last_state[off + m - 1 - k];
+    }
+    int k = 0;
+    for (Eigen::Index i = 0; i < h; ++i) {
+      const double s_old = has_season ? ring[static_cast<std::size_t>(k)] : 0.0;
+      if (f.trend == TrendType::multiplicative) b = std::max(b, 0.0);
+      Step st;
+      (void)one_step(c, l, b, s_old, f.params.phi, st);
+      double e = sd * rng.next();
+      // Multiplicative error: 1 + e >= 0, so that paths stay non-negative (as R's
+      // simulate.ets truncates the errors at −1).
+      if (f.error == ErrorType::multiplicative) e = std::max(e, -1.0);
+      const double y = f.error == ErrorType::additive ? st.f + e : st.f * (1.0 + e);
+      out[i * n_paths + path] = y;
+      double s_new = 0.0;
+      update(c, f.params, f.params.beta / f.params.alpha, y, s_old, st, l, b, s_new);
+      if (has_season) {
+        ring[static_cast<std::size_t>(k)] = s_new;
+        if (++k == m) k = 0;
+      }
+    }
+  }
+}
+
 // Which prediction distribution a fitted model gets (R's forecast.ets classes).
 enum class ModelClass { linear, linear_mult_error, mult_season, simulated };
 
@@ -1590,47 +1637,9 @@ SeriesForecast ETSFitted::forecast(const ForecastOptions& options) const {
     normal_quantiles(var);
   } else {
     // Simulated sample paths from the fitted model with Normal errors.
-    Components c;
-    c.error = error;
-    c.trend = trend;
-    c.season = season;
-    c.damped = damped;
-    c.m = static_cast<int>(season_length);
-    const bool has_trend = trend != TrendType::none;
-    const bool has_season = season != SeasonType::none;
-    const int m = c.m;
-    const int off = has_trend ? 2 : 1;
-    const double sd = std::sqrt(sigma2_safe);
     std::vector<double> paths(static_cast<std::size_t>(h) * kPaths);
-    std::vector<double> ring(static_cast<std::size_t>(m));
     NormalStream rng(seed);
-    for (int path = 0; path < kPaths; ++path) {
-      double l = last_state[0];
-      double b = has_trend ? last_state[1] : 0.0;
-      if (has_season) {
-        // Observation n + i uses the state written m steps earlier: s_{m-1-(i mod m)}.
-        for (int k = 0; k < m; ++k) ring[static_cast<std::size_t>(k)] = last_state[off + m - 1 - k];
-      }
-      int k = 0;
-      for (Eigen::Index i = 0; i < h; ++i) {
-        const double s_old = has_season ? ring[static_cast<std::size_t>(k)] : 0.0;
-        if (trend == TrendType::multiplicative) b = std::max(b, 0.0);
-        Step st;
-        (void)one_step(c, l, b, s_old, params.phi, st);
-        double e = sd * rng.next();
-        // Multiplicative error: 1 + e >= 0, so that paths stay non-negative (as R's
-        // simulate.ets truncates the errors at −1).
-        if (error == ErrorType::multiplicative) e = std::max(e, -1.0);
-        const double y = error == ErrorType::additive ? st.f + e : st.f * (1.0 + e);
-        paths[static_cast<std::size_t>(i) * kPaths + static_cast<std::size_t>(path)] = y;
-        double s_new = 0.0;
-        update(c, params, params.beta / params.alpha, y, s_old, st, l, b, s_new);
-        if (has_season) {
-          ring[static_cast<std::size_t>(k)] = s_new;
-          if (++k == m) k = 0;
-        }
-      }
-    }
+    simulate_ets(*this, h, kPaths, rng, paths.data());
     for (Eigen::Index i = 0; i < h; ++i) {
       double* col = paths.data() + static_cast<std::size_t>(i) * kPaths;
       std::sort(col, col + kPaths);
@@ -1650,6 +1659,24 @@ SeriesForecast ETSFitted::forecast(const ForecastOptions& options) const {
     out.mean = out.mean.cwiseMax(0.0);
     out.quantiles = out.quantiles.cwiseMax(0.0);
   }
+  return out;
+}
+
+namespace {
+// PathRng's normals through NormalStream's interface (`next()`), for simulate_ets.
+struct PathNormals {
+  detail::PathRng& rng;
+  double next() noexcept { return rng.normal(); }
+};
+}  // namespace
+
+Eigen::MatrixXd ETSFitted::sample_paths(std::int64_t h,
+                                        std::int64_t n_paths,
+                                        detail::PathRng& rng) const {
+  Eigen::MatrixXd out(n_paths, h);
+  PathNormals normals{rng};
+  simulate_ets(*this, h, n_paths, normals, out.data());
+  out *= scale;
   return out;
 }
 
@@ -2075,6 +2102,39 @@ SeriesForecast ETSXFitted::forecast(const ForecastOptions& options,
   if (options.nonnegative) {
     out.mean = out.mean.cwiseMax(0.0);
     out.quantiles = out.quantiles.cwiseMax(0.0);
+  }
+  return out;
+}
+
+Eigen::MatrixXd ETSXFitted::sample_paths(std::int64_t h,
+                                         std::int64_t n_paths,
+                                         detail::PathRng& rng,
+                                         const Eigen::Ref<const RowMatrixXd>& x_future) const {
+  const Eigen::Index k = beta.size();
+  if (x_future.cols() != k || (k > 0 && x_future.rows() != h)) {
+    detail::raise_argument("X_df", "ETS with covariates needs " + std::to_string(k) +
+                                       " future covariate column(s) over the " + std::to_string(h) +
+                                       " forecast steps (got " + std::to_string(x_future.rows()) +
+                                       " x " + std::to_string(x_future.cols()) + ")");
+  }
+  Eigen::MatrixXd out = ets.sample_paths(h, n_paths, rng);
+  if (k == 0 || (beta.array() == 0.0).all()) return out;
+  if (!x_future.allFinite()) {
+    detail::raise_argument("X_df", "future covariates must be finite");
+  }
+  const Eigen::MatrixXd xc = x_future.rowwise() - x_mean.transpose();  // h × k
+  out.rowwise() += (xc * beta).transpose();
+  if (parameter_uncertainty && beta_cov.rows() == k) {
+    // One β̃ ~ N(β̂, Cov(β̂)) per path: x'Cov(β̂)x is shared by the steps of a path.
+    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(beta_cov);
+    const Eigen::MatrixXd root =
+        eig.eigenvectors() * eig.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
+    const Eigen::MatrixXd load = xc * root;  // h × k
+    Eigen::VectorXd z(k);
+    for (Eigen::Index p = 0; p < out.rows(); ++p) {
+      for (Eigen::Index i = 0; i < k; ++i) z[i] = rng.normal();
+      out.row(p) += (load * z).transpose();
+    }
   }
   return out;
 }

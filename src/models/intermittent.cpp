@@ -477,6 +477,66 @@ double IntermittentFitted::quantile(double tau) const {
   return 0.0;
 }
 
+Eigen::MatrixXd IntermittentFitted::sample_paths(std::int64_t h,
+                                                 std::int64_t n_paths,
+                                                 detail::PathRng& rng) const {
+  const auto n = static_cast<Eigen::Index>(n_paths);
+  const auto hh = static_cast<Eigen::Index>(h);
+  Eigen::MatrixXd out = Eigen::MatrixXd::Zero(n, hh);
+  if (!(p > 0.0) || !(size_mean > 0.0)) return out;
+  const bool counts = family == SizeFamily::poisson || family == SizeFamily::negative_binomial;
+  if (family == SizeFamily::degenerate || family == SizeFamily::gamma) {
+    const double shape = family == SizeFamily::gamma ? 1.0 / size_dispersion : 0.0;
+    const double sc = size_mean * size_dispersion;
+    for (Eigen::Index j = 0; j < hh; ++j) {
+      for (Eigen::Index i = 0; i < n; ++i) {
+        if (rng.uniform() > p) continue;
+        double v = family == SizeFamily::gamma ? sc * rng.gamma(shape) : size_mean;
+        if (integer) v = ceil_count(v);
+        out(i, j) = v;
+      }
+    }
+    return out;
+  }
+  // Counts: D = 0 with probability 1 − p, else 1 + (S − 1), drawn by inverting the CDF of D
+  // tabulated once (P(D <= k), k = 0..K, K the quantile at 1 − 1e-12); always integers.
+  IntermittentFitted whole = *this;
+  whole.integer = true;
+  const double m = size_mean - 1.0;
+  std::vector<double> cdf;
+  if (counts && m > 1e-12 && m <= kLargeCount) {
+    const double top = whole.quantile(1.0 - 1e-12);
+    if (top < 2e6) {
+      const bool pois = family == SizeFamily::poisson;
+      const double r = pois ? 0.0 : m / (size_dispersion - 1.0);
+      const double prob = pois ? 0.0 : 1.0 / size_dispersion;
+      try {
+        cdf.reserve(static_cast<std::size_t>(top) + 1);
+        cdf.push_back(1.0 - p);
+        for (double k = 1.0; k <= top; k += 1.0) {
+          const double c = pois ? detail::poisson_cdf(m, k - 1.0)
+                                : detail::negative_binomial_cdf(r, prob, k - 1.0);
+          cdf.push_back(1.0 - p + p * c);
+        }
+        cdf.back() = 1.0;
+      } catch (const std::exception&) {
+        cdf.clear();  // Boost's series did not converge: invert draw by draw below
+      }
+    }
+  }
+  for (Eigen::Index j = 0; j < hh; ++j) {
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const double u = rng.uniform();
+      if (!cdf.empty()) {
+        out(i, j) = static_cast<double>(std::lower_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
+      } else {
+        out(i, j) = whole.quantile(u);
+      }
+    }
+  }
+  return out;
+}
+
 SeriesForecast IntermittentFitted::forecast(const ForecastOptions& options) const {
   const auto h = static_cast<Eigen::Index>(options.h);
   const auto nq = static_cast<Eigen::Index>(options.quantiles.size());

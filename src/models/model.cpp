@@ -279,6 +279,17 @@ PanelContributions FittedModel::contributions(const ForecastOptions& options,
                     *impl_);
 }
 
+PanelPaths FittedModel::sample_paths(const PathRequest& request, int n_threads) const {
+  return sample_paths(request, RowMatrixXd(0, 0), n_threads);
+}
+
+PanelPaths FittedModel::sample_paths(const PathRequest& request,
+                                     const Eigen::Ref<const RowMatrixXd>& x_future,
+                                     int n_threads) const {
+  return std::visit([&](const auto& f) { return f.sample_paths(request, x_future, n_threads); },
+                    *impl_);
+}
+
 bool FittedModel::uses_covariates() const noexcept {
   return std::visit([](const auto& s) { return uses_covariates_v<std::decay_t<decltype(s)>>; },
                     spec_);

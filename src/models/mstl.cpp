@@ -212,6 +212,23 @@ SeriesForecast MSTLFitted::forecast(const ForecastOptions& options) const {
   return out;
 }
 
+Eigen::MatrixXd MSTLFitted::sample_paths(std::int64_t h,
+                                         std::int64_t n_paths,
+                                         detail::PathRng& rng) const {
+  Eigen::MatrixXd out = trend.sample_paths(h, n_paths, rng);
+  const auto hh = static_cast<Eigen::Index>(h);
+  for (std::size_t i = 0; i < last_seasons.size(); ++i) {
+    const Eigen::VectorXd& last = last_seasons[i];
+    const Eigen::Index m = last.size();
+    for (Eigen::Index j = 0; j < hh; ++j) out.col(j).array() += last[j % m];
+  }
+  return out;
+}
+
+std::string MSTLFitted::path_method() const {
+  return trend.native_paths() ? "native" : "native (season) + quantile_copula (trend)";
+}
+
 Contributions MSTLFitted::contributions(const ForecastOptions& options) const {
   Contributions t = trend.contributions(options, "trend");
   const auto h = static_cast<Eigen::Index>(options.h);

@@ -702,29 +702,37 @@ bool operator==(const ThetaFitted& a, const ThetaFitted& b) noexcept {
          a.season_index == b.season_index && a.scale == b.scale && a.fallback == b.fallback;
 }
 
-SeriesForecast ThetaFitted::forecast(const ForecastOptions& options) const {
-  const Eigen::Index h = options.h;
-  const auto nq = static_cast<Eigen::Index>(options.quantiles.size());
-  SeriesForecast out{Eigen::VectorXd(h), Eigen::MatrixXd(h, nq)};
-  Eigen::VectorXd sd(h);  // standard deviation of the deseasonalised forecast
-  const double sigma = std::sqrt(std::isfinite(sigma2) ? std::max(sigma2, 0.0) : 0.0);
-  const auto n = static_cast<double>(n_obs);
+namespace {
 
-  switch (method) {
+// The deseasonalised forecast of `f` (units of `scale`): mean, standard deviation and, when
+// `W` is given (h × h, zeroed), the weights of the future errors e_0..e_{h−1} (sd = σ·|row|).
+void deseasonalised(const ThetaFitted& f,
+                    Eigen::Index h,
+                    Eigen::VectorXd& mean,
+                    Eigen::VectorXd& sd,
+                    Eigen::MatrixXd* W) {
+  const double sigma = std::sqrt(std::isfinite(f.sigma2) ? std::max(f.sigma2, 0.0) : 0.0);
+  const auto n = static_cast<double>(f.n_obs);
+  switch (f.method) {
     case ThetaMethod::naive:
       for (Eigen::Index j = 0; j < h; ++j) {
-        out.mean[j] = level;
+        mean[j] = f.level;
         sd[j] = sigma * std::sqrt(static_cast<double>(j + 1));
+        if (W != nullptr) W->row(j).head(j + 1).setOnes();
       }
       break;
     case ThetaMethod::thetaf: {
       // R thetaf: SES forecast + drift·(j + (1 − (1 − α)^n)/α); se = σ·sqrt(1 + j·α²).
-      const double al = std::max(1e-10, alpha);
+      const double al = std::max(1e-10, f.alpha);
       const double tail = (1.0 - std::pow(1.0 - al, n)) / al;
       for (Eigen::Index j = 0; j < h; ++j) {
         const auto dj = static_cast<double>(j);
-        out.mean[j] = level + drift * (dj + tail);
+        mean[j] = f.level + f.drift * (dj + tail);
         sd[j] = sigma * std::sqrt(dj * al * al + 1.0);
+        if (W != nullptr) {
+          W->row(j).head(j).setConstant(al);
+          (*W)(j, j) = 1.0;
+        }
       }
       break;
     }
@@ -732,13 +740,13 @@ SeriesForecast ThetaFitted::forecast(const ForecastOptions& options) const {
       // Fiorucci recursion fed with its own forecasts; the forecast is linear in the future
       // errors e_0..e_{h−1}, so their weights are carried through the states (d*) and the
       // h-step variance is σ²·(1 + Σ weights²).
-      const bool dynamic = method == ThetaMethod::dstm || method == ThetaMethod::dotm;
-      const double k = 1.0 - 1.0 / theta;
-      const double r = 1.0 - alpha;
-      double l = level;
-      double yb = mean_y;
-      double aa = a;
-      double bb = b;
+      const bool dynamic = f.method == ThetaMethod::dstm || f.method == ThetaMethod::dotm;
+      const double k = 1.0 - 1.0 / f.theta;
+      const double r = 1.0 - f.alpha;
+      double l = f.level;
+      double yb = f.mean_y;
+      double aa = f.a;
+      double bb = f.b;
       double c = std::pow(r, n);
       Eigen::VectorXd dl = Eigen::VectorXd::Zero(h);
       Eigen::VectorXd dm = Eigen::VectorXd::Zero(h);
@@ -748,16 +756,20 @@ SeriesForecast ThetaFitted::forecast(const ForecastOptions& options) const {
       for (Eigen::Index j = 0; j < h; ++j) {
         const double i = n + static_cast<double>(j);
         const double wa = k * c;
-        const double wb = k * (1.0 - c * r) / alpha;
+        const double wb = k * (1.0 - c * r) / f.alpha;
         const double mu = l + wa * aa + wb * bb;
-        out.mean[j] = mu;
+        mean[j] = mu;
         dy.head(j) = dl.head(j) + wa * da.head(j) + wb * db.head(j);
         sd[j] = sigma * std::sqrt(1.0 + dy.head(j).squaredNorm());
+        if (W != nullptr) {
+          W->row(j).head(j) = dy.head(j).transpose();
+          (*W)(j, j) = 1.0;
+        }
         dy[j] = 1.0;
         const Eigen::Index jj = j + 1;
         // Level and running mean (y = mu + e_j).
-        l = alpha * mu + r * l;
-        dl.head(jj) = alpha * dy.head(jj) + r * dl.head(jj);
+        l = f.alpha * mu + r * l;
+        dl.head(jj) = f.alpha * dy.head(jj) + r * dl.head(jj);
         const double yb_new = (i * yb + mu) / (i + 1.0);
         if (dynamic) {
           const double bb_new = ((i - 1.0) * bb + 6.0 * (mu - yb) / (i + 1.0)) / (i + 2.0);
@@ -773,6 +785,21 @@ SeriesForecast ThetaFitted::forecast(const ForecastOptions& options) const {
       }
       break;
     }
+  }
+}
+
+}  // namespace
+
+SeriesForecast ThetaFitted::forecast(const ForecastOptions& options) const {
+  const Eigen::Index h = options.h;
+  const auto nq = static_cast<Eigen::Index>(options.quantiles.size());
+  SeriesForecast out{Eigen::VectorXd(h), Eigen::MatrixXd(h, nq)};
+  Eigen::VectorXd sd(h);  // standard deviation of the deseasonalised forecast
+
+  {
+    Eigen::VectorXd mean_ds(h);
+    deseasonalised(*this, h, mean_ds, sd, nullptr);
+    out.mean = mean_ds;
   }
 
   // Reseasonalise. thetaf keeps R's intervals: the mean is reseasonalised and the bounds are
@@ -800,6 +827,29 @@ SeriesForecast ThetaFitted::forecast(const ForecastOptions& options) const {
     out.quantiles = out.quantiles.cwiseMax(0.0);
   }
   return out;
+}
+
+Eigen::MatrixXd ThetaFitted::sample_paths(std::int64_t h,
+                                          std::int64_t n_paths,
+                                          detail::PathRng& rng) const {
+  const auto hh = static_cast<Eigen::Index>(h);
+  Eigen::VectorXd mean(hh), sd(hh);
+  Eigen::MatrixXd L = Eigen::MatrixXd::Zero(hh, hh);
+  deseasonalised(*this, hh, mean, sd, &L);
+  const double sigma = std::sqrt(std::isfinite(sigma2) ? std::max(sigma2, 0.0) : 0.0);
+  L *= sigma;
+  // Reseasonalised as `forecast` does its quantiles: thetaf adds the deseasonalised error to
+  // the reseasonalised mean; the others reseasonalise the deseasonalised path.
+  const bool mult = decomposition == DecompositionType::multiplicative;
+  for (Eigen::Index j = 0; j < hh; ++j) {
+    double idx = mult ? 1.0 : 0.0;
+    if (seasonal) idx = season_index[j % season_index.size()];
+    mean[j] = mult ? mean[j] * idx : mean[j] + idx;
+    if (method != ThetaMethod::thetaf && mult) L.row(j) *= idx;
+  }
+  mean *= scale;
+  L *= scale;
+  return detail::gaussian_paths(mean, L, n_paths, rng, std::numeric_limits<double>::infinity());
 }
 
 Contributions ThetaFitted::contributions(const ForecastOptions& options) const {

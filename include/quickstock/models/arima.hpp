@@ -85,6 +85,20 @@ struct ARIMAFitted {
   /// covariate columns (0 columns when there are none).
   [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options,
                                         const Eigen::Ref<const RowMatrixXd>& x_future) const;
+  /// `n_paths × h` joint sample paths (uncensored, data units) of the fitted process: the
+  /// forecast mean (with the regression on `x_future`) plus, per path, a draw of the state
+  /// error from N(0, σ²·P_{n+1|n}) carried through the (integrated) state space and the future
+  /// innovations ε ~ N(0, σ²) through the ψ-weights of the full model: exactly the Gaussian
+  /// joint predictive distribution whose marginals `forecast` reports. docs/sample-paths.md.
+  /// @throws invalid_input for a wrong `x_future` shape.
+  [[nodiscard]] Eigen::MatrixXd sample_paths(std::int64_t h,
+                                             std::int64_t n_paths,
+                                             detail::PathRng& rng,
+                                             const Eigen::Ref<const RowMatrixXd>& x_future) const;
+  /// As above for a model fitted without covariates. @throws invalid_input otherwise.
+  [[nodiscard]] Eigen::MatrixXd sample_paths(std::int64_t h,
+                                             std::int64_t n_paths,
+                                             detail::PathRng& rng) const;
   /// The uncensored mean split into `arima` (the integrated ARMA forecast of the regression
   /// errors), `mean` (the intercept, when estimated), `drift` (drift × t, when estimated) and
   /// `x<k>` = β_k·x_{n+j,k} per covariate. @throws invalid_input for a wrong `x_future` shape.

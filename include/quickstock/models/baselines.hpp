@@ -36,6 +36,16 @@ struct BaselineFitted {
 
   /// Forecast `options.h` steps with `options.quantiles`.
   [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options) const;
+  /// `n_paths × h` joint sample paths (uncensored, data units) consistent with the intervals:
+  /// one Normal innovation per step accumulated over the steps of its phase (the random walk
+  /// of Naive and RandomWalkWithDrift; SeasonalNaive's walk per season position), an iid
+  /// error per step for the constant variance (WindowAverage), and one error shared by all
+  /// steps for the drift estimate (RandomWalkWithDrift) and the mean estimate
+  /// (HistoricAverage); with a finite `df` every path is scaled by one sqrt(df / χ²_df), so
+  /// each step is Student t as the intervals. docs/sample-paths.md.
+  [[nodiscard]] Eigen::MatrixXd sample_paths(std::int64_t h,
+                                             std::int64_t n_paths,
+                                             detail::PathRng& rng) const;
   /// The uncensored mean split into `level` (the cycle's mean; the last value or the average for
   /// a one-value cycle), `trend` (`drift · j`, when the drift is not 0) and `season` (the
   /// cycle's value minus its mean, when the cycle has more than one value).

@@ -77,6 +77,18 @@ struct CountRegressionFitted {
   /// @throws invalid_input (field "X_df") for a wrong shape.
   [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options,
                                         const Eigen::Ref<const RowMatrixXd>& x_future) const;
+  /// `n_paths × h` sample paths of non-negative integers: step j an independent draw from its
+  /// zero-inflated Poisson / NB predictive distribution with mean μ_j (the model's steps are
+  /// independent given the covariates), the distribution whose quantiles `forecast` reports.
+  /// @throws invalid_input (field "X_df") for a wrong shape. docs/sample-paths.md.
+  [[nodiscard]] Eigen::MatrixXd sample_paths(std::int64_t h,
+                                             std::int64_t n_paths,
+                                             detail::PathRng& rng,
+                                             const Eigen::Ref<const RowMatrixXd>& x_future) const;
+  /// As above without covariates. @throws invalid_input (field "X_df") when fitted with some.
+  [[nodiscard]] Eigen::MatrixXd sample_paths(std::int64_t h,
+                                             std::int64_t n_paths,
+                                             detail::PathRng& rng) const;
   /// The exact Shapley split of the forecast mean over the factor groups of the log link:
   /// `level` (the mean with every term at its training mean: (1 − π)·exp(α)), `trend`,
   /// `season` (the season dummies as one group) and one component per covariate named

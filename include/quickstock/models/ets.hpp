@@ -72,6 +72,13 @@ struct ETSFitted {
   /// deterministic seed taken from the series' values. Elsewhere the mean is the point
   /// forecast. With `options.nonnegative`, mean and quantiles are censored at 0.
   [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options) const;
+  /// `n_paths × h` joint sample paths (uncensored, data units): the state space recursion run
+  /// forward from `last_state` with Normal errors of variance `sigma2` (multiplicative errors
+  /// truncated at −1, as R's `simulate.ets`), the simulation `forecast` uses for its simulated
+  /// classes. docs/sample-paths.md.
+  [[nodiscard]] Eigen::MatrixXd sample_paths(std::int64_t h,
+                                             std::int64_t n_paths,
+                                             detail::PathRng& rng) const;
   /// The uncensored forecast mean split into `level`, `trend` (with a trend) and `season` (with
   /// a season) from the final states: additive forms give `l`, `φ*·b` (φ* = φ + … + φ^j; j
   /// undamped) and `s` exactly; multiplicative trend (`l·b^φ*`) or season (`(·)·s`) get the exact
@@ -161,6 +168,13 @@ struct ETSXFitted {
   /// @throws invalid_input (field "X_df") for a wrong shape or non-finite value.
   [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options,
                                         const Eigen::Ref<const RowMatrixXd>& x_future) const;
+  /// `n_paths × h` joint sample paths: ETS paths of u (`ETSFitted::sample_paths`) plus
+  /// (x_{n+j} − x̄)'β̃ with, when `parameter_uncertainty`, one β̃ ~ N(β̂, Cov(β̂)) per path
+  /// (else β̃ = β̂). @throws invalid_input as `forecast`.
+  [[nodiscard]] Eigen::MatrixXd sample_paths(std::int64_t h,
+                                             std::int64_t n_paths,
+                                             detail::PathRng& rng,
+                                             const Eigen::Ref<const RowMatrixXd>& x_future) const;
   /// The uncensored mean split into the ETS components of u (`ETSFitted::contributions`) and
   /// one component `x<c>` = (x_{n+j,c} − x̄_c)·β_c per covariate column: a covariate at its
   /// history mean contributes 0. @throws invalid_input as `forecast`.

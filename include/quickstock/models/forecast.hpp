@@ -14,6 +14,7 @@
 #include <quickstock/config.hpp>
 #include <quickstock/core/frequency.hpp>
 #include <quickstock/data/panel.hpp>
+#include <quickstock/detail/random.hpp>
 #include <quickstock/detail/xtensor.hpp>
 
 namespace quickstock {
@@ -107,5 +108,101 @@ struct PanelForecast {
   xt::xtensor<double, 2> mean;       ///< series × h
   xt::xtensor<double, 3> quantiles;  ///< series × h × levels
 };
+
+/// A sample path request (`FittedModel::sample_paths`, docs/sample-paths.md).
+struct PathRequest {
+  std::int64_t h = 1;           ///< steps ahead, >= 1
+  std::int64_t n_paths = 1000;  ///< paths per series, >= 1
+  std::uint64_t seed = 0;       ///< series i draws from the stream (seed, i): any thread count
+  bool nonnegative = true;      ///< censor every path at 0, as `forecast` censors (demand)
+  /// Day-to-day correlation of the Gaussian copula of the fallback for models without native
+  /// simulation (Ensemble, Conformal), in [0, 1); native simulations ignore it.
+  double correlation = 0.0;
+  friend bool operator==(const PathRequest& a, const PathRequest& b) noexcept {
+    return a.h == b.h && a.n_paths == b.n_paths && a.seed == b.seed &&
+           a.nonnegative == b.nonnegative && a.correlation == b.correlation;
+  }
+};
+
+/// The most values (series × paths × h) one `sample_paths` call may return: 2·10⁸ doubles
+/// (1.6 GB).
+inline constexpr double kMaxPathValues = 2e8;
+
+/// Checks `h >= 1`, `n_paths >= 1`, `correlation` in [0, 1) and `n_series · n_paths · h` at
+/// most `kMaxPathValues`.
+/// @throws invalid_input naming field "h", "n_paths" or "correlation".
+QUICKSTOCK_API void validate(const PathRequest& request, std::size_t n_series = 1);
+
+/// A panel's simulated futures from one model. Step `j` of series `i` is at grid ordinal
+/// `first[i] + j`.
+struct PanelPaths {
+  std::vector<std::string> ids;        ///< series, in panel order
+  std::vector<std::int64_t> first;     ///< ordinal of the first forecast step of each series
+  Frequency freq;                      ///< the panel's grid
+  std::vector<Eigen::MatrixXd> paths;  ///< per series, n_paths × h simulated demand
+  /// How the paths were drawn: `"native"` (the model's own simulation) or `"quantile_copula"`
+  /// (the fallback: the model's forecast quantiles joined by a Gaussian AR(1) copula); MSTL
+  /// with a trend forecaster without native simulation says `"native (season) + quantile_copula
+  /// (trend)"`.
+  std::string simulation;
+};
+
+/// True when `Fitted` simulates its own future: `Eigen::MatrixXd sample_paths(std::int64_t h,
+/// std::int64_t n_paths, detail::PathRng& rng) const` returns `n_paths × h` uncensored paths in
+/// data units.
+template <class Fitted, class = void>
+struct has_sample_paths : std::false_type {};
+template <class Fitted>
+struct has_sample_paths<Fitted,
+                        std::void_t<decltype(std::declval<const Fitted&>().sample_paths(
+                            std::int64_t{}, std::int64_t{}, std::declval<detail::PathRng&>()))>>
+    : std::true_type {};
+/// See `has_sample_paths`.
+template <class Fitted>
+inline constexpr bool has_sample_paths_v = has_sample_paths<Fitted>::value;
+
+/// True when `Fitted` (of a model that uses covariates) provides `Eigen::MatrixXd
+/// sample_paths(std::int64_t h, std::int64_t n_paths, detail::PathRng& rng, const
+/// Eigen::Ref<const RowMatrixXd>& x_future) const`.
+template <class Fitted, class = void>
+struct has_covariate_sample_paths : std::false_type {};
+template <class Fitted>
+struct has_covariate_sample_paths<Fitted,
+                                  std::void_t<decltype(std::declval<const Fitted&>().sample_paths(
+                                      std::int64_t{},
+                                      std::int64_t{},
+                                      std::declval<detail::PathRng&>(),
+                                      std::declval<const Eigen::Ref<const RowMatrixXd>&>()))>>
+    : std::true_type {};
+/// See `has_covariate_sample_paths`.
+template <class Fitted>
+inline constexpr bool has_covariate_sample_paths_v = has_covariate_sample_paths<Fitted>::value;
+
+namespace detail {
+
+/// The quantile levels the copula fallback asks a model's forecast for: 0.005, 0.01, …, 0.995
+/// (Normal tails beyond, see `quickstock::quantile_at`).
+QUICKSTOCK_API const std::vector<double>& copula_levels();
+
+/// The copula fallback: `n_paths × h` paths whose step `j` follows the quantile function of
+/// `forecast` (computed at `copula_levels()`, uncensored) and whose steps are joined by a
+/// Gaussian AR(1) copula with `correlation`; the stream is the next value of `rng`. The
+/// paths are censored at 0 (as `quickstock::quantile_at`), whatever `nonnegative` asks.
+QUICKSTOCK_API Eigen::MatrixXd copula_paths(const SeriesForecast& forecast,
+                                            std::int64_t n_paths,
+                                            double correlation,
+                                            PathRng& rng);
+
+/// Gaussian paths `mean + s · L z`, z iid N(0, 1) (one vector per path), `L` the `h × k`
+/// loadings of the model's future errors and `s` 1, or, when `df` is finite,
+/// sqrt(df / χ²_df) drawn once per path (so every step is Student t with `df` degrees of
+/// freedom, as the baselines' intervals).
+QUICKSTOCK_API Eigen::MatrixXd gaussian_paths(const Eigen::Ref<const Eigen::VectorXd>& mean,
+                                              const Eigen::Ref<const Eigen::MatrixXd>& loadings,
+                                              std::int64_t n_paths,
+                                              PathRng& rng,
+                                              double df);
+
+}  // namespace detail
 
 }  // namespace quickstock

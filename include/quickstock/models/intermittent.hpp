@@ -58,6 +58,13 @@ struct IntermittentFitted {
   /// continuous quantile in (k − 1, k]); for non-integer data the Gamma quantile. Quantiles are
   /// never negative; `options.nonnegative` has no effect.
   [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options) const;
+  /// `n_paths × h` sample paths: every step an independent draw of D = B·S (the model's
+  /// steps are independent and identically distributed). Count data give non-negative
+  /// integers (also with `integer` false, whose interpolated quantiles they match within one
+  /// unit); non-integer data Gamma sizes (rounded up with `integer`). docs/sample-paths.md.
+  [[nodiscard]] Eigen::MatrixXd sample_paths(std::int64_t h,
+                                             std::int64_t n_paths,
+                                             detail::PathRng& rng) const;
   /// The mean as one component, `level` (the model has no trend or season).
   [[nodiscard]] Contributions contributions(const ForecastOptions& options) const {
     return Contributions{{"level"}, Eigen::MatrixXd::Constant(options.h, 1, mean)};

@@ -137,6 +137,17 @@ QUICKSTOCK_API void check_future_covariates(const Eigen::Ref<const RowMatrixXd>&
 
 }  // namespace detail
 
+namespace detail {
+/// True when `Fitted` names its simulation itself (`std::string path_method() const`, MSTL).
+template <class Fitted, class = void>
+struct has_path_method : std::false_type {};
+template <class Fitted>
+struct has_path_method<Fitted, std::void_t<decltype(std::declval<const Fitted&>().path_method())>>
+    : std::true_type {};
+template <class Fitted>
+inline constexpr bool has_path_method_v = has_path_method<Fitted>::value;
+}  // namespace detail
+
 /// A spec fitted to every series of a panel, one fitted value per series.
 template <class Spec>
 class FittedPanel {
@@ -204,6 +215,42 @@ class FittedPanel {
           out.quantiles(i, j, q) = f.quantiles(jj, static_cast<Eigen::Index>(q));
         }
       }
+    });
+    return out;
+  }
+
+  /// Simulates `request.n_paths` joint future paths of `request.h` steps for every series, in
+  /// parallel over series: series `i` draws from the stream `(request.seed, i)`, so the result
+  /// is bit-identical for any `n_threads`. The fitted type's own simulation when it has one
+  /// (`has_sample_paths_v`, `has_covariate_sample_paths_v`), else the quantile copula of
+  /// `detail::copula_paths`; `simulation` says which. With `request.nonnegative` every path
+  /// is censored at 0, as `forecast` censors its quantiles. `x_future` as for `forecast`.
+  /// @throws invalid_input for a bad request (field "h", "n_paths", "correlation") or missing
+  /// future covariates.
+  [[nodiscard]] PanelPaths sample_paths(const PathRequest& request,
+                                        const Eigen::Ref<const RowMatrixXd>& x_future,
+                                        int n_threads = 1) const {
+    const std::size_t n = fitted_.size();
+    validate(request, n);
+    if constexpr (uses_covariates_v<Spec>) {
+      detail::check_future_covariates(x_future, n, request.h, covariate_names_,
+                                      !covariate_names_.empty(), model_label());
+    }
+    PanelPaths out;
+    out.ids = ids_;
+    out.first = next_;
+    out.freq = freq_;
+    out.paths.resize(n);
+    out.simulation = simulation_label();
+    detail::parallel_for_series(n, n_threads, [&](std::size_t i) {
+      detail::PathRng rng(request.seed, i);
+      Eigen::MatrixXd p = paths_one(i, request, x_future, rng);
+      if (!p.allFinite()) {
+        detail::raise_invalid("the sample paths are not finite: the values are too large", ids_[i],
+                              std::nullopt, "y");
+      }
+      if (request.nonnegative) p = p.cwiseMax(0.0);
+      out.paths[i] = std::move(p);
     });
     return out;
   }
@@ -281,6 +328,34 @@ class FittedPanel {
       return Contributions{{component_label()}, forecast_one(i, raw, x_future).mean};
     }
   }
+  [[nodiscard]] Eigen::MatrixXd paths_one(std::size_t i,
+                                          const PathRequest& request,
+                                          const Eigen::Ref<const RowMatrixXd>& x_future,
+                                          detail::PathRng& rng) const {
+    const auto h = static_cast<Eigen::Index>(request.h);
+    const Fitted& f = fitted_[i];
+    if constexpr (uses_covariates_v<Spec> && has_covariate_sample_paths_v<Fitted>) {
+      if (x_future.rows() == 0)
+        return f.sample_paths(request.h, request.n_paths, rng, RowMatrixXd(h, 0));
+      return f.sample_paths(request.h, request.n_paths, rng,
+                            x_future.middleRows(static_cast<Eigen::Index>(i) * h, h));
+    } else if constexpr (has_sample_paths_v<Fitted>) {
+      return f.sample_paths(request.h, request.n_paths, rng);
+    } else {
+      const ForecastOptions grid{request.h, detail::copula_levels(), false};
+      return detail::copula_paths(forecast_one(i, grid, x_future), request.n_paths,
+                                  request.correlation, rng);
+    }
+  }
+  [[nodiscard]] std::string simulation_label() const {
+    if constexpr (detail::has_path_method_v<Fitted>) {
+      return fitted_.empty() ? std::string("native") : fitted_.front().path_method();
+    } else if constexpr (has_sample_paths_v<Fitted> || has_covariate_sample_paths_v<Fitted>) {
+      return "native";
+    } else {
+      return "quantile_copula";
+    }
+  }
   [[nodiscard]] std::string component_label() const;
   [[nodiscard]] SeriesForecast forecast_one(std::size_t i,
                                             const ForecastOptions& options,
@@ -345,6 +420,13 @@ class QUICKSTOCK_API FittedModel {
   [[nodiscard]] PanelContributions contributions(const ForecastOptions& options,
                                                  const Eigen::Ref<const RowMatrixXd>& x_future,
                                                  int n_threads = 1) const;
+  /// Simulated joint future paths of every series (see `FittedPanel::sample_paths` and
+  /// docs/sample-paths.md).
+  [[nodiscard]] PanelPaths sample_paths(const PathRequest& request, int n_threads = 1) const;
+  /// As above with future covariates (see `FittedPanel::sample_paths`).
+  [[nodiscard]] PanelPaths sample_paths(const PathRequest& request,
+                                        const Eigen::Ref<const RowMatrixXd>& x_future,
+                                        int n_threads = 1) const;
   /// True when the model uses covariates (and so needs their future values to forecast).
   [[nodiscard]] bool uses_covariates() const noexcept;
   /// The spec this was fitted from.

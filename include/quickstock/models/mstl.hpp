@@ -50,6 +50,18 @@ class SeriesFitted {
     if (!impl_) throw std::logic_error("SeriesFitted: empty");
     return impl_->contributions(options, name);
   }
+  /// `n_paths × h` uncensored sample paths of the wrapped model: its own simulation when it
+  /// has one (`has_sample_paths_v`), else the quantile copula of its forecast
+  /// (`detail::copula_paths`, AR(1) correlation `correlation`).
+  [[nodiscard]] Eigen::MatrixXd sample_paths(std::int64_t h,
+                                             std::int64_t n_paths,
+                                             detail::PathRng& rng,
+                                             double correlation = 0.0) const {
+    if (!impl_) throw std::logic_error("SeriesFitted: empty");
+    return impl_->sample_paths(h, n_paths, rng, correlation);
+  }
+  /// True when the wrapped model simulates natively (false when empty).
+  [[nodiscard]] bool native_paths() const { return impl_ && impl_->native_paths(); }
   /// The wrapped model's fallback note ("" when none, or when empty).
   [[nodiscard]] std::string fallback() const { return impl_ ? impl_->fallback() : std::string(); }
   /// The wrapped value if it is a `Fitted`, else nullptr.
@@ -75,6 +87,11 @@ class SeriesFitted {
     [[nodiscard]] virtual SeriesForecast forecast(const ForecastOptions& options) const = 0;
     [[nodiscard]] virtual Contributions contributions(const ForecastOptions& options,
                                                       const std::string& name) const = 0;
+    [[nodiscard]] virtual Eigen::MatrixXd sample_paths(std::int64_t h,
+                                                       std::int64_t n_paths,
+                                                       detail::PathRng& rng,
+                                                       double correlation) const = 0;
+    [[nodiscard]] virtual bool native_paths() const noexcept = 0;
     [[nodiscard]] virtual std::string fallback() const = 0;
     [[nodiscard]] virtual bool equals(const Concept& other) const noexcept = 0;
   };
@@ -95,6 +112,19 @@ class SeriesFitted {
         return Contributions{{name}, value.forecast(raw).mean};
       }
     }
+    [[nodiscard]] Eigen::MatrixXd sample_paths(std::int64_t h,
+                                               std::int64_t n_paths,
+                                               detail::PathRng& rng,
+                                               double correlation) const override {
+      if constexpr (has_sample_paths_v<Fitted>) {
+        (void)correlation;
+        return value.sample_paths(h, n_paths, rng);
+      } else {
+        const ForecastOptions grid{h, detail::copula_levels(), false};
+        return detail::copula_paths(value.forecast(grid), n_paths, correlation, rng);
+      }
+    }
+    [[nodiscard]] bool native_paths() const noexcept override { return has_sample_paths_v<Fitted>; }
     [[nodiscard]] std::string fallback() const override { return value.fallback; }
     [[nodiscard]] bool equals(const Concept& other) const noexcept override {
       const auto* o = dynamic_cast<const Holder*>(&other);
@@ -119,6 +149,15 @@ struct MSTLFitted {
   /// `forecast.mstl`, statsforecast's `MSTL`); with `options.nonnegative`, mean and quantiles are
   /// then censored at 0.
   [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options) const;
+  /// `n_paths × h` sample paths (uncensored): the trend forecaster's paths
+  /// (`SeriesFitted::sample_paths`) plus the seasonal naive forecasts of the seasonal
+  /// components, which are deterministic as in `forecast`. docs/sample-paths.md.
+  [[nodiscard]] Eigen::MatrixXd sample_paths(std::int64_t h,
+                                             std::int64_t n_paths,
+                                             detail::PathRng& rng) const;
+  /// `"native"`, or `"native (season) + quantile_copula (trend)"` when the trend forecaster
+  /// does not simulate natively.
+  [[nodiscard]] std::string path_method() const;
   /// The uncensored mean split into the trend forecaster's components (one `trend` component
   /// when it has no split) and one `season_<period>` per kept period (its seasonal naive
   /// forecast; the period as Python prints it, e.g. `season_7`, `season_30.5`).

@@ -67,6 +67,14 @@ struct ThetaFitted {
   /// recursion), quantiles reseasonalised with the mean. With `options.nonnegative`, mean
   /// and quantiles are censored at 0.
   [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options) const;
+  /// `n_paths × h` joint sample paths (uncensored, data units): the linear state space form
+  /// the intervals come from, driven by Normal errors e_j ~ N(0, σ²): the forecast is linear
+  /// in them (naive: a random walk; thetaf: SES with drift, weight α on past errors; Fiorucci
+  /// models: the weights carried through the state recursion), reseasonalised as the
+  /// quantiles are. docs/sample-paths.md.
+  [[nodiscard]] Eigen::MatrixXd sample_paths(std::int64_t h,
+                                             std::int64_t n_paths,
+                                             detail::PathRng& rng) const;
   /// The uncensored mean split into `level` (the smoothed level l_n of the theta = 2 line),
   /// `trend` (the rest of the deseasonalised forecast: R thetaf's drift term, or the theta = 0
   /// line's part of the Fiorucci forecast) and, when seasonal, `season` (additive index, or the
