@@ -101,6 +101,26 @@ auto run_with_progress(const py::object& progress, Work&& work) -> decltype(work
   return std::move(*result);
 }
 
+/// Future covariates as they arrive from Python: None, or (series·h) × covariates doubles.
+using FutureArray = std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>>;
+/// The same viewed by the core (row i·h + j = step j of series i).
+using FutureMatrix = Eigen::Map<const RowMatrixXd>;
+
+/// Calls `call(&x)` with `x_future` viewed as a matrix, or `call(nullptr)` without it, with the
+/// GIL released. @throws invalid_input (field "X_df") when the array is not 2-d.
+template <class Call>
+auto with_future(const FutureArray& x_future, Call&& call) -> decltype(call(nullptr)) {
+  if (x_future.has_value()) {
+    const auto& a = *x_future;
+    if (a.ndim() != 2) detail::raise_argument("X_df", "future covariates must be a 2-d array");
+    const FutureMatrix x(a.data(), a.shape(0), a.shape(1));
+    py::gil_scoped_release release;
+    return call(&x);
+  }
+  py::gil_scoped_release release;
+  return call(nullptr);
+}
+
 void register_core(py::module_& m);
 void register_data(py::module_& m);
 void register_features(py::module_& m);

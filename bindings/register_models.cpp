@@ -649,23 +649,11 @@ void register_models(py::module_& m) {
       .def(
           "forecast",
           [](const FittedModel& f, std::int64_t h, std::vector<double> quantiles, bool nonnegative,
-             int n_threads,
-             std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>>
-                 x_future) {
-            ForecastOptions opts{h, std::move(quantiles), nonnegative};
-            PanelForecast out;
-            if (x_future.has_value()) {
-              const auto& a = *x_future;
-              if (a.ndim() != 2) {
-                detail::raise_argument("X_df", "future covariates must be a 2-d array");
-              }
-              const Eigen::Map<const RowMatrixXd> x(a.data(), a.shape(0), a.shape(1));
-              py::gil_scoped_release release;
-              out = f.forecast(opts, x, n_threads);
-            } else {
-              py::gil_scoped_release release;
-              out = f.forecast(opts, n_threads);
-            }
+             int n_threads, const FutureArray& x_future) {
+            const ForecastOptions opts{h, std::move(quantiles), nonnegative};
+            PanelForecast out = with_future(x_future, [&](const FutureMatrix* x) {
+              return x ? f.forecast(opts, *x, n_threads) : f.forecast(opts, n_threads);
+            });
             return py::make_tuple(to_numpy_i64(out.first), to_numpy(std::move(out.mean)),
                                   to_numpy(std::move(out.quantiles)));
           },
@@ -676,22 +664,11 @@ void register_models(py::module_& m) {
       .def(
           "contributions",
           [](const FittedModel& f, std::int64_t h, bool nonnegative, int n_threads,
-             std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>>
-                 x_future) {
+             const FutureArray& x_future) {
             const ForecastOptions opts{h, {}, nonnegative};
-            PanelContributions out;
-            if (x_future.has_value()) {
-              const auto& a = *x_future;
-              if (a.ndim() != 2) {
-                detail::raise_argument("X_df", "future covariates must be a 2-d array");
-              }
-              const Eigen::Map<const RowMatrixXd> x(a.data(), a.shape(0), a.shape(1));
-              py::gil_scoped_release release;
-              out = f.contributions(opts, x, n_threads);
-            } else {
-              py::gil_scoped_release release;
-              out = f.contributions(opts, n_threads);
-            }
+            PanelContributions out = with_future(x_future, [&](const FutureMatrix* x) {
+              return x ? f.contributions(opts, *x, n_threads) : f.contributions(opts, n_threads);
+            });
             py::list series;
             for (auto& c : out.series) {
               series.append(py::make_tuple(c.components, std::move(c.values)));
@@ -704,28 +681,16 @@ void register_models(py::module_& m) {
       .def(
           "sample_paths",
           [](const FittedModel& f, std::int64_t h, std::int64_t n_paths, std::uint64_t seed,
-             bool nonnegative, double correlation, int n_threads,
-             std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>>
-                 x_future) {
+             bool nonnegative, double correlation, int n_threads, const FutureArray& x_future) {
             PathRequest req;
             req.h = h;
             req.n_paths = n_paths;
             req.seed = seed;
             req.nonnegative = nonnegative;
             req.correlation = correlation;
-            PanelPaths out;
-            if (x_future.has_value()) {
-              const auto& a = *x_future;
-              if (a.ndim() != 2) {
-                detail::raise_argument("X_df", "future covariates must be a 2-d array");
-              }
-              const Eigen::Map<const RowMatrixXd> x(a.data(), a.shape(0), a.shape(1));
-              py::gil_scoped_release release;
-              out = f.sample_paths(req, x, n_threads);
-            } else {
-              py::gil_scoped_release release;
-              out = f.sample_paths(req, n_threads);
-            }
+            PanelPaths out = with_future(x_future, [&](const FutureMatrix* x) {
+              return x ? f.sample_paths(req, *x, n_threads) : f.sample_paths(req, n_threads);
+            });
             const auto n = static_cast<py::ssize_t>(out.paths.size());
             py::array_t<double> arr(
                 {n, static_cast<py::ssize_t>(n_paths), static_cast<py::ssize_t>(h)});
