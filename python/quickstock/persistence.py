@@ -173,7 +173,8 @@ def load(path: Any) -> Any:
     try:
         raw = _core.parse_saved(data, name)
     except _core.QuickstockError:
-        if _legacy_version(data) != 1:
+        version = _legacy_version(data)
+        if type(version) is not int or version != 1:  # noqa: E721 -- True is not version 1
             raise
         meta, arrays = _read_v1(_io.BytesIO(data), name)
     else:
