@@ -6,11 +6,11 @@ as ``.npy`` arrays (read with ``allow_pickle=False``). Loading rebuilds the pane
 same validation as ``fit`` and refits the models, which is deterministic, so the loaded
 forecaster predicts exactly what the saved one did.
 
-Version 2 (written since 0.x with this module's ``VERSION = 2``) stores every entry
-uncompressed so that the C++ reader ``quickstock::io::load_saved`` needs no inflate library;
-docs/persistence.md gives the byte layout. A version-2 file is first checked by that C++
-reader (``_core.read_saved``), so Python and C++ accept exactly the same version-2 files.
-Version-1 files (deflated) are still read here.
+Version 2 (``VERSION``, what ``save`` writes) stores every entry uncompressed so that the C++
+reader ``quickstock::io::load_saved`` needs no inflate library; docs/persistence.md gives the
+byte layout. ``load`` reads a version-2 file with that C++ reader (``_core.parse_saved``), so
+Python and C++ accept exactly the same version-2 files. Version-1 files (deflated) are still
+read here.
 """
 
 from __future__ import annotations
