@@ -128,5 +128,6 @@ void register_models(py::module_& m);
 void register_eval(py::module_& m);
 void register_decisions(py::module_& m);
 void register_reconcile(py::module_& m);
+void register_saved(py::module_& m);
 
 }  // namespace quickstock::bindings

@@ -17,4 +17,5 @@ PYBIND11_MODULE(_core, m) {
   quickstock::bindings::register_eval(m);
   quickstock::bindings::register_decisions(m);
   quickstock::bindings::register_reconcile(m);
+  quickstock::bindings::register_saved(m);
 }

@@ -14,6 +14,7 @@
 #include <quickstock/eval/metrics.hpp>
 #include <quickstock/features/window.hpp>
 #include <quickstock/io/csv.hpp>
+#include <quickstock/io/saved.hpp>
 #include <quickstock/models/arima.hpp>
 #include <quickstock/models/baselines.hpp>
 #include <quickstock/models/count_regression.hpp>

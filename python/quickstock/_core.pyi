@@ -58,6 +58,15 @@ def read_csv_panel(
     allow_negative: bool = False,
 ) -> Panel: ...
 
+def parse_saved(data: bytes, name: str) -> dict[str, Any]: ...
+def load_saved_forecast(
+    path: str,
+    h: int,
+    quantiles: Sequence[float],
+    n_threads: int = 1,
+    x_future: npt.NDArray[np.float64] | None = None,
+) -> list[tuple[str, npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64]]]: ...
+
 class Panel:
     @staticmethod
     def from_long(

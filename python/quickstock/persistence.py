@@ -5,12 +5,19 @@ forecaster's settings, the model specs, the series ids and attributes) and the t
 as ``.npy`` arrays (read with ``allow_pickle=False``). Loading rebuilds the panel through the
 same validation as ``fit`` and refits the models, which is deterministic, so the loaded
 forecaster predicts exactly what the saved one did.
+
+Version 2 (``VERSION``, what ``save`` writes) stores every entry uncompressed so that the C++
+reader ``quickstock::io::load_saved`` needs no inflate library; docs/persistence.md gives the
+byte layout. ``load`` reads a version-2 file with that C++ reader (``_core.parse_saved``), so
+Python and C++ accept exactly the same version-2 files. Version-1 files (deflated) are still
+read here.
 """
 
 from __future__ import annotations
 
 import io as _io
 import json
+import os
 import zipfile
 from typing import Any
 
@@ -23,7 +30,7 @@ from ._errors import invalid
 __all__ = ["FORMAT", "VERSION", "save", "load"]
 
 FORMAT = "quickstock.Forecaster"
-VERSION = 1
+VERSION = 2
 
 
 def _json_value(v: Any) -> Any:
@@ -84,8 +91,10 @@ def save(forecaster: Any, path: str) -> None:
     p = forecaster.prepared_
     panel = p.panel
     ids = [_json_value(v) for v in p.ids]
-    if not all(isinstance(v, (str, int, float)) for v in ids):
+    if not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in ids):
         invalid("only str, int and float unique_id values can be saved", field=p.id_col)
+    if len({isinstance(v, str) for v in ids}) > 1:
+        invalid("unique_id values mixing text and numbers cannot be saved; use one type", field=p.id_col)
     meta = {
         "format": FORMAT,
         "version": VERSION,
@@ -112,8 +121,13 @@ def save(forecaster: Any, path: str) -> None:
         "covariates": panel.covariates,
     }
     try:
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("quickstock.json", json.dumps(meta))
+        text = json.dumps(meta, allow_nan=False)
+    except ValueError as exc:
+        invalid(f"cannot save: {exc}", field="path")
+    try:
+        # Stored, not deflated: the C++ reader needs no inflate library (format version 2).
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as zf:
+            zf.writestr("quickstock.json", text)
             for name, arr in arrays.items():
                 buf = _io.BytesIO()
                 np.save(buf, np.ascontiguousarray(arr), allow_pickle=False)
@@ -122,17 +136,59 @@ def save(forecaster: Any, path: str) -> None:
         invalid(f"cannot write {path!r}: {exc}", field="path")
 
 
-def load(path: str) -> Any:
+def _legacy_version(data: bytes) -> Any:
+    """The format version a zip archive claims, read leniently (None when unreadable)."""
+    try:
+        with zipfile.ZipFile(_io.BytesIO(data)) as zf:
+            meta = json.loads(zf.read("quickstock.json"))
+        return meta.get("version") if isinstance(meta, dict) and meta.get("format") == FORMAT else None
+    except Exception:  # noqa: BLE001 -- any failure means "not a readable version-1 file"
+        return None
+
+
+def load(path: Any) -> Any:
     """Read a forecaster written by ``save``.
+
+    A version-2 file is checked by the C++ reader first (zip structure and CRCs, JSON, arrays,
+    panel and model specs), so exactly the files ``quickstock::io::load_saved`` accepts load
+    here; version-1 files are read as before.
 
     Raises:
         QuickstockError: for a missing, damaged, foreign or newer-version file.
     """
-    from ._frame import prepare
-    from .forecaster import Forecaster
-
     try:
-        with zipfile.ZipFile(path) as zf:
+        if hasattr(path, "read"):
+            data = path.read()
+            name = str(getattr(path, "name", "<file>"))
+        else:
+            name = str(os.fspath(path))
+            with open(name, "rb") as fh:
+                data = fh.read()
+    except FileNotFoundError:
+        invalid(f"no such file: {path!r}", field="path")
+    except (OSError, TypeError) as exc:
+        invalid(f"cannot read {path!r}: {exc}", field="path")
+    if not isinstance(data, bytes):
+        invalid(f"{path!r} did not give bytes", field="path")
+    try:
+        raw = _core.parse_saved(data, name)
+    except _core.QuickstockError:
+        version = _legacy_version(data)
+        if type(version) is not int or version != 1:  # noqa: E721 -- True is not version 1
+            raise
+        meta, arrays = _read_v1(_io.BytesIO(data), name)
+    else:
+        # Version 2: everything comes from the C++ reader (no second zip/npy parser here).
+        meta = json.loads(raw["json"])
+        meta["covariates"] = list(raw["covariates"])  # the censoring flag last, as prepare puts it
+        arrays = {k: raw[k] for k in ("lengths", "ds", "y")}
+        arrays["covariates"] = raw["covariates_values"]
+    return _build(meta, arrays, name)
+
+
+def _read_v1(source: Any, path: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    try:
+        with zipfile.ZipFile(source) as zf:
             meta = json.loads(zf.read("quickstock.json"))
             if not isinstance(meta, dict):
                 invalid(f"{path!r} is damaged: quickstock.json is not a JSON object", field="path")
@@ -147,10 +203,17 @@ def load(path: str) -> Any:
             arrays = {n: _array(zf, n) for n in ("lengths", "ds", "y", "covariates")}
     except FileNotFoundError:
         invalid(f"no such file: {path!r}", field="path")
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError, UnicodeDecodeError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError, UnicodeDecodeError, NotImplementedError) as exc:
         if isinstance(exc, _core.QuickstockError):
             raise
         invalid(f"{path!r} is damaged or not a quickstock file ({type(exc).__name__}: {exc})", field="path")
+    return meta, arrays
+
+
+def _build(meta: dict[str, Any], arrays: dict[str, np.ndarray], path: str) -> Any:
+    from ._frame import prepare
+    from .forecaster import Forecaster
+
     try:
         specs = []
         for m in meta["models"]:
