@@ -681,7 +681,50 @@ std::int64_t default_season_length(const Frequency& freq) {
 struct ModelContext {
   const Frequency* freq = nullptr;  // null: a nested model (Python's `.spec`, no frequency)
   std::int64_t censor_column = -1;
+  const SavedAttributes* attributes = nullptr;  // for CountRegression(pool_by=...)
 };
+
+// Python's `pd.factorize(values, sort=True, use_na_sentinel=False)` of one attribute column:
+// a code per series, distinct values numbered in sorted order (numbers by value, strings by
+// code point, booleans false first), missing (null or NaN) last.
+std::vector<std::int64_t> pool_codes(const SavedAttributes* attributes,
+                                     const std::string& column,
+                                     const std::string& where) {
+  const auto& cols = attributes == nullptr ? std::vector<std::string>{} : attributes->columns;
+  const auto it = std::find(cols.begin(), cols.end(), column);
+  if (it == cols.end()) {
+    std::string have;
+    for (const auto& c : cols) have += (have.empty() ? "" : ", ") + quoted(c);
+    fail(where + ".pool_by", "names " + quoted(column) +
+                                 ", not a series attribute of the saved frame (attributes: [" +
+                                 have + "])");
+  }
+  const auto j = static_cast<std::size_t>(it - cols.begin());
+  const auto missing = [](const Json& v) {
+    return v.kind == Json::Kind::null || (v.kind == Json::Kind::real && std::isnan(v.real));
+  };
+  const auto less = [&](const Json* a, const Json* b) {
+    if (missing(*a) || missing(*b)) return !missing(*a) && missing(*b);
+    if (a->is_number() && b->is_number()) return a->number() < b->number();
+    if (a->kind != b->kind) return a->kind < b->kind;
+    if (a->kind == Json::Kind::boolean) return !a->boolean && b->boolean;
+    return a->string < b->string;
+  };
+  std::vector<const Json*> distinct;
+  for (const auto& row : attributes->rows) distinct.push_back(&row[j]);
+  std::sort(distinct.begin(), distinct.end(), less);
+  distinct.erase(
+      std::unique(distinct.begin(), distinct.end(),
+                  [&](const Json* a, const Json* b) { return !less(a, b) && !less(b, a); }),
+      distinct.end());
+  std::vector<std::int64_t> codes;
+  codes.reserve(attributes->rows.size());
+  for (const auto& row : attributes->rows) {
+    const auto pos = std::lower_bound(distinct.begin(), distinct.end(), &row[j], less);
+    codes.push_back(static_cast<std::int64_t>(pos - distinct.begin()));
+  }
+  return codes;
+}
 
 Model read_model(const Json& entry, const ModelContext& ctx, std::string& alias, std::string where);
 
@@ -733,16 +776,18 @@ Model read_params(const std::string& cls, Params& p, const ModelContext& ctx) {
     if (fixed) return checked(w, [&] { return Model{make_ets(model, m, *damped)}; });
     return validated(w, AutoETS{m, model, damped});
   }
+  // Croston, CrostonSBA and TSB read the censoring column as Python's `_core_spec` does.
+  const std::int64_t censor = ctx.freq == nullptr ? -1 : ctx.censor_column;
   if (cls == "Croston" || cls == "CrostonSBA") {
     const double alpha = p.real("alpha", 0.1);
     const auto integer = p.optional_flag("integer");
-    if (cls == "Croston") return validated(w, Croston{alpha, integer});
-    return validated(w, CrostonSBA{alpha, integer});
+    if (cls == "Croston") return validated(w, Croston{alpha, integer, censor});
+    return validated(w, CrostonSBA{alpha, integer, censor});
   }
   if (cls == "TSB") {
     const double ad = p.real("alpha_d", {});
     const double ap = p.real("alpha_p", {});
-    return validated(w, TSB{ad, ap, p.optional_flag("integer")});
+    return validated(w, TSB{ad, ap, p.optional_flag("integer"), censor});
   }
   if (cls == "ADIDA") return validated(w, ADIDA{p.optional_flag("integer")});
   if (cls == "IMAPA") return validated(w, IMAPA{p.optional_flag("integer")});
@@ -875,6 +920,7 @@ Model read_params(const std::string& cls, Params& p, const ModelContext& ctx) {
     const auto m = p.optional_integer("season_length");
     s.trend = p.flag("trend", false);
     s.pooled = p.flag("pooled", false);
+    const std::string pool_by = p.text("pool_by", "");
     const auto window = p.optional_integer("window");
     if (window && *window < 1) {
       fail(w + ".window", "must be null or an integer >= 1 (got " + std::to_string(*window) + ")");
@@ -889,7 +935,9 @@ Model read_params(const std::string& cls, Params& p, const ModelContext& ctx) {
       s.season_length = m ? *m : (d == 7 || d == 24 ? d : 1);
       s.window = window ? *window : (d == 7 ? 365 : d == 24 ? 24 * 56 : 0);
       s.censor_column = ctx.censor_column;
+      if (!pool_by.empty()) s.pool_groups = pool_codes(ctx.attributes, pool_by, w);
     }
+    if (!pool_by.empty()) s.pooled = true;  // Python: pool_by implies pooled
     return validated(w, s);
   }
   fail(w, "names an unknown model class " + quoted(cls));
@@ -1157,8 +1205,9 @@ Model model_from_json(const Json& entry,
                       const Frequency& freq,
                       std::int64_t censor_column,
                       std::string& alias,
-                      const std::string& where) {
-  return read_model(entry, ModelContext{&freq, censor_column}, alias, where);
+                      const std::string& where,
+                      const SavedAttributes* attributes) {
+  return read_model(entry, ModelContext{&freq, censor_column, attributes}, alias, where);
 }
 
 SavedForecaster parse_saved(std::string_view bytes,
@@ -1449,7 +1498,7 @@ SavedForecaster parse_saved(std::string_view bytes,
     detail::raise_invalid(file + ": the saved panel is invalid: " + e.reason(), e.series_id(),
                           e.row(), e.field());
   }
-  // Models (Python's `_specs`: only CountRegression may use a censoring column).
+  // Models (Python's `_specs`: only the censoring models may use a censoring column).
   const Json& models = member(meta, "models", jw);
   if (models.kind != Json::Kind::array || models.items.empty()) {
     bad_field(jw, "models", "a non-empty list of models", models);
@@ -1459,13 +1508,18 @@ SavedForecaster parse_saved(std::string_view bytes,
   for (std::size_t i = 0; i < models.items.size(); ++i) {
     SavedModel m;
     const std::string mw = jw + " field 'models[" + std::to_string(i) + "]'";
-    m.spec = model_from_json(models.items[i], grid, censor, m.alias, mw);
+    m.spec = model_from_json(models.items[i], grid, censor, m.alias, mw, &s.attributes);
     if (!aliases.insert(m.alias).second) {
       fail(mw, "repeats the model alias " + quoted(m.alias));
     }
-    if (censor >= 0 && !std::holds_alternative<CountRegression>(m.spec)) {
+    const bool censoring = std::holds_alternative<CountRegression>(m.spec) ||
+                           std::holds_alternative<Croston>(m.spec) ||
+                           std::holds_alternative<CrostonSBA>(m.spec) ||
+                           std::holds_alternative<TSB>(m.spec);
+    if (censor >= 0 && !censoring) {
       fail(mw, "model " + quoted(m.alias) + " cannot use censored demand from column " +
-                   quoted(s.censor_col) + "; only CountRegression can");
+                   quoted(s.censor_col) +
+                   "; only CountRegression, Croston, CrostonSBA and TSB can");
     }
     s.models.push_back(std::move(m));
   }

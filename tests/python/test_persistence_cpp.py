@@ -127,6 +127,25 @@ def test_censored_integer_time_and_numeric_ids(tmp_path: Path) -> None:
     assert_same(cpp_forecast(path, H, None), python_forecast(path, H, None))
 
 
+def test_censored_intermittent_models_and_pooling_by_attribute(tmp_path: Path) -> None:
+    """Croston, CrostonSBA and TSB read the censoring column, CountRegression(pool_by=) forms
+    its groups from the saved attribute, in C++ as in Python."""
+    df = panel()
+    df["stockout"] = (df["y"] < 1).astype(bool)
+    df["store"] = df["unique_id"].map({"s0": "b", "s1": "a", "s2": "b"})
+    models = [qs.Croston(), qs.CrostonSBA(), qs.TSB(alpha_d=0.2, alpha_p=0.1),
+              qs.CountRegression(window=30, pool_by="store")]
+    path = str(tmp_path / "cens_pool.qs")
+    qs.Forecaster(models, freq="D", stockout_col="stockout").fit(df).save(path)
+    assert_same(cpp_forecast(path, H, None), python_forecast(path, H, None))
+    df = df.drop(columns="stockout")
+    df["store"] = df["unique_id"].map({"s0": 2.5, "s1": np.nan, "s2": 2.5})  # numbers, missing
+    qs.Forecaster([qs.CountRegression(pool_by="store")], freq="D").fit(df).save(path)
+    assert_same(cpp_forecast(path, H, None), python_forecast(path, H, None))
+    qs.Forecaster([qs.CountRegression(pool_by="region")], freq="D").fit(df.assign(region="x")).save(path)
+    assert_same(cpp_forecast(path, H, None), python_forecast(path, H, None))
+
+
 def test_format_is_v2_stored() -> None:
     assert qs.persistence.VERSION == 2
 

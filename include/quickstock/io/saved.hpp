@@ -105,6 +105,13 @@ QUICKSTOCK_API NpyArray read_npy(std::string_view bytes,
                                  const std::string& where,
                                  const SavedLimits& limits = {});
 
+/// Series attributes as saved: one row per series (panel order), cells as JSON scalars.
+struct SavedAttributes {
+  std::vector<std::string> columns;     ///< attribute column names
+  std::vector<std::string> dtypes;      ///< pandas dtype name of each column, as saved
+  std::vector<std::vector<Json>> rows;  ///< `rows[i][j]`: series i, column j
+};
+
 /// Builds the `Model` a saved model entry (`{"class": ..., "params": {...}, "alias": ...}`)
 /// stands for, as Python's model classes build their C++ spec: the JSON names of every model
 /// class are those of `Model._params` in python/quickstock/models.py (missing parameters take
@@ -114,18 +121,15 @@ QUICKSTOCK_API NpyArray read_npy(std::string_view bytes,
 /// @param censor_column the panel covariate flagging censored days, -1 for none.
 /// @param alias set to the model's alias (its class name when the file has `null`).
 /// @throws invalid_input (field `where`) naming the model, the parameter and the fault.
+/// @param attributes the series attributes, for `CountRegression(pool_by=...)` (its groups
+/// are the attribute's distinct values, numbered in sorted order with missing last, as
+/// Python's `pd.factorize(sort=True)`); null when there are none.
 QUICKSTOCK_API Model model_from_json(const Json& entry,
                                      const Frequency& freq,
                                      std::int64_t censor_column,
                                      std::string& alias,
-                                     const std::string& where);
-
-/// Series attributes as saved: one row per series (panel order), cells as JSON scalars.
-struct SavedAttributes {
-  std::vector<std::string> columns;     ///< attribute column names
-  std::vector<std::string> dtypes;      ///< pandas dtype name of each column, as saved
-  std::vector<std::vector<Json>> rows;  ///< `rows[i][j]`: series i, column j
-};
+                                     const std::string& where,
+                                     const SavedAttributes* attributes = nullptr);
 
 /// One model of a saved forecaster: its spec and its output name.
 struct SavedModel {
