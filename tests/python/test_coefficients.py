@@ -124,3 +124,50 @@ def test_count_regression_coefficients_are_per_unit_log_effects():
     assert co.covariate.tolist() == ["x"]
     assert co.coef.iloc[0] == pytest.approx(0.2, abs=0.03)
     assert co.std_error.isna().all()
+
+
+def _mult_frame(seed: int, n: int = 200) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    promo = (rng.random(n) < 0.2).astype(float)
+    level, y = 30.0, np.empty(n)
+    for t in range(n):
+        e = 0.08 * rng.normal()
+        y[t] = level * (1 + 0.3 * np.sin(2 * np.pi * t / 7)) * np.exp(0.2 * promo[t]) * (1 + e)
+        level *= 1 + 0.1 * e
+    return pd.DataFrame(
+        {"unique_id": f"p{seed}", "ds": pd.date_range("2024-01-01", periods=n), "y": y,
+         "promo": promo}
+    )
+
+
+def test_multiplicative_etsx_is_thread_independent_and_falls_back_on_zeros():
+    df = pd.concat([_mult_frame(s) for s in range(5)], ignore_index=True)
+    df.loc[df.unique_id == "p4", "y"] = df.loc[df.unique_id == "p4", "y"].where(
+        df.loc[df.unique_id == "p4", "ds"] != pd.Timestamp("2024-02-01"), 0.0
+    )
+    future = pd.concat(
+        [pd.DataFrame({"unique_id": f"p{s}", "ds": pd.date_range("2024-07-19", periods=7),
+                       "promo": [0, 1, 0, 0, 1, 0, 0.0]}) for s in range(5)],
+        ignore_index=True,
+    )
+    outs, coefs = [], []
+    for jobs in (1, 2, 4):
+        fc = qs.Forecaster(
+            [qs.AutoETS(season_length=7, model="MZZ", covariates=True)], freq="D", n_jobs=jobs
+        ).fit(df)
+        outs.append(fc.predict(h=7, quantiles=[0.05, 0.5, 0.95], X_df=future))
+        coefs.append(fc.coefficients())
+    for other in outs[1:]:
+        pd.testing.assert_frame_equal(outs[0], other, check_exact=True)
+    for other in coefs[1:]:
+        pd.testing.assert_frame_equal(coefs[0], other, check_exact=True)
+    notes = dict(zip(fc.prepared_.ids, fc.fitted_[0].fallbacks()))
+    # A zero in p4: multiplicative error is impossible, the additive form is used (noted).
+    assert "not strictly positive" in notes["p4"]
+    assert all(notes[f"p{s}"] == "" for s in range(4))
+    out = outs[0]
+    assert (out[["p5", "p50", "p95"]].to_numpy() >= 0).all()
+    assert np.isfinite(out[["mean", "p5", "p50", "p95"]].to_numpy()).all()
+    co = coefs[0].set_index("unique_id")
+    for s in range(4):
+        assert abs(co.loc[f"p{s}", "coef"] - 0.2) < 4 * co.loc[f"p{s}", "std_error"]
