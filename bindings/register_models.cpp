@@ -711,7 +711,18 @@ void register_models(py::module_& m) {
           "sample paths, 'native' or 'quantile_copula' (docs/sample-paths.md).")
       .def_property_readonly("spec", &FittedModel::spec)
       .def_property_readonly("uses_covariates", &FittedModel::uses_covariates)
-      .def("fallbacks", &FittedModel::fallbacks);
+      .def("fallbacks", &FittedModel::fallbacks)
+      .def(
+          "coefficients",
+          [](const FittedModel& f) {
+            py::list out;
+            for (const auto& c : f.coefficients()) {
+              out.append(py::make_tuple(Eigen::VectorXd(c.coef), Eigen::VectorXd(c.std_error)));
+            }
+            return out;
+          },
+          "Per series, (coefficients, standard errors) of the covariate columns; an empty list "
+          "when the model has no covariate coefficients.");
 }
 
 }  // namespace quickstock::bindings

@@ -492,6 +492,9 @@ class FittedModel:
     @property
     def uses_covariates(self) -> bool: ...
     def fallbacks(self) -> list[str]: ...
+    def coefficients(
+        self,
+    ) -> list[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]: ...
 
 # -- decisions (inventory) -------------------------------------------------------------------------
 

@@ -233,6 +233,62 @@ class Forecaster:
         if not hasattr(self, "fitted_"):
             invalid("call fit(df) before predict()", field="Forecaster")
 
+    def coefficients(self) -> pd.DataFrame:
+        """The fitted covariate coefficients of every model that has them, as a tidy frame.
+
+        Models with covariate coefficients: ``ETS``/``AutoETS`` with ``covariates=True``
+        (β̂ of the regression with ETS errors, standard errors from the GLS covariance),
+        ``ARIMA``/``AutoARIMA`` (the ``xreg`` coefficients; standard errors not kept: NaN)
+        and ``CountRegression`` (per unit of the covariate on the log mean; NaN standard
+        errors). Other models contribute no rows. A covariate a fit did not use (constant over
+        the history) has coefficient 0 and standard error NaN; the censoring column is not a
+        covariate and is left out.
+
+        Returns:
+            DataFrame with columns ``unique_id`` (the frame's id column), ``model`` (alias),
+            ``covariate``, ``coef`` and ``std_error``: one row per series, model and covariate,
+            in series, model, covariate order.
+
+        Raises:
+            QuickstockError: when called before ``fit``.
+
+        Example:
+            >>> import pandas as pd, numpy as np, quickstock as qs
+            >>> rng = np.random.default_rng(0)
+            >>> promo = (rng.random(200) < 0.2).astype(float)
+            >>> df = pd.DataFrame({"unique_id": "a", "ds": pd.date_range("2024-01-01", periods=200),
+            ...                    "y": 20 + 5 * promo + rng.normal(0, 1, 200), "promo": promo})
+            >>> fc = qs.Forecaster([qs.AutoETS(covariates=True)], freq="D").fit(df)
+            >>> fc.coefficients().columns.tolist()
+            ['unique_id', 'model', 'covariate', 'coef', 'std_error']
+        """
+        self._check_fitted()
+        prepared = self.prepared_
+        names = list(prepared.covariates)
+        keep = [j for j, c in enumerate(names) if c != self.censor_col]
+        ids, models, covs, coefs, ses = [], [], [], [], []
+        per_model = [(m.alias, f.coefficients()) for m, f in zip(self.models, self.fitted_)]
+        for i, uid in enumerate(prepared.ids):
+            for alias, rows in per_model:
+                if not rows:
+                    continue
+                coef, se = rows[i]
+                for j in keep:
+                    ids.append(uid)
+                    models.append(alias)
+                    covs.append(names[j])
+                    coefs.append(float(coef[j]) if j < len(coef) else 0.0)
+                    ses.append(float(se[j]) if j < len(se) else float("nan"))
+        return pd.DataFrame(
+            {
+                prepared.id_col: pd.Series(ids, dtype=object),
+                "model": pd.Series(models, dtype=object),
+                "covariate": pd.Series(covs, dtype=object),
+                "coef": np.asarray(coefs, dtype=np.float64),
+                "std_error": np.asarray(ses, dtype=np.float64),
+            }
+        )
+
     # -- forecasting -----------------------------------------------------------------------
     def predict(
         self,

@@ -233,10 +233,13 @@ class ETS(Model):
             (``N``/``A``/``M``), e.g. ``"MAM"``.
         season_length: m, observations per cycle; 2 to 24 for a seasonal model.
         damped: damp the trend (ETS(A,Ad,N) is ``ETS("AAN", damped=True)``).
-        covariates: use the covariate columns of the training frame as a regression term,
-            ``y_t = (x_t - mean(x))'beta + u_t`` with ``u_t`` this ETS model (regression with
-            ETS errors; beta estimated jointly, see docs/ets.md). Needs additive components
-            (multiplicative letters become additive, noted as a fallback) and future
+        covariates: use the covariate columns of the training frame as a regression term.
+            With additive error, ``y_t = (x_t - mean(x))'beta + u_t`` with ``u_t`` this ETS
+            model (regression with ETS errors; multiplicative trend or season letters become
+            additive, noted as a fallback). With multiplicative error (``"M.."``, strictly
+            positive data), ``y_t = exp((x_t - mean(x))'beta) * w_t`` with ``w_t`` this ETS
+            model: ``exp(beta)`` is the factor per unit of a covariate. beta is estimated
+            jointly (see docs/ets.md; ``Forecaster.coefficients()`` lists it). Needs future
             covariates in ``X_df`` at predict time. Without covariate columns the model is
             plain ETS.
         alias: name in outputs (default ``"ETS"``).
@@ -298,8 +301,10 @@ class AutoETS(Model):
             select; default ``"ZZZ"``.
         damped: ``None`` tries damped and undamped trends; ``True``/``False`` fixes it.
         covariates: use the covariate columns of the training frame as a regression term
-            (regression with ETS errors, see ``ETS`` and docs/ets.md); candidates are then the
-            additive ones. Needs future covariates in ``X_df`` at predict time. Without
+            (see ``ETS`` and docs/ets.md). With error ``Z`` or ``A`` the candidates are the
+            additive ones (regression with ETS errors); with ``model="MZZ"`` (strictly
+            positive data) they are the multiplicative-error ones with the covariates acting
+            on the log scale. Needs future covariates in ``X_df`` at predict time. Without
             covariate columns the model is plain AutoETS.
         alias: name in outputs (default ``"AutoETS"``).
 

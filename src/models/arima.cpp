@@ -1302,6 +1302,15 @@ Eigen::MatrixXd ARIMAFitted::sample_paths(std::int64_t h,
   return sample_paths(h, n_paths, rng, RowMatrixXd(h, 0));
 }
 
+CovariateCoefficients ARIMAFitted::coefficients() const {
+  CovariateCoefficients out;
+  const Eigen::Index k = std::min<Eigen::Index>(n_covariates, coef.size());
+  out.coef = Eigen::VectorXd::Zero(n_covariates);
+  out.coef.tail(k) = coef.tail(k);
+  out.std_error = Eigen::VectorXd::Constant(n_covariates, std::numeric_limits<double>::quiet_NaN());
+  return out;
+}
+
 bool operator==(const ARIMAFitted& a, const ARIMAFitted& b) noexcept {
   return a.order == b.order && a.seasonal_order == b.seasonal_order &&
          a.season_length == b.season_length && a.intercept == b.intercept && a.drift == b.drift &&

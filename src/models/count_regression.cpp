@@ -908,6 +908,20 @@ Contributions CountRegressionFitted::contributions(
   return out;
 }
 
+CovariateCoefficients CountRegressionFitted::coefficients() const {
+  CovariateCoefficients out;
+  out.coef = Eigen::VectorXd::Zero(n_covariates);
+  out.std_error = Eigen::VectorXd::Constant(n_covariates, std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    const std::int64_t col = columns[c];
+    const auto cc = static_cast<Eigen::Index>(c);
+    if (col >= 0 && col < n_covariates && cc < beta.size() && scale[cc] > 0.0) {
+      out.coef[col] = beta[cc] / scale[cc];
+    }
+  }
+  return out;
+}
+
 bool operator==(const CountRegressionFitted& a, const CountRegressionFitted& b) noexcept {
   return a.family == b.family && a.zero_inflated == b.zero_inflated &&
          a.season_length == b.season_length && a.next == b.next &&

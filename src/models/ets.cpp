@@ -9,6 +9,7 @@
 #include <Eigen/QR>
 
 #include <quickstock/detail/math.hpp>
+#include <quickstock/detail/nelder_mead.hpp>
 #include <quickstock/detail/random.hpp>
 #include <quickstock/detail/shapley.hpp>
 #include <quickstock/error.hpp>
@@ -153,7 +154,7 @@ inline void normalise_product(double& prod, std::int64_t& exponent) {
 // `sse_limit`: for additive error, the recursion stops (returning +inf) as soon as the running
 // sum of squared errors exceeds it, because the objective n·log(SSE) can then only end above
 // the caller's threshold (the Nelder–Mead search passes one where it only needs to know that a
-// trial point is worse than a given vertex; see `nelder_mead`). +inf disables it.
+// trial point is worse than a given vertex; see `detail::nelder_mead_r`). +inf disables it.
 template <ErrorType E, TrendType T, SeasonType S>
 double recursion_t(const double* y,
                    Eigen::Index n,
@@ -323,7 +324,8 @@ double recursion(const double* y,
 // their chains overlap. Each lane performs exactly the operations of `recursion_t` in the same
 // order, so its value is bit-identical to a separate evaluation.
 
-constexpr int kLanes = 3;
+constexpr int kLanes = detail::kNelderMeadLanes;  // the lanes of detail::nelder_mead_r
+static_assert(kBig == detail::kNelderMeadBig, "the search's value of an infeasible point");
 
 // Inputs and outputs of one batch of evaluations.
 struct LaneBatch {
@@ -608,7 +610,7 @@ struct Problem {
   std::vector<double> lane_init;  // kLanes initial states of `evaluate`
   std::vector<double> lane_ring;  // kLanes·m seasonal workspace of `evaluate`
 
-  // `nelder_mead` evaluates independent points in batches through `evaluate`, and with
+  // `detail::nelder_mead_r` evaluates independent points in batches through `evaluate`, and with
   // `speculate` also the reflection together with the contractions that may follow it: worth
   // it for additive-error models with a trend, whose recursion is a long chain of dependent
   // operations (latency-bound: ~33 cycles per observation for ETS(A,Ad,A)); for the others
@@ -755,217 +757,6 @@ struct Problem {
     for (int w = 0; w < count; ++w) out[w] = B.out[w];
   }
 };
-
-// Nelder–Mead simplex minimisation with the settings R's ets uses through optim's method:
-// reflection 1, contraction 0.5, expansion 2, relative tolerance sqrt(machine epsilon) on the
-// spread of the simplex values, at most `max_evals` evaluations, initial simplex steps of
-// 0.1·max|x_i| along each axis. Deterministic; all storage is allocated once up front.
-// Returns the best value found (x is overwritten with its point); +inf if f(x) is not finite.
-template <class F>
-double nelder_mead(F& f, std::vector<double>& x, int max_evals) {
-  const std::size_t n = x.size();
-  const std::size_t nv = n + 1;
-  std::vector<double> pts(nv * n);  // vertex j at pts[j*n .. j*n + n)
-  std::vector<double> vals(nv);
-  std::vector<double> centroid(n);
-  std::vector<double> trial(n);
-  std::vector<double> trial2(n);
-  std::vector<double> outside(F::batched ? n : 0);
-  std::vector<double> inside(F::batched ? n : 0);
-  auto vertex = [&](std::size_t j) { return pts.data() + j * n; };
-  // `threshold`: the caller only needs to know whether the value is below it (see
-  // Problem::operator()); kInf asks for the exact value.
-  auto eval = [&](const double* p, double threshold) {
-    const double v = f(p, threshold);
-    return std::isfinite(v) ? v : kBig;
-  };
-
-  const double f0 = f(x.data(), kInf);
-  if (!std::isfinite(f0)) return kInf;
-  int evals = 1;
-  const double reltol = std::sqrt(std::numeric_limits<double>::epsilon());
-  const double tol = reltol * (std::fabs(f0) + reltol);
-
-  double step = 0.0;
-  for (const double v : x) step = std::max(step, 0.1 * std::fabs(v));
-  if (step == 0.0) step = 0.1;
-  std::copy(x.begin(), x.end(), vertex(0));
-  vals[0] = f0;
-  double size = 0.0;
-  for (std::size_t j = 1; j < nv; ++j) {
-    double* v = vertex(j);
-    std::copy(x.begin(), x.end(), v);
-    double trial_step = step;
-    while (v[j - 1] == x[j - 1]) {
-      v[j - 1] = x[j - 1] + trial_step;
-      trial_step *= 10.0;
-    }
-    size += trial_step;
-  }
-  double old_size = size;
-  bool evaluate_all = true;
-  std::size_t best = 0;
-  // Shrinks the simplex towards the best vertex; false if it no longer shrinks (stop).
-  const auto shrink = [&]() {
-    const double* xl = vertex(best);
-    double new_size = 0.0;
-    for (std::size_t j = 0; j < nv; ++j) {
-      if (j == best) continue;
-      double* v = vertex(j);
-      for (std::size_t i = 0; i < n; ++i) {
-        v[i] = 0.5 * (v[i] - xl[i]) + xl[i];
-        new_size += std::fabs(v[i] - xl[i]);
-      }
-    }
-    if (new_size >= old_size) return false;
-    old_size = new_size;
-    evaluate_all = true;
-    return true;
-  };
-
-  while (true) {
-    if (evaluate_all) {
-      bool batch = false;
-      if constexpr (F::batched) batch = f.speculate;
-      if (batch) {
-        // The vertices are independent: evaluate them kLanes at a time.
-        const double* xs[kLanes] = {};
-        std::size_t idx[kLanes] = {};
-        const double no_threshold[kLanes] = {kInf, kInf, kInf};
-        const unsigned no_mask[kLanes] = {};
-        double out[kLanes] = {};
-        int count = 0;
-        for (std::size_t j = 0; j < nv; ++j) {
-          if (j != best) {
-            xs[count] = vertex(j);
-            idx[count++] = j;
-          }
-          if (count == kLanes || (j + 1 == nv && count > 0)) {
-            f.evaluate(xs, count, no_threshold, no_threshold, no_mask, no_mask, out);
-            for (int w = 0; w < count; ++w) vals[idx[w]] = std::isfinite(out[w]) ? out[w] : kBig;
-            evals += count;
-            count = 0;
-          }
-        }
-      } else {
-        for (std::size_t j = 0; j < nv; ++j) {
-          if (j == best) continue;
-          vals[j] = eval(vertex(j), kInf);
-          ++evals;
-        }
-      }
-      evaluate_all = false;
-    }
-    double v_low = vals[best];
-    double v_high = v_low;
-    std::size_t worst = best;
-    for (std::size_t j = 0; j < nv; ++j) {
-      if (j == best) continue;
-      if (vals[j] < v_low) {
-        best = j;
-        v_low = vals[j];
-      }
-      if (vals[j] > v_high) {
-        worst = j;
-        v_high = vals[j];
-      }
-    }
-    if (v_high <= v_low + tol) break;
-
-    double* xh = vertex(worst);
-    for (std::size_t i = 0; i < n; ++i) {
-      double s = -xh[i];
-      for (std::size_t j = 0; j < nv; ++j) s += pts[j * n + i];
-      centroid[i] = s / static_cast<double>(n);
-    }
-    for (std::size_t i = 0; i < n; ++i) trial[i] = 2.0 * centroid[i] - xh[i];
-    if constexpr (F::batched) {
-      if (f.speculate) {
-        // Speculative: the reflection and both contractions that may follow it are evaluated
-        // together (the same arithmetic as one after the other, so the search path is
-        // identical); the expansion, needed only when the reflection is the new best, is
-        // evaluated afterwards. The outside contraction is abandoned as soon as the
-        // reflection's partial SSE shows that it is certainly not below the worst vertex.
-        // Every lane's early-stop threshold is implied by its acceptance test (a contraction
-        // replaces the worst vertex only when below min(reflection, worst)).
-        for (std::size_t i = 0; i < n; ++i) {
-          outside[i] = 0.5 * trial[i] + 0.5 * centroid[i];
-          inside[i] = 0.5 * xh[i] + 0.5 * centroid[i];
-        }
-        const double* xs[kLanes] = {trial.data(), outside.data(), inside.data()};
-        const double thresholds[kLanes] = {v_high, v_high, v_high};
-        const double kill_thresholds[kLanes] = {kInf, kInf, kInf};
-        const unsigned death_masks[kLanes] = {2U, 0U, 0U};
-        const unsigned kill_masks[kLanes] = {0U, 0U, 0U};
-        double out[kLanes] = {};
-        f.evaluate(xs, kLanes, thresholds, kill_thresholds, death_masks, kill_masks, out);
-        const double v_refl = std::isfinite(out[0]) ? out[0] : kBig;
-        ++evals;
-        if (v_refl < v_low) {
-          for (std::size_t i = 0; i < n; ++i) trial2[i] = 2.0 * trial[i] - centroid[i];
-          const double v_exp = eval(trial2.data(), v_refl);
-          ++evals;
-          if (v_exp < v_refl) {
-            std::copy(trial2.begin(), trial2.end(), xh);
-            vals[worst] = v_exp;
-          } else {
-            std::copy(trial.begin(), trial.end(), xh);
-            vals[worst] = v_refl;
-          }
-        } else {
-          const bool took_reflection = v_refl < v_high;
-          if (took_reflection) {
-            std::copy(trial.begin(), trial.end(), xh);
-            vals[worst] = v_refl;
-          }
-          const std::vector<double>& con = took_reflection ? outside : inside;
-          const double v_con_raw = took_reflection ? out[1] : out[2];
-          const double v_con = std::isfinite(v_con_raw) ? v_con_raw : kBig;
-          ++evals;
-          if (v_con < vals[worst]) {
-            std::copy(con.begin(), con.end(), xh);
-            vals[worst] = v_con;
-          } else if (v_refl >= v_high) {
-            if (!shrink()) break;
-          }
-        }
-        if (evals > max_evals) break;
-        continue;
-      }
-    }
-    const double v_refl = eval(trial.data(), v_high);
-    ++evals;
-    if (v_refl < v_low) {
-      for (std::size_t i = 0; i < n; ++i) trial2[i] = 2.0 * trial[i] - centroid[i];
-      const double v_exp = eval(trial2.data(), v_refl);
-      ++evals;
-      if (v_exp < v_refl) {
-        std::copy(trial2.begin(), trial2.end(), xh);
-        vals[worst] = v_exp;
-      } else {
-        std::copy(trial.begin(), trial.end(), xh);
-        vals[worst] = v_refl;
-      }
-    } else {
-      if (v_refl < v_high) {
-        std::copy(trial.begin(), trial.end(), xh);
-        vals[worst] = v_refl;
-      }
-      for (std::size_t i = 0; i < n; ++i) trial2[i] = 0.5 * xh[i] + 0.5 * centroid[i];
-      const double v_con = eval(trial2.data(), vals[worst]);
-      ++evals;
-      if (v_con < vals[worst]) {
-        std::copy(trial2.begin(), trial2.end(), xh);
-        vals[worst] = v_con;
-      } else if (v_refl >= v_high) {
-        if (!shrink()) break;
-      }
-    }
-    if (evals > max_evals) break;
-  }
-  std::copy(vertex(best), vertex(best) + n, x.begin());
-  return vals[best];
-}
 
 // ---------------------------------------------------------------------------------------------
 // Initial states (R's `initstate`).
@@ -1214,7 +1005,7 @@ bool fit_candidate(const Eigen::VectorXd& z,
   const auto np = static_cast<Eigen::Index>(par.size());
   if (np >= n - 1) return false;
   Problem problem(z.data(), n, c);
-  const double best = nelder_mead(problem, par, kMaxEvaluations);
+  const double best = detail::nelder_mead_r(problem, par, kMaxEvaluations);
   if (!std::isfinite(best)) return false;
   const ETSParams p = problem.params(par.data());
   if (!problem.expand_states(par.data())) return false;
@@ -2005,7 +1796,7 @@ bool fit_candidate_x(const Eigen::VectorXd& z,
   const auto np = static_cast<Eigen::Index>(par.size());
   if (np + k >= n - 1) return false;
   ProblemX problem(z.data(), n, c, X);
-  const double best = nelder_mead(problem, par, kMaxEvaluations);
+  const double best = detail::nelder_mead_r(problem, par, kMaxEvaluations);
   if (!std::isfinite(best)) return false;
   const ETSParams p = problem.params(par.data());
   if (!problem.expand_states(par.data())) return false;
@@ -2043,13 +1834,188 @@ bool fit_candidate_x(const Eigen::VectorXd& z,
   return true;
 }
 
+// The multiplicative form y_t = exp(x̃_t'γ)·w_t, w_t ~ ETS(M, ·, ·), x̃ the centred and
+// standardised covariates. The vector is `Problem`'s (smoothing parameters, initial states of
+// w) followed by γ·gamma_scale (so that R's initial simplex step, 0.1·max|x_i|, is a step of
+// about 0.1 in γ, a 10 % change per standard deviation of a covariate). For a trial γ the
+// search runs the ETS recursion on w = y·exp(−x̃'γ): the one-step errors of y and w are the
+// same relative errors and ŷ_t = exp(x̃_t'γ)·ŵ_t, so R's objective of y is the one of w plus
+// 2·Σ_t x̃_t'γ (0 up to rounding, as x̃ is centred). All workspace is allocated once.
+struct ProblemXM : Problem {
+  static constexpr bool batched = false;  // operator() is not Problem's: evaluate one by one
+  const Eigen::MatrixXd& Xs;              // n × k centred, standardised covariates
+  const double* data;                     // the series (scaled)
+  Eigen::VectorXd w;                      // data·exp(−Xs·γ)
+  Eigen::VectorXd lc;                     // Xs·γ
+  Eigen::VectorXd gamma;
+  Eigen::Index n_ets = 0;  // entries of the vector that belong to `Problem`
+  double gamma_scale = 1.0;
+
+  ProblemXM(const double* z_,
+            Eigen::Index n_,
+            const Components& c_,
+            const Eigen::MatrixXd& Xs_,
+            Eigen::Index n_ets_,
+            double gamma_scale_)
+      : Problem(nullptr, n_, c_),
+        Xs(Xs_),
+        data(z_),
+        w(n_),
+        lc(n_),
+        gamma(Xs_.cols()),
+        n_ets(n_ets_),
+        gamma_scale(gamma_scale_) {
+    y = w.data();
+  }
+
+  // w for coefficients g; returns 2·Σ log(exp(x̃'γ)), or +inf when w overflows.
+  double adjust(const Eigen::VectorXd& g) {
+    lc.noalias() = Xs * g;
+    double jac = 0.0;
+    for (Eigen::Index t = 0; t < n; ++t) {
+      w[t] = data[t] * std::exp(-lc[t]);
+      jac += lc[t];
+    }
+    if (!w.allFinite()) return kInf;
+    return 2.0 * jac;
+  }
+
+  // R's objective of y at the ETS part already expanded into `init` and coefficients g.
+  double at(const ETSParams& p, const Eigen::VectorXd& g) {
+    const double jac = adjust(g);
+    if (!std::isfinite(jac)) return kInf;
+    const double v = recursion(w.data(), n, c, p, init.data(), ring.data(), nullptr, nullptr);
+    return std::isfinite(v) ? v + jac : kInf;
+  }
+
+  void read_gamma(const double* x) {
+    for (Eigen::Index j = 0; j < gamma.size(); ++j) gamma[j] = x[n_ets + j] / gamma_scale;
+  }
+
+  double operator()(const double* x, double /*threshold*/ = kInf) {
+    const ETSParams p = params(x);
+    if (!feasible(p)) return kInf;
+    if (!expand_states(x)) return kInf;
+    read_gamma(x);
+    return at(p, gamma);
+  }
+};
+
+// Fits one candidate of the multiplicative form on z (scaled, strictly positive) and the
+// centred standardised covariates Xs, starting from γ0. On success: the ETS model of w, γ̂ and
+// Cov(γ̂) (inverse observed information: R's objective is −2·log-likelihood up to a constant,
+// so Cov = 2·H⁻¹ with H its Hessian in γ at the other estimates, by central differences).
+bool fit_candidate_xm(const Eigen::VectorXd& z,
+                      const Eigen::MatrixXd& Xs,
+                      const Eigen::VectorXd& gamma0,
+                      const Components& c,
+                      double scale,
+                      std::uint64_t seed,
+                      ETSFitted& out,
+                      Eigen::VectorXd& gamma_out,
+                      Eigen::MatrixXd& cov_out) {
+  const Eigen::Index n = z.size();
+  const Eigen::Index k = Xs.cols();
+  const Eigen::VectorXd w0 = z.array() * (-(Xs * gamma0).array()).exp();
+  if (!w0.allFinite()) return false;
+  std::vector<double> states;
+  if (!initial_states(w0.data(), n, c, states)) return false;
+  std::vector<double> par;
+  initial_params(c, par);
+  par.insert(par.end(), states.begin(), states.end());
+  const auto np = static_cast<Eigen::Index>(par.size());
+  if (np + k >= n - 1) return false;
+  double gamma_scale = 1.0;
+  for (const double v : par) gamma_scale = std::max(gamma_scale, std::fabs(v));
+  for (Eigen::Index j = 0; j < k; ++j) par.push_back(gamma0[j] * gamma_scale);
+  ProblemXM problem(z.data(), n, c, Xs, np, gamma_scale);
+  const double best = detail::nelder_mead_r(problem, par, kMaxEvaluations);
+  if (!std::isfinite(best)) return false;
+  const ETSParams p = problem.params(par.data());
+  if (!problem.expand_states(par.data())) return false;
+  problem.read_gamma(par.data());
+  const Eigen::VectorXd g = problem.gamma;
+  const double jac = problem.adjust(g);
+  if (!std::isfinite(jac)) return false;
+  ETSFitted f = make_fitted(c, n, scale, seed);
+  f.params = p;
+  const auto ns = static_cast<std::size_t>(c.n_states());
+  f.last_state.resize(static_cast<Eigen::Index>(ns));
+  Eigen::VectorXd resid(n);
+  const double lik = recursion(problem.w.data(), n, c, p, problem.init.data(), problem.ring.data(),
+                               resid.data(), f.last_state.data()) +
+                     jac;
+  if (!std::isfinite(lik) || !f.last_state.allFinite()) return false;
+  f.initial_state.resize(static_cast<Eigen::Index>(ns));
+  for (std::size_t i = 0; i < ns; ++i) {
+    const bool location =
+        i == 0 || (i == 1 && c.trend == TrendType::additive) ||
+        (i >= 1 + (c.trend != TrendType::none ? 1U : 0U) && c.season == SeasonType::additive);
+    f.initial_state[static_cast<Eigen::Index>(i)] = problem.init[i] * (location ? scale : 1.0);
+  }
+  const double lik_data = lik + 2.0 * static_cast<double>(n) * std::log(scale);
+  const auto kk = static_cast<double>(np + k + 1);
+  const auto nn = static_cast<double>(n);
+  f.loglik = -0.5 * lik_data;
+  f.aic = lik_data + 2.0 * kk;
+  f.aicc = f.aic + 2.0 * kk * (kk + 1.0) / (nn - kk - 1.0);
+  f.sigma2 = resid.squaredNorm() / static_cast<double>(n - np - k);
+  if (!std::isfinite(f.aicc) || !std::isfinite(f.sigma2)) return false;
+  // Hessian of the objective in γ by central differences (step 1e-3 per standard deviation).
+  constexpr double kStep = 1e-3;
+  Eigen::MatrixXd H(k, k);
+  Eigen::VectorXd gp = g;
+  auto value = [&](Eigen::Index i, double di, Eigen::Index j, double dj) {
+    gp = g;
+    gp[i] += di;
+    gp[j] += dj;
+    return problem.at(p, gp);
+  };
+  const double f0 = problem.at(p, g);
+  for (Eigen::Index i = 0; i < k; ++i) {
+    H(i, i) = (value(i, kStep, i, 0.0) - 2.0 * f0 + value(i, -kStep, i, 0.0)) / (kStep * kStep);
+    for (Eigen::Index j = 0; j < i; ++j) {
+      H(i, j) = (value(i, kStep, j, kStep) - value(i, kStep, j, -kStep) -
+                 value(i, -kStep, j, kStep) + value(i, -kStep, j, -kStep)) /
+                (4.0 * kStep * kStep);
+      H(j, i) = H(i, j);
+    }
+  }
+  cov_out = Eigen::MatrixXd::Zero(k, k);
+  if (H.allFinite()) {
+    Eigen::LDLT<Eigen::MatrixXd> ldlt(H);
+    if (ldlt.info() == Eigen::Success && ldlt.isPositive() &&
+        (ldlt.vectorD().array() > 0.0).all()) {
+      cov_out = 2.0 * ldlt.solve(Eigen::MatrixXd::Identity(k, k));
+    }
+  }
+  gamma_out = g;
+  out = std::move(f);
+  return true;
+}
+
 char additive_letter(char ch) { return ch == 'M' ? 'A' : ch; }
 
 }  // namespace
 
 std::string ETSXFitted::method() const {
   const bool any = beta.size() > 0 && (beta.array() != 0.0).any();
-  return any ? "Regression with " + ets.method() + " errors" : ets.method();
+  if (!any) return ets.method();
+  return (multiplicative ? "Log-linear regression with " : "Regression with ") + ets.method() +
+         " errors";
+}
+
+CovariateCoefficients ETSXFitted::coefficients() const {
+  CovariateCoefficients out;
+  out.coef = beta;
+  out.std_error = Eigen::VectorXd::Constant(beta.size(), std::numeric_limits<double>::quiet_NaN());
+  if (beta_cov.rows() == beta.size() && beta_cov.cols() == beta.size()) {
+    for (Eigen::Index j = 0; j < beta.size(); ++j) {
+      const double v = beta_cov(j, j);
+      if (v > 0.0) out.std_error[j] = std::sqrt(v);
+    }
+  }
+  return out;
 }
 
 bool operator==(const ETSXFitted& a, const ETSXFitted& b) noexcept {
@@ -2057,7 +2023,7 @@ bool operator==(const ETSXFitted& a, const ETSXFitted& b) noexcept {
          a.x_mean.size() == b.x_mean.size() && a.x_mean == b.x_mean &&
          a.beta_cov.rows() == b.beta_cov.rows() && a.beta_cov.cols() == b.beta_cov.cols() &&
          a.beta_cov == b.beta_cov && a.parameter_uncertainty == b.parameter_uncertainty &&
-         a.fallback == b.fallback;
+         a.multiplicative == b.multiplicative && a.fallback == b.fallback;
 }
 
 SeriesForecast ETSXFitted::forecast(const ForecastOptions& options) const {
@@ -2082,6 +2048,24 @@ SeriesForecast ETSXFitted::forecast(const ForecastOptions& options,
   ForecastOptions raw = options;
   raw.nonnegative = false;
   SeriesForecast out = ets.forecast(raw);
+  if (multiplicative) {
+    // y = exp((x − x̄)'β)·w: the distribution of w scaled by a known positive factor.
+    for (Eigen::Index j = 0; j < h; ++j) {
+      const Eigen::VectorXd xc = x_future.row(j).transpose() - x_mean;
+      const double factor = std::exp(xc.dot(beta));
+      if (!std::isfinite(factor)) {
+        detail::raise_argument("X_df", "future covariates at step " + std::to_string(j + 1) +
+                                           " make exp(x'beta) overflow");
+      }
+      out.mean[j] *= factor;
+      out.quantiles.row(j) *= factor;
+    }
+    if (options.nonnegative) {
+      out.mean = out.mean.cwiseMax(0.0);
+      out.quantiles = out.quantiles.cwiseMax(0.0);
+    }
+    return out;
+  }
   // u has additive error and linear states (class 1): Normal, Var_u from Table 6.1.
   const double sigma2_safe = std::isfinite(ets.sigma2) ? std::max(ets.sigma2, 0.0) : 0.0;
   const Eigen::VectorXd var_u =
@@ -2160,6 +2144,23 @@ Contributions ETSXFitted::contributions(const ForecastOptions& options,
   out.components = u.components;
   out.values.resize(h, nu + k);
   out.values.leftCols(nu) = u.values;
+  if (multiplicative) {
+    std::vector<double> r(static_cast<std::size_t>(k));
+    std::vector<double> phi(static_cast<std::size_t>(k));
+    std::vector<double> work;
+    for (Eigen::Index c = 0; c < k; ++c) out.components.push_back("x" + std::to_string(c));
+    for (Eigen::Index j = 0; j < h; ++j) {
+      for (Eigen::Index c = 0; c < k; ++c) {
+        r[static_cast<std::size_t>(c)] = std::exp((x_future(j, c) - x_mean[c]) * beta[c]);
+      }
+      detail::shapley_product(static_cast<int>(k), r.data(), phi.data(), work);
+      const double mean_w = u.values.row(j).sum();
+      for (Eigen::Index c = 0; c < k; ++c) {
+        out.values(j, nu + c) = mean_w * phi[static_cast<std::size_t>(c)];
+      }
+    }
+    return out;
+  }
   for (Eigen::Index c = 0; c < k; ++c) {
     out.components.push_back("x" + std::to_string(c));
     for (Eigen::Index j = 0; j < h; ++j) {
@@ -2179,6 +2180,108 @@ void validate(const ETSX& spec) {
   }
   (void)make_ets(spec.model, spec.season_length, *spec.damped);
 }
+
+namespace {
+
+// The multiplicative form of `ETSX::fit` (error letter M, strictly positive data): every
+// allowed candidate ETS(M, trend, season) with the log-linear covariate term; AICc selects.
+ETSXFitted etsx_multiplicative(const ETSX& spec,
+                               const SeriesView& s,
+                               const Prepared& pr,
+                               const std::vector<Eigen::Index>& active,
+                               ETSXFitted out) {
+  const Eigen::Index n = s.y.size();
+  const auto k = static_cast<Eigen::Index>(active.size());
+  // Centred covariates scaled to unit standard deviation: γ_j = β_j·sd_j.
+  Eigen::MatrixXd Xs(n, k);
+  Eigen::VectorXd sd(k);
+  for (Eigen::Index j = 0; j < k; ++j) {
+    const Eigen::Index col = active[static_cast<std::size_t>(j)];
+    const Eigen::VectorXd xc = s.x.col(col).array() - out.x_mean[col];
+    sd[j] = std::sqrt(xc.squaredNorm() / static_cast<double>(n));
+    Xs.col(j) = xc / sd[j];
+  }
+  const Eigen::VectorXd logz = pr.z.array().log();
+  const Eigen::VectorXd gamma0 = difference_ols(logz, Xs);
+  const auto m = static_cast<int>(spec.season_length);
+  const char t_letter = spec.model[1];
+  char s_letter = spec.model[2];
+  if (s_letter == 'Z' && (m == 1 || m > 24)) s_letter = 'N';
+  if (n <= m || m == 1) s_letter = 'N';
+  std::vector<TrendType> trends;
+  if (t_letter == 'Z') {
+    trends = {TrendType::none, TrendType::additive};
+  } else {
+    trends = {t_letter == 'N'   ? TrendType::none
+              : t_letter == 'A' ? TrendType::additive
+                                : TrendType::multiplicative};
+  }
+  std::vector<SeasonType> seasons;
+  if (s_letter == 'Z') {
+    seasons = {SeasonType::none, SeasonType::additive, SeasonType::multiplicative};
+  } else {
+    seasons = {s_letter == 'N'   ? SeasonType::none
+               : s_letter == 'A' ? SeasonType::additive
+                                 : SeasonType::multiplicative};
+  }
+  std::vector<bool> dampings;
+  if (spec.damped.has_value()) {
+    dampings = {*spec.damped};
+  } else {
+    dampings = {true, false};
+  }
+  bool found = false;
+  for (const TrendType t : trends) {
+    for (const SeasonType se : seasons) {
+      for (const bool d : dampings) {
+        if (t == TrendType::none && d) continue;
+        if (t == TrendType::multiplicative && se == SeasonType::additive) continue;
+        Components c;
+        c.error = ErrorType::multiplicative;
+        c.trend = t;
+        c.season = se;
+        c.damped = d;
+        c.m = se != SeasonType::none ? m : 1;
+        const int npars = r_npars(c.trend, c.season, c.m, c.damped);
+        if (n <= npars + k + 4) continue;
+        ETSFitted f;
+        Eigen::VectorXd g;
+        Eigen::MatrixXd cov;
+        if (!fit_candidate_xm(pr.z, Xs, gamma0, c, pr.scale, pr.seed, f, g, cov)) continue;
+        if (!found || f.aicc < out.ets.aicc) {
+          out.ets = std::move(f);
+          out.beta.setZero();
+          out.beta_cov.setZero();
+          for (Eigen::Index j = 0; j < k; ++j) {
+            const Eigen::Index col = active[static_cast<std::size_t>(j)];
+            out.beta[col] = g[j] / sd[j];
+            for (Eigen::Index i = 0; i < k; ++i) {
+              out.beta_cov(active[static_cast<std::size_t>(i)], col) = cov(i, j) / (sd[i] * sd[j]);
+            }
+          }
+          found = true;
+        }
+      }
+    }
+  }
+  if (!found) {
+    const std::string why =
+        "series too short for ETS with " + std::to_string(k) + " covariate(s): plain ETS";
+    out.beta.setZero();
+    out.beta_cov.setZero();
+    out.ets = spec.automatic ? AutoETS{spec.season_length, spec.model, spec.damped}.fit(s)
+                             : make_ets(spec.model, spec.season_length, *spec.damped).fit(s);
+    out.ets.fallback = out.ets.fallback.empty() ? why : out.ets.fallback + "; " + why;
+    out.fallback = out.ets.fallback;
+    return out;
+  }
+  out.multiplicative = true;
+  out.ets.fallback.clear();
+  out.fallback.clear();
+  return out;
+}
+
+}  // namespace
 
 ETSXFitted ETSX::fit(const SeriesView& s) const {
   validate(*this);
@@ -2226,13 +2329,18 @@ ETSXFitted ETSX::fit(const SeriesView& s) const {
   char e_letter = model[0];
   char t_letter = model[1];
   char s_letter = model[2];
-  if (e_letter == 'M' || t_letter == 'M' || s_letter == 'M') {
-    note = "additive components (covariates need additive error, trend and season)";
+  const auto m = static_cast<int>(season_length);
+  if (e_letter == 'M' && pr.positive) {
+    return etsx_multiplicative(*this, s, pr, active, std::move(out));
+  }
+  if (e_letter == 'M') {
+    note = "additive components (data not strictly positive)";
+  } else if (t_letter == 'M' || s_letter == 'M') {
+    note = "additive components (additive-error covariates need additive trend and season)";
   }
   e_letter = 'A';
   t_letter = additive_letter(t_letter);
   s_letter = additive_letter(s_letter);
-  const auto m = static_cast<int>(season_length);
   if (s_letter == 'Z' && (m == 1 || m > 24)) s_letter = 'N';
   if (n <= m || m == 1) s_letter = 'N';
   std::vector<TrendType> trends;

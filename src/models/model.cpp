@@ -295,6 +295,29 @@ bool FittedModel::uses_covariates() const noexcept {
                     spec_);
 }
 
+bool FittedModel::has_coefficients() const noexcept {
+  return std::visit(
+      [](const auto& f) {
+        using Fitted = typename std::decay_t<decltype(f.fitted())>::value_type;
+        return has_coefficients_v<Fitted>;
+      },
+      *impl_);
+}
+
+std::vector<CovariateCoefficients> FittedModel::coefficients() const {
+  return std::visit(
+      [](const auto& f) {
+        using Fitted = typename std::decay_t<decltype(f.fitted())>::value_type;
+        std::vector<CovariateCoefficients> out;
+        if constexpr (has_coefficients_v<Fitted>) {
+          out.reserve(f.fitted().size());
+          for (const auto& x : f.fitted()) out.push_back(x.coefficients());
+        }
+        return out;
+      },
+      *impl_);
+}
+
 std::vector<std::string> FittedModel::fallbacks() const {
   return std::visit(
       [](const auto& f) {

@@ -178,14 +178,24 @@ TEST_CASE("ETSX without covariates is plain AutoETS / ETS", "[models][ets][etsx]
   CHECK(flat_fit.forecast({14, {0.5}, true}, xf1).mean == b.mean);
 }
 
-TEST_CASE("ETSX: multiplicative letters become additive, shapes are checked, fits are stable",
-          "[models][ets][etsx]") {
+TEST_CASE(
+    "ETSX: multiplicative letters with additive error become additive, shapes are "
+    "checked, fits are stable",
+    "[models][ets][etsx]") {
   const Sim s = simulate(11, 228, 7, 8.0, -3.0);
   const auto sv = view(s.y, s.x, 200, "b");
-  const qs::ETSXFitted f = qs::ETSX{7, "MAM", false, false}.fit(sv);
+  const qs::ETSXFitted f = qs::ETSX{7, "AAM", false, false}.fit(sv);
   CHECK(f.method() == "Regression with ETS(A,A,A) errors");
+  CHECK_FALSE(f.multiplicative);
   CHECK(f.ets.fallback.find("additive components") != std::string::npos);
-  CHECK(f == qs::ETSX{7, "MAM", false, false}.fit(sv));  // deterministic
+  CHECK(f == qs::ETSX{7, "AAM", false, false}.fit(sv));  // deterministic
+  // Multiplicative error on data that are not strictly positive: the additive form, noted.
+  std::vector<double> shifted = s.y;
+  shifted[5] = -1.0;
+  const qs::ETSXFitted g0 = qs::ETSX{7, "MAM", false, false}.fit(view(shifted, s.x, 200, "b"));
+  CHECK_FALSE(g0.multiplicative);
+  CHECK(g0.method() == "Regression with ETS(A,A,A) errors");
+  CHECK(g0.ets.fallback.find("not strictly positive") != std::string::npos);
 
   const qs::RowMatrixXd wrong_cols(28, 1);
   CHECK_THROWS_AS(f.forecast({28, {0.5}, true}, wrong_cols), qs::invalid_input);
@@ -214,4 +224,152 @@ TEST_CASE("ETSX: multiplicative letters become additive, shapes are checked, fit
   const qs::ETSXFitted t = qs::ETSX{7, "ZZZ", std::nullopt}.fit(tiny);
   CHECK((t.beta.array() == 0.0).all());
   CHECK_FALSE(t.ets.fallback.empty());
+}
+
+namespace {
+
+// y_t = exp(b_promo·promo_t + b_price·(price_t − 10))·w_t, w_t ETS(M,N,N) (m = 1) or
+// ETS(M,N,M) (m > 1) with relative error sd `sigma`.
+Sim simulate_mult(
+    std::uint64_t seed, Eigen::Index total, int m, double b_promo, double b_price, double sigma) {
+  Normal rng(seed);
+  Sim s;
+  s.y.resize(static_cast<std::size_t>(total));
+  s.x.resize(total, 2);
+  double level = 50.0;
+  std::vector<double> season(static_cast<std::size_t>(std::max(m, 1)), 1.0);
+  for (int j = 0; j < m; ++j)
+    season[static_cast<std::size_t>(j)] = 1.0 + 0.2 * std::sin(6.2831853 * j / m);
+  double price = 10.0;
+  for (Eigen::Index t = 0; t < total; ++t) {
+    const double promo = rng.uniform() < 0.15 ? 1.0 : 0.0;
+    price = 10.0 + 0.7 * (price - 10.0) + 0.5 * rng();
+    s.x(t, 0) = promo;
+    s.x(t, 1) = price;
+    const auto k = static_cast<std::size_t>(m > 1 ? t % m : 0);
+    const double e = sigma * rng();
+    const double w = level * (m > 1 ? season[k] : 1.0) * (1.0 + e);
+    level *= 1.0 + 0.2 * e;
+    if (m > 1) season[k] *= 1.0 + 0.1 * e;
+    s.y[static_cast<std::size_t>(t)] = std::exp(b_promo * promo + b_price * (price - 10.0)) * w;
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("Multiplicative ETSX recovers known log-scale effects", "[models][ets][etsx]") {
+  struct Case {
+    int m;
+    std::string model;
+    std::string method;
+  };
+  const double b_promo = 0.3;
+  const double b_price = -0.08;
+  for (const Case& cs :
+       {Case{1, "MNN", "Log-linear regression with ETS(M,N,N) errors"},
+        Case{7, "MNM", "Log-linear regression with ETS(M,N,M) errors"}, Case{7, "MZZ", ""}}) {
+    double chi2 = 0.0;
+    double gain_sum = 0.0;
+    const int reps = 6;
+    for (int rep = 0; rep < reps; ++rep) {
+      const Eigen::Index n = 300;
+      const Eigen::Index h = 28;
+      const Sim s = simulate_mult(2000 + static_cast<std::uint64_t>(rep * 7 + cs.m), n + h, cs.m,
+                                  b_promo, b_price, 0.05);
+      const auto sv = view(s.y, s.x, n, "sim");
+      qs::ETSX spec;
+      spec.season_length = cs.m;
+      spec.model = cs.model;
+      if (cs.model != "MZZ") {
+        spec.automatic = false;
+        spec.damped = false;
+      }
+      const qs::ETSXFitted fit = spec.fit(sv);
+      INFO(cs.model << " rep " << rep << " " << fit.method() << " beta " << fit.beta.transpose()
+                    << " se " << fit.coefficients().std_error.transpose());
+      REQUIRE(fit.beta.size() == 2);
+      CHECK(fit.multiplicative);
+      CHECK(fit.fallback.empty());
+      CHECK(fit.ets.error == qs::ErrorType::multiplicative);
+      if (!cs.method.empty()) CHECK(fit.method() == cs.method);
+      const qs::CovariateCoefficients cc = fit.coefficients();
+      REQUIRE(cc.std_error.allFinite());
+      // The standard errors are informative (far below the effects) ...
+      CHECK(cc.std_error[0] < 0.1 * b_promo);
+      CHECK(cc.std_error[1] < 0.25 * std::fabs(b_price));
+      // ... and the estimates within 4 of them from the truth.
+      const double z0 = (fit.beta[0] - b_promo) / cc.std_error[0];
+      const double z1 = (fit.beta[1] - b_price) / cc.std_error[1];
+      CHECK(std::fabs(z0) < 4.0);
+      CHECK(std::fabs(z1) < 4.0);
+      chi2 += z0 * z0 + z1 * z1;
+      CHECK(fit == spec.fit(sv));  // deterministic
+
+      // Forecast: the ETS forecast of w times exp((x − x̄)'β), quantiles included.
+      const qs::RowMatrixXd xf = s.x.bottomRows(h);
+      const qs::ForecastOptions opt{h, {0.1, 0.5, 0.9}, false};
+      const auto fx = fit.forecast(opt, xf);
+      const auto fw = fit.ets.forecast(opt);
+      for (Eigen::Index j = 0; j < h; ++j) {
+        const Eigen::VectorXd xc = xf.row(j).transpose() - fit.x_mean;
+        const double factor = std::exp(xc.dot(fit.beta));
+        CHECK_THAT(fx.mean[j], WithinRel(fw.mean[j] * factor, 1e-12));
+        for (Eigen::Index q = 0; q < 3; ++q) {
+          CHECK_THAT(fx.quantiles(j, q), WithinRel(fw.quantiles(j, q) * factor, 1e-12));
+        }
+        CHECK(fx.quantiles(j, 0) < fx.quantiles(j, 2));
+      }
+      // Contributions: ETS parts of w plus an exact split of the covariate factor.
+      const qs::Contributions con = fit.contributions(opt, xf);
+      REQUIRE(con.components.size() >= 3);
+      CHECK(con.components[con.components.size() - 2] == "x0");
+      for (Eigen::Index j = 0; j < h; ++j) {
+        CHECK_THAT(con.values.row(j).sum(), WithinRel(fx.mean[j], 1e-9));
+      }
+      const qs::ETSFitted plain = cs.model == "MZZ" ? qs::AutoETS{cs.m, "MZZ", std::nullopt}.fit(sv)
+                                                    : qs::make_ets(cs.model, cs.m, false).fit(sv);
+      gain_sum += mae(plain.forecast({h, {}, false}).mean, s.y, n) - mae(fx.mean, s.y, n);
+    }
+    INFO(cs.model << ": mean z^2 " << chi2 / (2 * reps) << ", mean MAE gain " << gain_sum / reps);
+    // Calibrated standard errors: mean z² of 12 roughly independent estimates (chi²₁₂/12 is
+    // within [0.2, 2.5] with probability 0.99).
+    CHECK(chi2 / (2 * reps) > 0.2);
+    CHECK(chi2 / (2 * reps) < 2.5);
+    CHECK(gain_sum / reps > 1.0);
+  }
+}
+
+TEST_CASE("Multiplicative ETSX: no effect gives coefficients near 0", "[models][ets][etsx]") {
+  int within = 0;
+  const int reps = 6;
+  for (int rep = 0; rep < reps; ++rep) {
+    const Sim s = simulate_mult(3000 + static_cast<std::uint64_t>(rep), 300, 7, 0.0, 0.0, 0.05);
+    const qs::ETSXFitted fit = qs::ETSX{7, "MNM", false, false}.fit(view(s.y, s.x, 300, "null"));
+    INFO("rep " << rep << " beta " << fit.beta.transpose());
+    REQUIRE(fit.multiplicative);
+    const qs::CovariateCoefficients cc = fit.coefficients();
+    for (Eigen::Index j = 0; j < 2; ++j) {
+      CHECK(std::fabs(fit.beta[j]) < 4.0 * cc.std_error[j]);
+      CHECK(std::fabs(fit.beta[j]) < 0.03);
+      if (std::fabs(fit.beta[j]) < 1.96 * cc.std_error[j]) ++within;
+    }
+  }
+  CHECK(within >= 2 * reps - 3);
+}
+
+TEST_CASE("ETSX coefficients(): standard errors from Cov(beta), NaN where not estimated",
+          "[models][ets][etsx]") {
+  const Sim s = simulate(21, 200, 7, 8.0, -3.0);
+  qs::RowMatrixXd x3(200, 3);
+  x3.leftCols(2) = s.x.topRows(200);
+  x3.col(2).setConstant(4.0);  // constant: not identifiable
+  const qs::ETSXFitted f = qs::ETSX{7, "ANA", false, false}.fit(view(s.y, x3, 200, "c"));
+  const qs::CovariateCoefficients cc = f.coefficients();
+  REQUIRE(cc.coef.size() == 3);
+  CHECK(cc.coef == f.beta);
+  CHECK_THAT(cc.std_error[0], WithinRel(std::sqrt(f.beta_cov(0, 0)), 1e-15));
+  CHECK_THAT(cc.std_error[1], WithinRel(std::sqrt(f.beta_cov(1, 1)), 1e-15));
+  CHECK(cc.coef[2] == 0.0);
+  CHECK(std::isnan(cc.std_error[2]));
 }

@@ -4,8 +4,11 @@
 /// Exact Shapley splits of a forecast built from a few multiplicative or additive parts (used by
 /// the `contributions` of ETS and Theta; see docs/explain.md).
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
+#include <vector>
 
 namespace quickstock::detail {
 
@@ -80,6 +83,32 @@ inline StateSplit split_states(double l,
   if (has_trend) out.trend = phi[1];
   if (has_season) out.season = phi[has_trend ? 2 : 1];
   return out;
+}
+
+/// Exact Shapley values of the product game v(S) = Π_{i∈S} r_i (baseline factor 1) of `k`
+/// players: phi[i] = (r_i − 1)·Σ_s w(s)·e_s(r without i), e_s the elementary symmetric
+/// polynomials and w(s) = s!(k−1−s)!/k! (O(k²) per player). The values sum to Π r_i − 1.
+/// `work` is resized to k + 1 (reused across calls).
+inline void shapley_product(int k, const double* r, double* phi, std::vector<double>& work) {
+  work.assign(static_cast<std::size_t>(k) + 1, 0.0);
+  for (int i = 0; i < k; ++i) {
+    std::fill(work.begin(), work.end(), 0.0);
+    work[0] = 1.0;
+    std::size_t deg = 0;
+    for (int o = 0; o < k; ++o) {
+      if (o == i) continue;
+      ++deg;
+      for (std::size_t s = deg; s > 0; --s) work[s] += work[s - 1] * r[o];
+    }
+    double sum = 0.0;
+    for (std::size_t s = 0; s <= deg; ++s) {
+      const double w = std::exp(std::lgamma(static_cast<double>(s) + 1.0) +
+                                std::lgamma(static_cast<double>(k) - static_cast<double>(s)) -
+                                std::lgamma(static_cast<double>(k) + 1.0));
+      sum += w * work[s];
+    }
+    phi[i] = (r[i] - 1.0) * sum;
+  }
 }
 
 }  // namespace quickstock::detail

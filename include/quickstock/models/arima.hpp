@@ -104,6 +104,9 @@ struct ARIMAFitted {
   /// `x<k>` = β_k·x_{n+j,k} per covariate. @throws invalid_input for a wrong `x_future` shape.
   [[nodiscard]] Contributions contributions(const ForecastOptions& options,
                                             const Eigen::Ref<const RowMatrixXd>& x_future) const;
+  /// The covariate coefficients (the last `n_covariates` entries of `coef`); standard errors
+  /// are not kept by the fit (NaN).
+  [[nodiscard]] CovariateCoefficients coefficients() const;
   friend bool operator==(const ARIMAFitted& a, const ARIMAFitted& b) noexcept;
 };
 

@@ -102,6 +102,10 @@ struct CountRegressionFitted {
   [[nodiscard]] Eigen::VectorXd log_mean(const Eigen::Ref<const RowMatrixXd>& x_future) const;
   /// Quantile of level `tau` of the predictive distribution with count mean `mu`.
   [[nodiscard]] double quantile(double mu, double tau) const;
+  /// The covariate coefficients on the log mean per unit of each panel covariate column
+  /// (β_j / scale_j of the standardised design column); 0 for a column not in the design
+  /// (constant over the window, or `censor_column`). Standard errors are not computed (NaN).
+  [[nodiscard]] CovariateCoefficients coefficients() const;
   friend bool operator==(const CountRegressionFitted& a, const CountRegressionFitted& b) noexcept;
 };
 

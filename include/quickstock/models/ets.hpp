@@ -143,17 +143,23 @@ struct AutoETS {
   }
 };
 
-/// One fitted regression with ETS errors (`ETSX`): y_t = (x_t − x̄)'β + u_t, u_t an
-/// additive-error ETS model (docs/ets.md, "ETS with covariates").
+/// One fitted regression with ETS errors (`ETSX`, docs/ets.md, "ETS with covariates"):
+/// additive, y_t = (x_t − x̄)'β + u_t with u_t an additive-error ETS model; or
+/// multiplicative, y_t = exp((x_t − x̄)'β)·w_t with w_t a multiplicative-error ETS model.
 struct ETSXFitted {
-  ETSFitted ets;  ///< the ETS model of u_t = y_t − (x_t − x̄)'β (of y when β is empty)
-  Eigen::VectorXd beta;    ///< one coefficient per covariate column, data units; 0 for a column
-                           ///< constant over the history (not identifiable)
+  ETSFitted ets;  ///< the ETS model of u_t = y_t − (x_t − x̄)'β, or of w_t = y_t·exp(−(x_t −
+                  ///< x̄)'β) when `multiplicative` (of y when β is empty)
+  Eigen::VectorXd beta;    ///< one coefficient per covariate column, data units (log scale
+                           ///< when `multiplicative`: exp(β_c) is the factor per unit of x_c);
+                           ///< 0 for a column constant over the history (not identifiable)
   Eigen::VectorXd x_mean;  ///< column means of the history covariates (x is centred on them)
   Eigen::MatrixXd beta_cov;  ///< Cov(β̂) = σ²·(Ẽ'Ẽ)⁻¹ at the estimated smoothing parameters and
                              ///< initial states (Ẽ: the covariates filtered by the ETS recursion);
-                             ///< 0 rows and columns for constant columns
-  bool parameter_uncertainty = true;  ///< add x'Cov(β̂)x to the forecast variance
+                             ///< when `multiplicative`, the inverse observed information of β
+                             ///< (numerical Hessian of the likelihood in β at the other
+                             ///< estimates); 0 rows and columns for constant columns
+  bool parameter_uncertainty = true;  ///< add x'Cov(β̂)x to the forecast variance (additive)
+  bool multiplicative = false;        ///< covariates act on the log scale (error M)
   std::string fallback;  ///< non-empty when a documented fallback rule was used (as ETS's)
 
   /// "Regression with ETS(A,N,A) errors" when covariates were used, else the ETS name.
@@ -163,8 +169,10 @@ struct ETSXFitted {
   [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options) const;
   /// Forecast `options.h` steps: mean (x_{n+j} − x̄)'β + the ETS point forecast of u; Normal
   /// quantiles with variance Var_u(j) (Hyndman et al. 2008, Table 6.1, class 1) plus, when
-  /// `parameter_uncertainty`, (x_{n+j} − x̄)'Cov(β̂)(x_{n+j} − x̄). `x_future` has `options.h`
-  /// rows and the training covariate columns (0 columns when the fit had none).
+  /// `parameter_uncertainty`, (x_{n+j} − x̄)'Cov(β̂)(x_{n+j} − x̄). When `multiplicative`, the
+  /// mean and quantiles of the ETS forecast of w (analytic or simulated, as `ETSFitted`) times
+  /// exp((x_{n+j} − x̄)'β) (β taken as known). `x_future` has `options.h` rows and the
+  /// training covariate columns (0 columns when the fit had none).
   /// @throws invalid_input (field "X_df") for a wrong shape or non-finite value.
   [[nodiscard]] SeriesForecast forecast(const ForecastOptions& options,
                                         const Eigen::Ref<const RowMatrixXd>& x_future) const;
@@ -177,9 +185,14 @@ struct ETSXFitted {
                                              const Eigen::Ref<const RowMatrixXd>& x_future) const;
   /// The uncensored mean split into the ETS components of u (`ETSFitted::contributions`) and
   /// one component `x<c>` = (x_{n+j,c} − x̄_c)·β_c per covariate column: a covariate at its
-  /// history mean contributes 0. @throws invalid_input as `forecast`.
+  /// history mean contributes 0. When `multiplicative`, the ETS components of w and the exact
+  /// Shapley split of (exp((x − x̄)'β) − 1)·mean_w over the covariates (the game
+  /// v(S) = mean_w·Π_{c∈S} exp((x_c − x̄_c)β_c)). @throws invalid_input as `forecast`.
   [[nodiscard]] Contributions contributions(const ForecastOptions& options,
                                             const Eigen::Ref<const RowMatrixXd>& x_future) const;
+  /// β̂ per covariate column with standard errors sqrt(diag Cov(β̂)) (the GLS covariance
+  /// above); empty when the fit used no covariates (0 and NaN for a constant column).
+  [[nodiscard]] CovariateCoefficients coefficients() const;
   friend bool operator==(const ETSXFitted& a, const ETSXFitted& b) noexcept;
 };
 
@@ -190,10 +203,13 @@ struct ETSXFitted {
 /// generalised least-squares estimate through the ETS filter (the one-step errors are linear
 /// in y and β for these models), so the search is the one of `AutoETS` on the same
 /// parameters; AICc counts β. Model selection and letters as `AutoETS` (`automatic`) or one
-/// fixed model as `ETS` (`automatic = false`; `damped` must then be set), restricted to
-/// additive components when there are covariates: a multiplicative letter becomes additive
-/// (noted in `fallback`). With no covariate columns (or only columns constant over the
-/// history) the fit is exactly `AutoETS`/`ETS` and β is 0. The analogue of R's
+/// fixed model as `ETS` (`automatic = false`; `damped` must then be set). Error `A` or `Z`:
+/// the additive form, restricted to additive trend and season (a multiplicative letter
+/// becomes additive, noted in `fallback`). Error `M` (strictly positive data): the
+/// multiplicative form y_t = exp((x_t − x̄)'β)·w_t, w_t ~ ETS(M, N|A|Ad|M|Md, N|A|M), β
+/// estimated jointly with the ETS parameters by the same Nelder–Mead search (on data not
+/// strictly positive: the additive form, noted). With no covariate columns (or only columns
+/// constant over the history) the fit is exactly `AutoETS`/`ETS` and β is 0. The analogue of R's
 /// `Arima(xreg = )` for exponential smoothing; none of R forecast, statsforecast or fable's
 /// ETS takes covariates.
 ///

@@ -89,6 +89,28 @@ struct has_covariate_contributions<Fitted,
 template <class Fitted>
 inline constexpr bool has_covariate_contributions_v = has_covariate_contributions<Fitted>::value;
 
+/// One series' fitted covariate coefficients (`FittedModel::coefficients`): entry `c` belongs
+/// to covariate column `c` of the panel (`SeriesView::x`) and is the change of the model's
+/// linear predictor per unit of that covariate, in data units (the mean for ETSX and ARIMA,
+/// the log mean for CountRegression). A column the model did not use (constant over the
+/// history, or the censoring indicator) has coefficient 0 and standard error NaN.
+struct CovariateCoefficients {
+  Eigen::VectorXd coef;       ///< one coefficient per covariate column
+  Eigen::VectorXd std_error;  ///< its standard error; NaN where the model does not compute one
+};
+
+/// True when `Fitted` provides `CovariateCoefficients coefficients() const` (a model with
+/// covariate coefficients: ETSX, ARIMA, CountRegression).
+template <class Fitted, class = void>
+struct has_coefficients : std::false_type {};
+template <class Fitted>
+struct has_coefficients<Fitted, std::void_t<decltype(std::declval<const Fitted&>().coefficients())>>
+    : std::is_same<decltype(std::declval<const Fitted&>().coefficients()), CovariateCoefficients> {
+};
+/// See `has_coefficients`.
+template <class Fitted>
+inline constexpr bool has_coefficients_v = has_coefficients<Fitted>::value;
+
 /// A panel's forecast means split into components (`FittedPanel::contributions`). Step `j` of
 /// series `i` is at grid ordinal `first[i] + j`.
 struct PanelContributions {

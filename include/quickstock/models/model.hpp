@@ -433,6 +433,12 @@ class QUICKSTOCK_API FittedModel {
   [[nodiscard]] const Model& spec() const noexcept { return spec_; }
   /// Per series, the fallback rule used ("" when none).
   [[nodiscard]] std::vector<std::string> fallbacks() const;
+  /// True when the model has covariate coefficients (`has_coefficients_v` of its fitted type:
+  /// ETSX, ARIMA, AutoARIMA, CountRegression).
+  [[nodiscard]] bool has_coefficients() const noexcept;
+  /// Per series (panel order), the fitted covariate coefficients and their standard errors
+  /// (see `CovariateCoefficients`); empty when `has_coefficients()` is false.
+  [[nodiscard]] std::vector<CovariateCoefficients> coefficients() const;
 
  private:
   using Impl = std::variant<FittedPanel<Naive>,
