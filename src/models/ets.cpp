@@ -2107,6 +2107,16 @@ Eigen::MatrixXd ETSXFitted::sample_paths(std::int64_t h,
     detail::raise_argument("X_df", "future covariates must be finite");
   }
   const Eigen::MatrixXd xc = x_future.rowwise() - x_mean.transpose();  // h × k
+  if (multiplicative) {
+    // y = exp((x − x̄)'β)·w: each step's w paths scaled by its factor (as `forecast`, with β̂
+    // taken as known).
+    const Eigen::VectorXd factor = (xc * beta).array().exp();
+    if (!factor.allFinite()) {
+      detail::raise_argument("X_df", "future covariates make exp(x'beta) overflow");
+    }
+    out = out * factor.asDiagonal();
+    return out;
+  }
   out.rowwise() += (xc * beta).transpose();
   if (parameter_uncertainty && beta_cov.rows() == k) {
     // One β̃ ~ N(β̂, Cov(β̂)) per path: x'Cov(β̂)x is shared by the steps of a path.

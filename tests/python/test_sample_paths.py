@@ -176,7 +176,13 @@ def test_unfitted_and_missing_covariates_raise() -> None:
 
 
 @pytest.mark.parametrize(
-    "model", [qs.AutoETS(covariates=True, alias="ETSX"), qs.ARIMA((1, 0, 1), alias="ARIMAX")], ids=repr
+    "model",
+    [
+        qs.AutoETS(covariates=True, alias="ETSX"),
+        qs.ETS("MNN", covariates=True, alias="ETSX_M"),  # y = exp((x - mean)'b) w
+        qs.ARIMA((1, 0, 1), alias="ARIMAX"),
+    ],
+    ids=repr,
 )
 def test_covariate_models_follow_their_quantiles(model: qs.Model) -> None:
     """ETSX (β̃ drawn per path) and ARIMA with xreg: per-step quantiles agree with predict."""
