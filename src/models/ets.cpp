@@ -1596,62 +1596,40 @@ ETSFitted ETS::fit(const SeriesView& s) const {
   return f;
 }
 
-ETSFitted AutoETS::fit(const SeriesView& s) const {
-  validate(*this);
-  const Prepared pr = prepare(s);
-  if (pr.constant) return constant_fit(pr);
-  const Eigen::Index n = pr.z.size();
-  char e_letter = model[0];
-  char t_letter = model[1];
-  char s_letter = model[2];
-  const auto m = static_cast<int>(season_length);
-  if (s_letter == 'Z' && (m == 1 || m > 24)) s_letter = 'N';
-  if (n <= m) s_letter = 'N';
-  if (m == 1) s_letter = 'N';
+namespace {
 
-  auto trend_of = [](char ch) {
+// The candidate models of a search, in R's `ets` order: errors in the order given; trend
+// letter 'Z' tries none and additive, else the letter's trend; season letter 'Z' tries none,
+// additive and multiplicative, else the letter's season; `damped` unset tries damped then not.
+// Dropped as R drops them: damping without a trend, an additive error with a multiplicative
+// trend or season, a multiplicative trend with an additive season under multiplicative error,
+// and (for non-positive data) anything multiplicative.
+std::vector<Components> search_candidates(const std::vector<ErrorType>& errors,
+                                          char t_letter,
+                                          char s_letter,
+                                          std::optional<bool> damped,
+                                          int m,
+                                          bool positive) {
+  const auto trend_of = [](char ch) {
     return ch == 'N'   ? TrendType::none
            : ch == 'A' ? TrendType::additive
                        : TrendType::multiplicative;
   };
-  auto season_of = [](char ch) {
+  const auto season_of = [](char ch) {
     return ch == 'N'   ? SeasonType::none
            : ch == 'A' ? SeasonType::additive
                        : SeasonType::multiplicative;
   };
-  // R's "too short" rule counts only the components that were fixed.
-  {
-    int npars = 2;
-    if (t_letter == 'A' || t_letter == 'M') npars += 2;
-    if (s_letter == 'A' || s_letter == 'M') npars += m;
-    if (damped.value_or(false)) npars += 1;
-    if (n <= npars + 4) {
-      return fallback_fit(pr, t_letter != 'N', "series too short for ETS " + model);
-    }
-  }
-  std::vector<ErrorType> errors;
-  if (e_letter == 'Z' || e_letter == 'A') errors.push_back(ErrorType::additive);
-  if (e_letter == 'Z' || e_letter == 'M') errors.push_back(ErrorType::multiplicative);
-  std::vector<TrendType> trends;
-  if (t_letter == 'Z') {
-    trends = {TrendType::none, TrendType::additive};
-  } else {
-    trends = {trend_of(t_letter)};
-  }
-  std::vector<SeasonType> seasons;
-  if (s_letter == 'Z') {
-    seasons = {SeasonType::none, SeasonType::additive, SeasonType::multiplicative};
-  } else {
-    seasons = {season_of(s_letter)};
-  }
-  std::vector<bool> dampings;
-  if (damped.has_value()) {
-    dampings = {*damped};
-  } else {
-    dampings = {true, false};
-  }
-  ETSFitted best;
-  bool found = false;
+  const std::vector<TrendType> trends =
+      t_letter == 'Z' ? std::vector<TrendType>{TrendType::none, TrendType::additive}
+                      : std::vector<TrendType>{trend_of(t_letter)};
+  const std::vector<SeasonType> seasons =
+      s_letter == 'Z' ? std::vector<SeasonType>{SeasonType::none, SeasonType::additive,
+                                                SeasonType::multiplicative}
+                      : std::vector<SeasonType>{season_of(s_letter)};
+  const std::vector<bool> dampings =
+      damped.has_value() ? std::vector<bool>{*damped} : std::vector<bool>{true, false};
+  std::vector<Components> out;
   for (const ErrorType e : errors) {
     for (const TrendType t : trends) {
       for (const SeasonType se : seasons) {
@@ -1665,8 +1643,8 @@ ETSFitted AutoETS::fit(const SeriesView& s) const {
               se == SeasonType::additive) {
             continue;
           }
-          if (!pr.positive && (e == ErrorType::multiplicative || t == TrendType::multiplicative ||
-                               se == SeasonType::multiplicative)) {
+          if (!positive && (e == ErrorType::multiplicative || t == TrendType::multiplicative ||
+                            se == SeasonType::multiplicative)) {
             continue;
           }
           Components c;
@@ -1675,14 +1653,51 @@ ETSFitted AutoETS::fit(const SeriesView& s) const {
           c.season = se;
           c.damped = d;
           c.m = se != SeasonType::none ? m : 1;
-          ETSFitted f;
-          if (!fit_candidate(pr.z, c, pr.scale, pr.seed, f)) continue;
-          if (!found || f.aicc < best.aicc) {
-            best = std::move(f);
-            found = true;
-          }
+          out.push_back(c);
         }
       }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+ETSFitted AutoETS::fit(const SeriesView& s) const {
+  validate(*this);
+  const Prepared pr = prepare(s);
+  if (pr.constant) return constant_fit(pr);
+  const Eigen::Index n = pr.z.size();
+  char e_letter = model[0];
+  char t_letter = model[1];
+  char s_letter = model[2];
+  const auto m = static_cast<int>(season_length);
+  if (s_letter == 'Z' && (m == 1 || m > 24)) s_letter = 'N';
+  if (n <= m) s_letter = 'N';
+  if (m == 1) s_letter = 'N';
+
+  // R's "too short" rule counts only the components that were fixed.
+  {
+    int npars = 2;
+    if (t_letter == 'A' || t_letter == 'M') npars += 2;
+    if (s_letter == 'A' || s_letter == 'M') npars += m;
+    if (damped.value_or(false)) npars += 1;
+    if (n <= npars + 4) {
+      return fallback_fit(pr, t_letter != 'N', "series too short for ETS " + model);
+    }
+  }
+  std::vector<ErrorType> errors;
+  if (e_letter == 'Z' || e_letter == 'A') errors.push_back(ErrorType::additive);
+  if (e_letter == 'Z' || e_letter == 'M') errors.push_back(ErrorType::multiplicative);
+  ETSFitted best;
+  bool found = false;
+  for (const Components& c :
+       search_candidates(errors, t_letter, s_letter, damped, m, pr.positive)) {
+    ETSFitted f;
+    if (!fit_candidate(pr.z, c, pr.scale, pr.seed, f)) continue;
+    if (!found || f.aicc < best.aicc) {
+      best = std::move(f);
+      found = true;
     }
   }
   if (!found) return fallback_fit(pr, t_letter != 'N', "no candidate of ETS " + model + " fits");
@@ -2218,60 +2233,27 @@ ETSXFitted etsx_multiplicative(const ETSX& spec,
   char s_letter = spec.model[2];
   if (s_letter == 'Z' && (m == 1 || m > 24)) s_letter = 'N';
   if (n <= m || m == 1) s_letter = 'N';
-  std::vector<TrendType> trends;
-  if (t_letter == 'Z') {
-    trends = {TrendType::none, TrendType::additive};
-  } else {
-    trends = {t_letter == 'N'   ? TrendType::none
-              : t_letter == 'A' ? TrendType::additive
-                                : TrendType::multiplicative};
-  }
-  std::vector<SeasonType> seasons;
-  if (s_letter == 'Z') {
-    seasons = {SeasonType::none, SeasonType::additive, SeasonType::multiplicative};
-  } else {
-    seasons = {s_letter == 'N'   ? SeasonType::none
-               : s_letter == 'A' ? SeasonType::additive
-                                 : SeasonType::multiplicative};
-  }
-  std::vector<bool> dampings;
-  if (spec.damped.has_value()) {
-    dampings = {*spec.damped};
-  } else {
-    dampings = {true, false};
-  }
   bool found = false;
-  for (const TrendType t : trends) {
-    for (const SeasonType se : seasons) {
-      for (const bool d : dampings) {
-        if (t == TrendType::none && d) continue;
-        if (t == TrendType::multiplicative && se == SeasonType::additive) continue;
-        Components c;
-        c.error = ErrorType::multiplicative;
-        c.trend = t;
-        c.season = se;
-        c.damped = d;
-        c.m = se != SeasonType::none ? m : 1;
-        const int npars = r_npars(c.trend, c.season, c.m, c.damped);
-        if (n <= npars + k + 4) continue;
-        ETSFitted f;
-        Eigen::VectorXd g;
-        Eigen::MatrixXd cov;
-        if (!fit_candidate_xm(pr.z, Xs, gamma0, c, pr.scale, pr.seed, f, g, cov)) continue;
-        if (!found || f.aicc < out.ets.aicc) {
-          out.ets = std::move(f);
-          out.beta.setZero();
-          out.beta_cov.setZero();
-          for (Eigen::Index j = 0; j < k; ++j) {
-            const Eigen::Index col = active[static_cast<std::size_t>(j)];
-            out.beta[col] = g[j] / sd[j];
-            for (Eigen::Index i = 0; i < k; ++i) {
-              out.beta_cov(active[static_cast<std::size_t>(i)], col) = cov(i, j) / (sd[i] * sd[j]);
-            }
-          }
-          found = true;
+  for (const Components& c :
+       search_candidates({ErrorType::multiplicative}, t_letter, s_letter, spec.damped, m, true)) {
+    const int npars = r_npars(c.trend, c.season, c.m, c.damped);
+    if (n <= npars + k + 4) continue;
+    ETSFitted f;
+    Eigen::VectorXd g;
+    Eigen::MatrixXd cov;
+    if (!fit_candidate_xm(pr.z, Xs, gamma0, c, pr.scale, pr.seed, f, g, cov)) continue;
+    if (!found || f.aicc < out.ets.aicc) {
+      out.ets = std::move(f);
+      out.beta.setZero();
+      out.beta_cov.setZero();
+      for (Eigen::Index j = 0; j < k; ++j) {
+        const Eigen::Index col = active[static_cast<std::size_t>(j)];
+        out.beta[col] = g[j] / sd[j];
+        for (Eigen::Index i = 0; i < k; ++i) {
+          out.beta_cov(active[static_cast<std::size_t>(i)], col) = cov(i, j) / (sd[i] * sd[j]);
         }
       }
+      found = true;
     }
   }
   if (!found) {
@@ -2353,52 +2335,25 @@ ETSXFitted ETSX::fit(const SeriesView& s) const {
   s_letter = additive_letter(s_letter);
   if (s_letter == 'Z' && (m == 1 || m > 24)) s_letter = 'N';
   if (n <= m || m == 1) s_letter = 'N';
-  std::vector<TrendType> trends;
-  if (t_letter == 'Z') {
-    trends = {TrendType::none, TrendType::additive};
-  } else {
-    trends = {t_letter == 'N' ? TrendType::none : TrendType::additive};
-  }
-  std::vector<SeasonType> seasons;
-  if (s_letter == 'Z') {
-    seasons = {SeasonType::none, SeasonType::additive};
-  } else {
-    seasons = {s_letter == 'N' ? SeasonType::none : SeasonType::additive};
-  }
-  std::vector<bool> dampings;
-  if (damped.has_value()) {
-    dampings = {*damped};
-  } else {
-    dampings = {true, false};
-  }
   bool found = false;
-  for (const TrendType t : trends) {
-    for (const SeasonType se : seasons) {
-      for (const bool d : dampings) {
-        if (t == TrendType::none && d) continue;
-        Components c;
-        c.trend = t;
-        c.season = se;
-        c.damped = d;
-        c.m = se != SeasonType::none ? m : 1;
-        const int npars = r_npars(c.trend, c.season, c.m, c.damped);
-        if (n <= npars + k + 4) continue;
-        ETSFitted f;
-        Eigen::VectorXd b;
-        Eigen::MatrixXd cov;
-        if (!fit_candidate_x(pr.z, X, beta0, c, pr.scale, pr.seed, f, b, cov)) continue;
-        if (!found || f.aicc < out.ets.aicc) {
-          out.ets = std::move(f);
-          for (Eigen::Index j = 0; j < k; ++j) {
-            const Eigen::Index col = active[static_cast<std::size_t>(j)];
-            out.beta[col] = b[j];
-            for (Eigen::Index i = 0; i < k; ++i) {
-              out.beta_cov(active[static_cast<std::size_t>(i)], col) = cov(i, j);
-            }
-          }
-          found = true;
+  for (const Components& c :
+       search_candidates({ErrorType::additive}, t_letter, s_letter, damped, m, true)) {
+    const int npars = r_npars(c.trend, c.season, c.m, c.damped);
+    if (n <= npars + k + 4) continue;
+    ETSFitted f;
+    Eigen::VectorXd b;
+    Eigen::MatrixXd cov;
+    if (!fit_candidate_x(pr.z, X, beta0, c, pr.scale, pr.seed, f, b, cov)) continue;
+    if (!found || f.aicc < out.ets.aicc) {
+      out.ets = std::move(f);
+      for (Eigen::Index j = 0; j < k; ++j) {
+        const Eigen::Index col = active[static_cast<std::size_t>(j)];
+        out.beta[col] = b[j];
+        for (Eigen::Index i = 0; i < k; ++i) {
+          out.beta_cov(active[static_cast<std::size_t>(i)], col) = cov(i, j);
         }
       }
+      found = true;
     }
   }
   if (!found) {
