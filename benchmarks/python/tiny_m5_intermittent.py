@@ -126,6 +126,61 @@ def score(fcst: pd.DataFrame, truth: pd.DataFrame, train: pd.DataFrame) -> pd.Da
     return out
 
 
+# M5's twelve aggregation levels, as the attribute columns that key each level's series.
+M5_LEVELS = {
+    "1 total": [],
+    "2 state": ["state_id"],
+    "3 store": ["store_id"],
+    "4 category": ["cat_id"],
+    "5 department": ["dept_id"],
+    "6 state x category": ["state_id", "cat_id"],
+    "7 state x department": ["state_id", "dept_id"],
+    "8 store x category": ["store_id", "cat_id"],
+    "9 store x department": ["store_id", "dept_id"],
+    "10 item": ["item_id"],
+    "11 item x state": ["item_id", "state_id"],
+    "12 item x store": ["item_id", "store_id"],
+}
+
+
+def dollar_weights(train: pd.DataFrame, data: Path) -> pd.Series:
+    """Each bottom series' dollar sales over its last 28 history days (M5's weights, which use
+    d_1914 … d_1941; those days are not in the data, so the 28 days before the origin)."""
+    cal = pd.read_csv(data / "calendar.csv.gz", usecols=["date", "wm_yr_wk"], parse_dates=["date"])
+    prices = pd.read_csv(data / "tiny_m5_sell_prices.csv.gz")
+    last = train[train["ds"] > train["ds"].max() - pd.Timedelta(days=SCORED)]
+    last = last.merge(cal, left_on="ds", right_on="date").merge(
+        prices, on=["store_id", "item_id", "wm_yr_wk"], how="left"
+    )
+    return (last["y"] * last["sell_price"].fillna(0.0)).groupby(last["unique_id"]).sum()
+
+
+def level_wrmsse(
+    fcst: pd.DataFrame, truth: pd.DataFrame, train: pd.DataFrame, weights: pd.Series
+) -> pd.DataFrame:
+    """WRMSSE of each model at each M5 level of the tiny_m5 hierarchy (model × level, plus their
+    mean): the bottom means summed to each level's series (bottom-up, so coherent), scored with
+    ``qs.metrics.wrmsse`` against the summed truth, scaled by the summed history, weighted by
+    the summed dollar sales (each level's weights sum to 1)."""
+    attrs = train.groupby("unique_id")[ATTRIBUTES].first()
+    scored = fcst.merge(truth, on=["unique_id", "ds"], how="inner")
+    out = {}
+    for name, keys in M5_LEVELS.items():
+        key = attrs[keys].astype(str).agg("/".join, axis=1) if keys else pd.Series("total", attrs.index)
+        agg_train = train.assign(unique_id=train["unique_id"].map(key)).groupby(
+            ["unique_id", "ds"], as_index=False
+        )["y"].sum()
+        agg = scored.assign(unique_id=scored["unique_id"].map(key)).groupby(
+            ["unique_id", "ds", "model"], as_index=False
+        )[["y", "mean"]].sum()
+        w = weights.groupby(key).sum()
+        res = qs.metrics.wrmsse(agg, weights=w / w.sum(), train_df=agg_train)
+        out[name] = res.set_index("model")["wrmsse"]
+    table = pd.DataFrame(out)
+    table["mean (M5 WRMSSE)"] = table.mean(axis=1)
+    return table
+
+
 def calibrated(row: pd.Series, q: float, tol: float = 0.02) -> bool:
     c = qcol(q)
     return bool(row[f"lt_{c}"] <= q + tol and row[f"le_{c}"] >= q - tol)
@@ -198,6 +253,10 @@ def main() -> int:
             f"{r[f'lt_{qcol(q)}']:.3f}/{r[f'le_{qcol(q)}']:.3f}"[:11].rjust(11) for q in LEVELS
         )
         print(f"{model:<18}{r['spl']:>8.4f}{r['spl'] / base - 1:>+9.1%}  {cells}")
+    print("\nWRMSSE per M5 level (point forecasts summed bottom-up; weights: dollar sales of the")
+    print("last 28 history days):")
+    table = level_wrmsse(fc, truth, train, dollar_weights(train, data))
+    print(table.T.to_string(float_format=lambda v: f"{v:.3f}"))
     print("\nP10/P50/P90 (share < q / share <= q; ok = calibrated as counts: share < q <= tau+0.02")
     print("and share <= q >= tau-0.02):")
     extra = [0.1, 0.5, 0.9]
