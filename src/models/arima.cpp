@@ -1145,21 +1145,77 @@ Contributions ARIMAFitted::contributions(const ForecastOptions& options,
   return out;
 }
 
-SeriesForecast ARIMAFitted::forecast(const ForecastOptions& options,
-                                     const Eigen::Ref<const RowMatrixXd>& x_future) const {
-  const Eigen::Index h = options.h;
-  if (x_future.rows() != h || x_future.cols() != n_covariates) {
+namespace {
+
+/// @throws invalid_input (field "x_future") unless `x_future` is h × the model's covariates.
+void check_future(const ARIMAFitted& f,
+                  const Eigen::Ref<const RowMatrixXd>& x_future,
+                  Eigen::Index h) {
+  if (x_future.rows() != h || x_future.cols() != f.n_covariates) {
     detail::raise_argument("x_future", "future covariates must have " + std::to_string(h) +
-                                           " rows and " + std::to_string(n_covariates) +
+                                           " rows and " + std::to_string(f.n_covariates) +
                                            " columns (got " + std::to_string(x_future.rows()) +
                                            " x " + std::to_string(x_future.cols()) + ")");
   }
-  const Eigen::Index r = state.size();
-  const Eigen::Index nd = delta.size();
-  std::vector<int> nzp;
-  for (Eigen::Index i = 0; i < phi.size(); ++i) {
-    if (phi[i] != 0.0) nzp.push_back(static_cast<int>(i + 1));
+}
+
+/// How the forecast error of step j (0-based) loads on the unknowns: error_j = g_j'(α_{n+1} −
+/// a_{n+1|n}) + Σ_{t=1..j} Ψ_{j−t} ε_{n+1+t}, with Ψ = π ∗ ψ (π from the differencing
+/// polynomial δ, ψ the ARMA's MA(∞) weights) and g_j = Σ_k π_{j−k} (Z T^{k−1})'.
+struct ErrorWeights {
+  Eigen::VectorXd Psi;  ///< h weights of the future innovations
+  Eigen::MatrixXd G;    ///< h × r, row j = g_j'
+};
+
+ErrorWeights error_weights(const ARIMAFitted& f, Eigen::Index h) {
+  const Eigen::Index r = f.state.size();
+  const Eigen::Index nd = f.delta.size();
+  std::vector<int> nzp;  // lags of the non-zero AR coefficients
+  for (Eigen::Index i = 0; i < f.phi.size(); ++i) {
+    if (f.phi[i] != 0.0) nzp.push_back(static_cast<int>(i + 1));
   }
+  Eigen::VectorXd pi(h), psi(h);
+  ErrorWeights w{Eigen::VectorXd(h), Eigen::MatrixXd::Zero(h, r)};
+  for (Eigen::Index j = 0; j < h; ++j) {
+    double s = j == 0 ? 1.0 : 0.0;
+    for (Eigen::Index i = 1; i <= std::min(j, nd); ++i) s += f.delta[i - 1] * pi[j - i];
+    pi[j] = s;
+    double ps = j == 0 ? 1.0 : (j <= f.theta.size() ? f.theta[j - 1] : 0.0);
+    for (const int i : nzp) {
+      if (i <= j) ps += f.phi[i - 1] * psi[j - i];
+    }
+    psi[j] = ps;
+  }
+  for (Eigen::Index j = 0; j < h; ++j) {
+    double s = 0.0;
+    for (Eigen::Index l = 0; l <= j; ++l) s += pi[j - l] * psi[l];
+    w.Psi[j] = s;
+  }
+  if (r == 0) return w;
+  Eigen::MatrixXd C(h, r);  // rows Z T^{k−1}
+  Eigen::VectorXd row = Eigen::VectorXd::Zero(r), nrow(r);
+  row[0] = 1.0;
+  for (Eigen::Index k = 0; k < h; ++k) {
+    C.row(k) = row.transpose();
+    double s0 = 0.0;
+    for (const int i : nzp) s0 += row[i - 1] * f.phi[i - 1];
+    nrow[0] = s0;
+    for (Eigen::Index i = 1; i < r; ++i) nrow[i] = row[i - 1];
+    row.swap(nrow);
+  }
+  for (Eigen::Index j = 0; j < h; ++j) {
+    for (Eigen::Index k = 0; k <= j; ++k) w.G.row(j) += pi[j - k] * C.row(k);
+  }
+  return w;
+}
+
+}  // namespace
+
+SeriesForecast ARIMAFitted::forecast(const ForecastOptions& options,
+                                     const Eigen::Ref<const RowMatrixXd>& x_future) const {
+  const Eigen::Index h = options.h;
+  check_future(*this, x_future, h);
+  const Eigen::Index r = state.size();
   const Eigen::MatrixXd parts = detail::arima_mean_parts(*this, x_future, h);
   Eigen::VectorXd mean(h);
   for (Eigen::Index j = 0; j < h; ++j) {
@@ -1167,47 +1223,21 @@ SeriesForecast ARIMAFitted::forecast(const ForecastOptions& options,
     for (Eigen::Index c = 1; c < parts.cols(); ++c) reg += parts(j, c);
     mean[j] = parts(j, 0) + reg;
   }
-  // Variances: g_j' P g_j + Σ_{s<j−1} Ψ_s², g_j = Σ_k π_{j−k} Z T^{k−1}, Ψ = π ∗ ψ.
-  Eigen::VectorXd pi(h), psi(h), Psi(h);
-  for (Eigen::Index j = 0; j < h; ++j) {
-    double s = j == 0 ? 1.0 : 0.0;
-    for (Eigen::Index i = 1; i <= std::min(j, nd); ++i) s += delta[i - 1] * pi[j - i];
-    pi[j] = s;
-    double ps = j == 0 ? 1.0 : (j <= theta.size() ? theta[j - 1] : 0.0);
-    for (const int i : nzp) {
-      if (i <= j) ps += phi[i - 1] * psi[j - i];
-    }
-    psi[j] = ps;
-  }
-  for (Eigen::Index j = 0; j < h; ++j) {
-    double s = 0.0;
-    for (Eigen::Index l = 0; l <= j; ++l) s += pi[j - l] * psi[l];
-    Psi[j] = s;
-  }
-  Eigen::MatrixXd C(h, r);  // rows Z T^{k−1}
-  Eigen::VectorXd row = Eigen::VectorXd::Zero(r), nrow(r);
-  row[0] = 1.0;
-  for (Eigen::Index k = 0; k < h; ++k) {
-    C.row(k) = row.transpose();
-    double s0 = 0.0;
-    for (const int i : nzp) s0 += row[i - 1] * phi[i - 1];
-    nrow[0] = s0;
-    for (Eigen::Index i = 1; i < r; ++i) nrow[i] = row[i - 1];
-    row.swap(nrow);
-  }
+  // Variances: g_j' P g_j + Σ_{s<j−1} Ψ_s².
+  const ErrorWeights w = error_weights(*this, h);
   const auto nq = static_cast<Eigen::Index>(options.quantiles.size());
   std::vector<double> z(options.quantiles.size());
   for (std::size_t q = 0; q < z.size(); ++q) z[q] = detail::normal_quantile(options.quantiles[q]);
   SeriesForecast out{Eigen::VectorXd(h), Eigen::MatrixXd(h, nq)};
   const bool have_cov = state_cov.rows() == r && r > 0;
-  Eigen::VectorXd g(r);
   double cum = 0.0;
   for (Eigen::Index j = 0; j < h; ++j) {
-    g.setZero();
-    for (Eigen::Index k = 0; k <= j; ++k) g += pi[j - k] * C.row(k).transpose();
     double var = cum;
-    if (have_cov) var += g.dot(state_cov * g);
-    cum += Psi[j] * Psi[j];
+    if (have_cov) {
+      const Eigen::VectorXd g = w.G.row(j).transpose();
+      var += g.dot(state_cov * g);
+    }
+    cum += w.Psi[j] * w.Psi[j];
     const double sd = std::sqrt(std::max(var * sigma2, 0.0));
     const double mu = mean[j];
     out.mean[j] = options.nonnegative ? std::max(mu, 0.0) : mu;
@@ -1224,39 +1254,14 @@ Eigen::MatrixXd ARIMAFitted::sample_paths(std::int64_t h,
                                           detail::PathRng& rng,
                                           const Eigen::Ref<const RowMatrixXd>& x_future) const {
   const auto hh = static_cast<Eigen::Index>(h);
-  if (x_future.rows() != hh || x_future.cols() != n_covariates) {
-    detail::raise_argument("x_future", "future covariates must have " + std::to_string(h) +
-                                           " rows and " + std::to_string(n_covariates) +
-                                           " columns (got " + std::to_string(x_future.rows()) +
-                                           " x " + std::to_string(x_future.cols()) + ")");
-  }
+  check_future(*this, x_future, hh);
   const Eigen::Index r = state.size();
-  const Eigen::Index nd = delta.size();
-  std::vector<int> nzp;
-  for (Eigen::Index i = 0; i < phi.size(); ++i) {
-    if (phi[i] != 0.0) nzp.push_back(static_cast<int>(i + 1));
-  }
   const Eigen::MatrixXd parts = detail::arima_mean_parts(*this, x_future, hh);
   const Eigen::VectorXd mean = parts.rowwise().sum();
   // The forecast error at step j is g_j'(α_{n+1} − a_{n+1|n}) + Σ_{t=1..j} Ψ_{j−t} ε_{n+1+t}
   // (the same decomposition as the variance of `forecast`): one draw of the state error from
   // N(0, σ²P) and h − 1 future innovations per path.
-  Eigen::VectorXd pi(hh), psi(hh), Psi(hh);
-  for (Eigen::Index j = 0; j < hh; ++j) {
-    double s = j == 0 ? 1.0 : 0.0;
-    for (Eigen::Index i = 1; i <= std::min(j, nd); ++i) s += delta[i - 1] * pi[j - i];
-    pi[j] = s;
-    double ps = j == 0 ? 1.0 : (j <= theta.size() ? theta[j - 1] : 0.0);
-    for (const int i : nzp) {
-      if (i <= j) ps += phi[i - 1] * psi[j - i];
-    }
-    psi[j] = ps;
-  }
-  for (Eigen::Index j = 0; j < hh; ++j) {
-    double s = 0.0;
-    for (Eigen::Index l = 0; l <= j; ++l) s += pi[j - l] * psi[l];
-    Psi[j] = s;
-  }
+  const ErrorWeights w = error_weights(*this, hh);
   const double sigma = std::sqrt(std::isfinite(sigma2) ? std::max(sigma2, 0.0) : 0.0);
   const bool have_cov = state_cov.rows() == r && r > 0;
   // Loadings: columns 0..r−1 the state error (through G = rows g_j', times a root of P),
@@ -1264,30 +1269,15 @@ Eigen::MatrixXd ARIMAFitted::sample_paths(std::int64_t h,
   Eigen::MatrixXd L =
       Eigen::MatrixXd::Zero(hh, (have_cov ? r : 0) + std::max<Eigen::Index>(hh - 1, 0));
   if (have_cov) {
-    Eigen::MatrixXd C(hh, r);  // rows Z T^{k−1}
-    Eigen::VectorXd row = Eigen::VectorXd::Zero(r), nrow(r);
-    row[0] = 1.0;
-    for (Eigen::Index k = 0; k < hh; ++k) {
-      C.row(k) = row.transpose();
-      double s0 = 0.0;
-      for (const int i : nzp) s0 += row[i - 1] * phi[i - 1];
-      nrow[0] = s0;
-      for (Eigen::Index i = 1; i < r; ++i) nrow[i] = row[i - 1];
-      row.swap(nrow);
-    }
-    Eigen::MatrixXd G = Eigen::MatrixXd::Zero(hh, r);
-    for (Eigen::Index j = 0; j < hh; ++j) {
-      for (Eigen::Index k = 0; k <= j; ++k) G.row(j) += pi[j - k] * C.row(k);
-    }
     const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(0.5 *
                                                              (state_cov + state_cov.transpose()));
     const Eigen::MatrixXd root =
         eig.eigenvectors() * eig.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
-    L.leftCols(r) = sigma * (G * root);
+    L.leftCols(r) = sigma * (w.G * root);
   }
   const Eigen::Index c0 = have_cov ? r : 0;
   for (Eigen::Index j = 1; j < hh; ++j) {
-    for (Eigen::Index t = 1; t <= j; ++t) L(j, c0 + t - 1) = sigma * Psi[j - t];
+    for (Eigen::Index t = 1; t <= j; ++t) L(j, c0 + t - 1) = sigma * w.Psi[j - t];
   }
   return detail::gaussian_paths(mean, L, n_paths, rng, std::numeric_limits<double>::infinity());
 }
