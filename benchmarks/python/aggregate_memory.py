@@ -18,13 +18,10 @@ aggregate(df, spec, sparse_s=True) (its dense S_df at 100,000 stores is 75 GB).
 from __future__ import annotations
 
 import argparse
-import ctypes
-import gc
 import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve()
@@ -49,14 +46,7 @@ def worker(lib: str, stores: int, plain: bool, bare: bool) -> None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 return aggregate(train, spec, sparse_s=True)
-    gc.collect()
-    ctypes.CDLL("libc.so.6").malloc_trim(0)
-    cr.reset_peak()
-    before = cr.status_kb("VmRSS")
-    t0 = time.perf_counter()
-    out = call()
-    seconds = time.perf_counter() - t0
-    peak = (cr.status_kb("VmHWM") - before) / 1024
+    out, seconds, peak = cr.measured(call)
     frame = out[0]
     print(json.dumps({"seconds": seconds, "peak_mb": peak, "rows": len(frame),
                       "frame_mb": float(frame.memory_usage(deep=True).sum()) / 2**20}))

@@ -76,6 +76,18 @@ def end_call(before: int) -> None:
     PEAKS.append(status_kb("VmHWM") - before)
 
 
+def measured(call):
+    """``(call(), seconds, peak MB)``: the call timed, its peak resident-size rise measured from
+    a clean start (``start_call``)."""
+    import time
+
+    before = start_call()
+    t0 = time.perf_counter()
+    out = call()
+    seconds = time.perf_counter() - t0
+    return out, seconds, (status_kb("VmHWM") - before) / 1024
+
+
 # -- data ------------------------------------------------------------------------------------------
 
 

@@ -11,10 +11,7 @@ build to compare builds (the figures in benchmarks/README.md compare 94debb0 wit
 from __future__ import annotations
 
 import argparse
-import ctypes
-import gc
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -38,14 +35,7 @@ def main() -> int:
             return qs.aggregate(case["bottom"], case["spec"])
         return qs.reconcile(base, H, method=args.step, nonnegative=False, residuals=case["residuals"])
 
-    gc.collect()
-    ctypes.CDLL("libc.so.6").malloc_trim(0)
-    cr.reset_peak()
-    before = cr.status_kb("VmRSS")
-    t0 = time.perf_counter()
-    out = call()
-    seconds = time.perf_counter() - t0
-    peak = (cr.status_kb("VmHWM") - before) / 1024
+    out, seconds, peak = cr.measured(call)
     del out
     print(f"case={args.case} step={args.step} seconds={seconds:.3f} peak_mb={peak:.1f}")
     return 0
