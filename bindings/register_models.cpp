@@ -647,6 +647,15 @@ void register_models(py::module_& m) {
            "Fits `spec` to every series. progress: None, or a callable(done, total) called "
            "about every 100 ms with the series fitted so far (Ctrl-C cancels the fit).")
       .def(
+          "forward",
+          [](const FittedModel& f, const Panel& panel, int n_threads, const py::object& progress) {
+            return run_with_progress(progress, [&] { return f.forward(panel, n_threads); });
+          },
+          "panel"_a, "n_threads"_a = 1, "progress"_a = py::none(),
+          "These fits carried to `panel` (the same series, e.g. with more observations) without "
+          "estimating again: estimates kept, filters run over the new data; models without "
+          "`forward` are refitted (docs/cross-validation.md). progress as for the constructor.")
+      .def(
           "forecast",
           [](const FittedModel& f, std::int64_t h, std::vector<double> quantiles, bool nonnegative,
              int n_threads, const FutureArray& x_future) {

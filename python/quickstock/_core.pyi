@@ -462,6 +462,12 @@ class FittedModel:
         n_threads: int = 1,
         progress: Callable[[int, int], None] | None = None,
     ) -> None: ...
+    def forward(
+        self,
+        panel: Panel,
+        n_threads: int = 1,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> FittedModel: ...
     def forecast(
         self,
         h: int,

@@ -544,12 +544,22 @@ class Forecaster:
         n_windows: int = 1,
         step_size: int | None = None,
         quantiles: Sequence[float] | None = None,
+        refit: bool | int = True,
     ) -> pd.DataFrame:
-        """Rolling-origin backtest: refit at ``n_windows`` cutoffs and forecast ``h`` periods.
+        """Rolling-origin backtest: fit at ``n_windows`` cutoffs and forecast ``h`` periods.
 
         Window ``w`` (0 = oldest) holds out the last ``h + (n_windows - 1 - w) · step_size``
         observations of every series, fits on the rest and forecasts ``h`` periods, which are
         compared with the held-out actuals.
+
+        With ``refit=False`` only the oldest window is fitted; each later window carries the
+        previous window's fits forward to its longer history without estimating again (model
+        form, parameters, initial states and coefficients kept, the filters run over the new
+        observations; R's ``model =`` argument, statsforecast's ``refit=False``). An integer
+        ``k`` fits windows 0, k, 2k, … and carries forward in between. Every forecast still
+        uses only data before its cutoff. Models without estimated parameters forecast the same
+        either way; models without a forward step (Theta, intermittent, CountRegression) are
+        refitted. See docs/cross-validation.md.
 
         Args:
             df: long frame, as for ``fit``.
@@ -557,6 +567,8 @@ class Forecaster:
             n_windows: number of cutoffs, >= 1.
             step_size: periods between cutoffs; default ``h``.
             quantiles: as for ``predict``.
+            refit: True (fit every window), False (fit the oldest only) or an integer >= 1
+                (fit every ``refit``-th window; 1 is True).
 
         Returns:
             ``unique_id, ds, cutoff, y, model, mean, p…`` and the series attributes.
@@ -571,6 +583,12 @@ class Forecaster:
             step_size = h
         if isinstance(step_size, bool) or not isinstance(step_size, numbers.Integral) or step_size < 1:
             invalid(f"step_size must be an integer >= 1 (got {step_size!r})", field="step_size")
+        if isinstance(refit, bool):
+            every = 1 if refit else 0
+        elif isinstance(refit, numbers.Integral) and refit >= 1:
+            every = int(refit)
+        else:
+            invalid(f"refit must be True, False or an integer >= 1 (got {refit!r})", field="refit")
         levels = check_quantiles(DEFAULT_QUANTILES if quantiles is None else quantiles)
         prepared = self._prepare(df)
         panel = prepared.panel
@@ -580,11 +598,15 @@ class Forecaster:
         frames = []
         bar = Bar(self.verbose, int(n_windows) * len(self.models) * n, "quickstock cross_validation",
                   "series", delayed=True)
+        fitted: list[Any] = []
         try:
             for w in range(int(n_windows)):
                 hold = h + (int(n_windows) - 1 - w) * int(step_size)
                 train = panel.drop_last([hold] * n, 1)
-                fitted = self._fit_prepared(prepared, train, bar)
+                if w == 0 or (every and w % every == 0):
+                    fitted = self._fit_prepared(prepared, train, bar)
+                else:
+                    fitted = self._forward(fitted, train, bar)
                 frames.append(
                     self._cv_window(prepared, fitted, train, hold, h, levels, covariates)
                 )
@@ -594,6 +616,16 @@ class Forecaster:
         return out.sort_values(
             [prepared.id_col, "cutoff", prepared.time_col], kind="stable"
         ).reset_index(drop=True)
+
+    def _forward(self, fitted: list[Any], panel: Any, bar: Bar) -> list[Any]:
+        """Carries every model's fits to ``panel`` (``FittedModel.forward``), advancing ``bar``."""
+        n = int(panel.n_series)
+        out = []
+        for model, f in zip(self.models, fitted):
+            bar.label(model.alias)
+            out.append(f.forward(panel, self._threads, bar.tracker(n)))
+            bar.step(n=n)
+        return out
 
     def _cv_window(
         self,

@@ -1413,4 +1413,66 @@ ARIMAFitted fit_arima(const Eigen::Ref<const Eigen::VectorXd>& y,
 
 ARIMAFitted ARIMA::fit(const SeriesView& s) const { return fit_arima(s.y, s.x, *this); }
 
+std::optional<ARIMAFitted> forward_arima(const ARIMAFitted& f,
+                                         const Eigen::Ref<const Eigen::VectorXd>& y,
+                                         const Eigen::Ref<const RowMatrixXd>& xreg) {
+  // A zero-variance model (the constant fallbacks) carries no estimate worth keeping.
+  if (!(f.sigma2 > 0.0)) return std::nullopt;
+  const Eigen::Index n = y.size();
+  const Eigen::Index k = f.n_covariates;
+  const Eigen::Index kreg = (f.intercept ? 1 : 0) + (f.drift ? 1 : 0) + k;
+  if (xreg.cols() != k || (k > 0 && xreg.rows() != n) || f.coef.size() < kreg) return std::nullopt;
+  if (!y.allFinite() || (k > 0 && !xreg.allFinite())) return std::nullopt;
+  const auto d = static_cast<int>(f.order.d);
+  const bool seasonal = f.season_length > 1;
+  const auto m = seasonal ? static_cast<int>(f.season_length) : 1;
+  const auto sd = seasonal ? static_cast<int>(f.seasonal_order.d) : 0;
+  const Eigen::Index nd = f.delta.size();
+  const Eigen::Index N = n - nd;
+  if (N <= 0 || nd != d + sd * m) return std::nullopt;
+  // The regression errors u = y − Xβ with the estimated β (unrotated, R's order).
+  const Eigen::VectorXd beta = f.coef.tail(kreg);
+  Eigen::VectorXd u = y;
+  Eigen::Index col = 0;
+  if (f.intercept) u.array() -= beta[col++];
+  if (f.drift) {
+    for (Eigen::Index t = 0; t < n; ++t) u[t] -= beta[col] * static_cast<double>(t + 1);
+    ++col;
+  }
+  if (k > 0) u.noalias() -= xreg * beta.tail(k);
+  const Eigen::VectorXd w = detail::diff(detail::diff(u, 1, d), m, sd);
+  detail::ArmaWork ws;
+  double ssq = 0.0, sumlog = 0.0;
+  Eigen::VectorXd state;
+  Eigen::MatrixXd cov;
+  if (!detail::chandrasekhar(w, f.phi, f.theta, ws, ssq, sumlog, &state, &cov)) {
+    return std::nullopt;
+  }
+  ARIMAFitted g = f;
+  g.state = std::move(state);
+  g.state_cov = std::move(cov);
+  g.tail = u.tail(nd);
+  g.n_obs = n;
+  // R's `Arima(y, model = fit)`: σ² of the estimation is kept; the likelihood is the exact one
+  // of the new data at the kept coefficients.
+  const auto nu = static_cast<double>(N);
+  const double v2 = nu * std::log(ssq / nu) + sumlog + nu + nu * std::log(2.0 * detail::kPi);
+  const auto narma = static_cast<double>(f.coef.size() - kreg);
+  const double npar =
+      narma + static_cast<double>(kreg - (f.fallback.empty() ? 0 : k)) + 1.0;  // + σ²
+  g.loglik = -0.5 * v2;
+  g.aic = v2 + 2.0 * npar;
+  g.aicc = g.aic + 2.0 * npar * (nu / (nu - npar - 1.0) - 1.0);
+  g.bic = g.aic + npar * (std::log(nu) - 2.0);
+  if (!std::isfinite(g.loglik) || !g.state.allFinite() || !g.state_cov.allFinite()) {
+    return std::nullopt;
+  }
+  if (!std::isfinite(g.aic)) g.aic = g.aicc = g.bic = detail::kInf;
+  return g;
+}
+
+std::optional<ARIMAFitted> ARIMA::forward(const ARIMAFitted& fitted, const SeriesView& s) const {
+  return forward_arima(fitted, s.y, s.x);
+}
+
 }  // namespace quickstock

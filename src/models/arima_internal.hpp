@@ -3,6 +3,8 @@
 // Internals shared by arima.cpp (estimation, forecasting) and auto_arima.cpp (order search).
 
 #include <limits>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include <Eigen/Core>
@@ -72,3 +74,12 @@ ARIMAFitted fallback_fit(const Eigen::Ref<const Eigen::VectorXd>& y,
 void finish_fit(ArimaCoreFit& fit, Eigen::Index n, const ArimaCoreSpec& spec);
 
 }  // namespace quickstock::detail
+
+namespace quickstock {
+
+/// `ARIMA::forward` and `AutoARIMA::forward`: `f`'s coefficients applied to `y` and `xreg`.
+std::optional<ARIMAFitted> forward_arima(const ARIMAFitted& f,
+                                         const Eigen::Ref<const Eigen::VectorXd>& y,
+                                         const Eigen::Ref<const RowMatrixXd>& xreg);
+
+}  // namespace quickstock

@@ -795,4 +795,9 @@ ARIMAFitted AutoARIMA::fit(const SeriesView& s) const {
   }
 }
 
+std::optional<ARIMAFitted> AutoARIMA::forward(const ARIMAFitted& fitted,
+                                              const SeriesView& s) const {
+  return forward_arima(fitted, s.y, s.x);
+}
+
 }  // namespace quickstock

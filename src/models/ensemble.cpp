@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -76,6 +77,14 @@ void check_member(const Model& m, const std::string& field, const std::string& o
                               owner + " does not pass to its backtest (use the model alone)");
   }
   std::visit([](const auto& s) { validate(s); }, m);
+}
+
+// The part of a fit's note written before its inner models' notes: up to the first `marker`
+// at the start or after "; " (the inner notes are rebuilt by `forward`).
+std::string own_note(const std::string& note, const std::string& marker) {
+  if (note.compare(0, marker.size(), marker) == 0) return {};
+  const std::size_t at = note.find("; " + marker);
+  return at == std::string::npos ? note : note.substr(0, at);
 }
 
 const Model& default_conformal_model() {
@@ -248,15 +257,31 @@ EnsembleFitted Ensemble::fit(const SeriesView& s) const {
     }
   }
   f.members.reserve(models.size());
-  for (std::size_t m = 0; m < models.size(); ++m) {
-    f.members.push_back(detail::fit_member(models[m]->model, s));
-    const std::string inner = f.members.back().fallback();
+  for (const auto& m : models) f.members.push_back(detail::fit_member(m->model, s));
+  f.fallback = member_notes(std::move(note), f.members);
+  return f;
+}
+
+std::string Ensemble::member_notes(std::string note, const std::vector<SeriesFitted>& fits) const {
+  for (std::size_t m = 0; m < models.size() && m < fits.size(); ++m) {
+    const std::string inner = fits[m].fallback();
     if (!inner.empty()) {
       note += std::string(note.empty() ? "" : "; ") + "member " + std::to_string(m) + " (" +
               model_name(models[m]->model) + "): " + inner;
     }
   }
-  f.fallback = std::move(note);
+  return note;
+}
+
+std::optional<EnsembleFitted> Ensemble::forward(const EnsembleFitted& fitted,
+                                                const SeriesView& s) const {
+  detail::check_finite(s, "Ensemble");
+  if (fitted.members.size() != models.size()) return std::nullopt;
+  EnsembleFitted f = fitted;
+  for (std::size_t m = 0; m < models.size(); ++m) {
+    f.members[m] = forward_or_refit(models[m]->model, fitted.members[m], s);
+  }
+  f.fallback = member_notes(detail::own_note(fitted.fallback, "member "), f.members);
   return f;
 }
 
@@ -393,9 +418,22 @@ ConformalFitted Conformal::fit(const SeriesView& s) const {
             "fewer than 2 calibration residuals: the model's own quantiles";
   }
   f.model = detail::fit_member(inner, s);
-  const std::string inner_note = f.model.fallback();
-  if (!inner_note.empty()) note += std::string(note.empty() ? "" : "; ") + "model: " + inner_note;
-  f.fallback = std::move(note);
+  f.fallback = with_model_note(std::move(note), f.model);
+  return f;
+}
+
+std::string Conformal::with_model_note(std::string note, const SeriesFitted& fitted) {
+  const std::string inner = fitted.fallback();
+  if (!inner.empty()) note += std::string(note.empty() ? "" : "; ") + "model: " + inner;
+  return note;
+}
+
+std::optional<ConformalFitted> Conformal::forward(const ConformalFitted& fitted,
+                                                  const SeriesView& s) const {
+  detail::check_finite(s, "Conformal");
+  ConformalFitted f = fitted;
+  f.model = forward_or_refit(conformal_model(*this), fitted.model, s);
+  f.fallback = with_model_note(detail::own_note(fitted.fallback, "model: "), f.model);
   return f;
 }
 

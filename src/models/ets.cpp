@@ -2366,4 +2366,97 @@ ETSXFitted ETSX::fit(const SeriesView& s) const {
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Forward: the estimates of a fit applied to another series (R `ets(y, model = fit,
+// use.initial.values = TRUE)`).
+
+namespace {
+
+std::optional<ETSFitted> forward_fitted(const ETSFitted& f, const SeriesView& s) {
+  // A fallback that estimated nothing (constant or very short series) has no estimates to keep.
+  if (std::isnan(f.loglik)) return std::nullopt;
+  const Prepared pr = prepare(s);
+  Components c;
+  c.error = f.error;
+  c.trend = f.trend;
+  c.season = f.season;
+  c.damped = f.damped;
+  c.m = f.season != SeasonType::none ? static_cast<int>(f.season_length) : 1;
+  const bool multiplicative = c.error == ErrorType::multiplicative ||
+                              c.trend == TrendType::multiplicative ||
+                              c.season == SeasonType::multiplicative;
+  if (multiplicative && !pr.positive) return std::nullopt;
+  const Eigen::Index n = pr.z.size();
+  const int n_smooth = 1 + (c.trend != TrendType::none ? 1 : 0) +
+                       (c.season != SeasonType::none ? 1 : 0) + (c.damped ? 1 : 0);
+  const int ns = c.n_states();
+  const int np = n_smooth + (c.season != SeasonType::none ? ns - 1 : ns) + 1;  // R: par + 1
+  if (n <= np || f.initial_state.size() != ns) return std::nullopt;
+  // The initial states in units of the new series' scale (location states scale, factors
+  // do not).
+  std::vector<double> init(static_cast<std::size_t>(ns));
+  for (int i = 0; i < ns; ++i) {
+    const bool location =
+        i == 0 || (i == 1 && c.trend == TrendType::additive) ||
+        (i >= 1 + (c.trend != TrendType::none ? 1 : 0) && c.season == SeasonType::additive);
+    init[static_cast<std::size_t>(i)] = f.initial_state[i] / (location ? pr.scale : 1.0);
+  }
+  std::vector<double> ring(static_cast<std::size_t>(c.m));
+  ETSFitted g = f;
+  g.last_state.resize(ns);
+  Eigen::VectorXd resid(n);
+  const double lik = recursion(pr.z.data(), n, c, f.params, init.data(), ring.data(),
+                               resid.data(), g.last_state.data());
+  if (!std::isfinite(lik) || !g.last_state.allFinite() || !resid.allFinite()) return std::nullopt;
+  const double lik_data = lik + 2.0 * static_cast<double>(n) * std::log(pr.scale);
+  const auto k = static_cast<double>(np);
+  const auto nn = static_cast<double>(n);
+  g.n_obs = n;
+  g.scale = pr.scale;
+  g.seed = pr.seed;
+  g.loglik = -0.5 * lik_data;
+  g.aic = lik_data + 2.0 * k;
+  g.aicc = g.aic + 2.0 * k * (k + 1.0) / (nn - k - 1.0);
+  g.sigma2 = resid.squaredNorm() / (nn - k);
+  if (!std::isfinite(g.sigma2)) return std::nullopt;
+  return g;
+}
+
+}  // namespace
+
+std::optional<ETSFitted> ETS::forward(const ETSFitted& fitted, const SeriesView& s) const {
+  return forward_fitted(fitted, s);
+}
+
+std::optional<ETSFitted> AutoETS::forward(const ETSFitted& fitted, const SeriesView& s) const {
+  return forward_fitted(fitted, s);
+}
+
+std::optional<ETSXFitted> ETSX::forward(const ETSXFitted& fitted, const SeriesView& s) const {
+  const Eigen::Index n = s.y.size();
+  const Eigen::Index k = fitted.beta.size();
+  const bool regression = k > 0 && (fitted.beta.array() != 0.0).any();
+  if (!regression) {
+    std::optional<ETSFitted> ets = forward_fitted(fitted.ets, s);
+    if (!ets) return std::nullopt;
+    ETSXFitted g = fitted;
+    g.ets = std::move(*ets);
+    return g;
+  }
+  if (s.x.cols() != k || s.x.rows() != n) return std::nullopt;
+  if (!s.x.allFinite()) {
+    detail::raise_invalid("ETS with covariates needs finite covariates", s.id, std::nullopt, "x");
+  }
+  // The error series of the regression, with the estimated β and the training means.
+  Eigen::VectorXd xb = (s.x.rowwise() - fitted.x_mean.transpose()) * fitted.beta;
+  Eigen::VectorXd u = fitted.multiplicative ? Eigen::VectorXd(s.y.array() * (-xb.array()).exp())
+                                            : Eigen::VectorXd(s.y - xb);
+  const SeriesView v{Eigen::Map<const Eigen::VectorXd>(u.data(), n), s.x, s.start, s.id};
+  std::optional<ETSFitted> ets = forward_fitted(fitted.ets, v);
+  if (!ets) return std::nullopt;
+  ETSXFitted g = fitted;
+  g.ets = std::move(*ets);
+  return g;
+}
+
 }  // namespace quickstock

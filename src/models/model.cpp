@@ -257,6 +257,24 @@ FittedModel::FittedModel(const Model& spec, const Panel& panel, int n_threads) :
       spec);
 }
 
+FittedModel FittedModel::forward(const Panel& panel, int n_threads) const {
+  return FittedModel(spec_, std::visit(
+                                [&](const auto& f) {
+                                  return std::make_shared<const Impl>(f.forward(panel, n_threads));
+                                },
+                                *impl_));
+}
+
+SeriesFitted forward_or_refit(const Model& spec, const SeriesFitted& fitted, const SeriesView& s) {
+  return std::visit(
+      [&](const auto& sp) {
+        using Fitted = typename std::decay_t<decltype(sp)>::Fitted;
+        const Fitted* f = fitted.get<Fitted>();
+        return f != nullptr ? SeriesFitted(forward_or_refit(sp, *f, s)) : SeriesFitted(sp.fit(s));
+      },
+      spec);
+}
+
 PanelForecast FittedModel::forecast(const ForecastOptions& options, int n_threads) const {
   return std::visit([&](const auto& f) { return f.forecast(options, n_threads); }, *impl_);
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -129,7 +130,13 @@ void validate(const MSTL& spec) {
   std::visit([](const auto& s) { validate(s); }, trend);
 }
 
-MSTLFitted MSTL::fit(const SeriesView& s) const {
+namespace {
+
+// MSTL's decomposition of `s`, with the seasonally adjusted series (or `s` itself, see
+// `MSTL`) given to `fit_trend`.
+template <class FitTrend>
+MSTLFitted decompose_and_fit(const MSTL& spec, const SeriesView& s, FitTrend&& fit_trend) {
+  const std::vector<double>& season_length = spec.season_length;
   const Eigen::Index n = s.y.size();
   if (n == 0) detail::raise_invalid("series has no observations", s.id, std::nullopt, "y");
   for (Eigen::Index t = 0; t < n; ++t) {
@@ -158,10 +165,6 @@ MSTLFitted MSTL::fit(const SeriesView& s) const {
                                    detail::format_periods(dropped);
     }
   }
-  const Model& trend = quickstock::trend_forecaster(*this);
-  auto fit_trend = [&](const SeriesView& v) {
-    return std::visit([&](const auto& spec) { return SeriesFitted(spec.fit(v)); }, trend);
-  };
   if (periods.empty()) {
     f.trend = fit_trend(s);
   } else {
@@ -188,6 +191,25 @@ MSTLFitted MSTL::fit(const SeriesView& s) const {
   const std::string inner = f.trend.fallback();
   if (!inner.empty()) note += (note.empty() ? "" : "; ") + ("trend forecaster: " + inner);
   f.fallback = std::move(note);
+  return f;
+}
+
+}  // namespace
+
+MSTLFitted MSTL::fit(const SeriesView& s) const {
+  const Model& trend = quickstock::trend_forecaster(*this);
+  return decompose_and_fit(*this, s, [&](const SeriesView& v) {
+    return std::visit([&](const auto& spec) { return SeriesFitted(spec.fit(v)); }, trend);
+  });
+}
+
+std::optional<MSTLFitted> MSTL::forward(const MSTLFitted& fitted, const SeriesView& s) const {
+  const Model& trend = quickstock::trend_forecaster(*this);
+  MSTLFitted f = decompose_and_fit(*this, s, [&](const SeriesView& v) {
+    return forward_or_refit(trend, fitted.trend, v);
+  });
+  // Other periods kept (or the constant-series rule) change what the trend forecaster models.
+  if (f.periods != fitted.periods) return std::nullopt;
   return f;
 }
 

@@ -135,6 +135,12 @@ struct ARIMA {
   bool include_drift = false;                    ///< estimate a drift when d + D <= 1
   ARIMAMethod method = ARIMAMethod::css_ml;
   [[nodiscard]] Fitted fit(const SeriesView& s) const;
+  /// `fitted` applied to `s` with every estimate kept (orders, coefficients, σ²): the Kalman
+  /// filter runs over the regression errors of `s`, so the state, its covariance and the
+  /// likelihood are those of `s`, as R's `Arima(y, model = fit)`. nullopt when the estimates do
+  /// not apply (a zero-variance fallback, a series too short for the differencing, other
+  /// covariate columns): refit then (see `forward_or_refit`).
+  [[nodiscard]] std::optional<Fitted> forward(const Fitted& fitted, const SeriesView& s) const;
   friend bool operator==(const ARIMA& a, const ARIMA& b) noexcept {
     return a.order == b.order && a.seasonal_order == b.seasonal_order &&
            a.season_length == b.season_length && a.include_mean == b.include_mean &&
@@ -188,6 +194,8 @@ struct AutoARIMA {
   bool allow_drift = true;
   bool allow_mean = true;
   [[nodiscard]] Fitted fit(const SeriesView& s) const;
+  /// As `ARIMA::forward`: the selected model and its coefficients applied to `s`, no search.
+  [[nodiscard]] std::optional<Fitted> forward(const Fitted& fitted, const SeriesView& s) const;
   friend bool operator==(const AutoARIMA& a, const AutoARIMA& b) noexcept {
     return a.season_length == b.season_length && a.d == b.d && a.D == b.D && a.max_p == b.max_p &&
            a.max_q == b.max_q && a.max_P == b.max_P && a.max_Q == b.max_Q &&

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,13 @@ struct Ensemble {
   /// Backtests (cv) and fits every member (see above). @throws invalid_input naming the series
   /// when a member cannot be fitted to the full series (empty or non-finite data).
   [[nodiscard]] Fitted fit(const SeriesView& s) const;
+  /// `fitted` carried to `s`: the weights (backtest errors) are kept and every member is
+  /// carried by `forward_or_refit`. @throws invalid_input as `fit`.
+  [[nodiscard]] std::optional<Fitted> forward(const Fitted& fitted, const SeriesView& s) const;
+
+ private:
+  [[nodiscard]] std::string member_notes(std::string note,
+                                         const std::vector<SeriesFitted>& fits) const;
 };
 
 /// Same weighting, weights, windows, horizon and equal members in the same order.
@@ -153,6 +161,12 @@ struct Conformal {
   /// Backtests and fits the model. @throws invalid_input naming the series when the model
   /// cannot be fitted to the full series.
   [[nodiscard]] Fitted fit(const SeriesView& s) const;
+  /// `fitted` carried to `s`: the calibration residuals are kept and the model is carried by
+  /// `forward_or_refit`. @throws invalid_input as `fit`.
+  [[nodiscard]] std::optional<Fitted> forward(const Fitted& fitted, const SeriesView& s) const;
+
+ private:
+  static std::string with_model_note(std::string note, const SeriesFitted& fitted);
 };
 
 /// Same settings and equal wrapped models.

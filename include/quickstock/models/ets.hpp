@@ -113,6 +113,13 @@ struct ETS {
   std::int64_t season_length = 1;  ///< m; must be in [2, 24] when `season` is not none
   bool damped = false;             ///< damped trend (needs a trend)
   [[nodiscard]] Fitted fit(const SeriesView& s) const;
+  /// `fitted` applied to `s` with every estimate kept (model, smoothing parameters, initial
+  /// states): the recursion is run over `s` and the final states, residual variance and
+  /// likelihood are those of `s`, as R's `ets(y, model = fit, use.initial.values = TRUE)`.
+  /// nullopt when the estimates do not apply to `s` (a fallback that estimated nothing,
+  /// multiplicative components on data not strictly positive, a series too short for the
+  /// parameter count, a failing recursion): refit then (see `forward_or_refit`).
+  [[nodiscard]] std::optional<Fitted> forward(const Fitted& fitted, const SeriesView& s) const;
   friend bool operator==(const ETS& a, const ETS& b) noexcept {
     return a.error == b.error && a.trend == b.trend && a.season == b.season &&
            a.season_length == b.season_length && a.damped == b.damped;
@@ -138,6 +145,8 @@ struct AutoETS {
   std::string model = "ZZZ";       ///< three letters, see above
   std::optional<bool> damped;      ///< nullopt: try both
   [[nodiscard]] Fitted fit(const SeriesView& s) const;
+  /// As `ETS::forward`: the selected model and its estimates applied to `s`, no new search.
+  [[nodiscard]] std::optional<Fitted> forward(const Fitted& fitted, const SeriesView& s) const;
   friend bool operator==(const AutoETS& a, const AutoETS& b) noexcept {
     return a.season_length == b.season_length && a.model == b.model && a.damped == b.damped;
   }
@@ -229,6 +238,10 @@ struct ETSX {
   bool automatic = true;       ///< select by AICc as `AutoETS`; false: the one model of `ETS`
   bool parameter_uncertainty = true;  ///< include Var(x'β̂) in the forecast variance
   [[nodiscard]] Fitted fit(const SeriesView& s) const;
+  /// As `ETS::forward` with β, the covariate means and Cov(β̂) kept: the ETS recursion runs
+  /// over the error series y − (x − x̄)'β (or y·exp(−(x − x̄)'β)) of `s`.
+  /// @throws invalid_input (field "x") for non-finite covariates.
+  [[nodiscard]] std::optional<Fitted> forward(const Fitted& fitted, const SeriesView& s) const;
   friend bool operator==(const ETSX& a, const ETSX& b) noexcept {
     return a.season_length == b.season_length && a.model == b.model && a.damped == b.damped &&
            a.automatic == b.automatic && a.parameter_uncertainty == b.parameter_uncertainty;

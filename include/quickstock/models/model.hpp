@@ -138,6 +138,44 @@ QUICKSTOCK_API void check_future_covariates(const Eigen::Ref<const RowMatrixXd>&
 }  // namespace detail
 
 namespace detail {
+/// True for a spec whose fits can be carried to other data with their estimates kept:
+/// `std::optional<Fitted> forward(const Fitted&, const SeriesView&) const` (ETS, AutoETS, ETSX,
+/// ARIMA, AutoARIMA, MSTL, Ensemble, Conformal).
+template <class Spec, class = void>
+struct has_forward : std::false_type {};
+template <class Spec>
+struct has_forward<Spec,
+                   std::void_t<decltype(std::declval<const Spec&>().forward(
+                       std::declval<const typename Spec::Fitted&>(),
+                       std::declval<const SeriesView&>()))>> : std::true_type {};
+template <class Spec>
+inline constexpr bool has_forward_v = has_forward<Spec>::value;
+}  // namespace detail
+
+/// `fitted` (a fit of `spec`) carried to the series `s` — normally the same series with more
+/// observations — without estimating again: the spec's `forward` keeps every estimate (model
+/// form, parameters, initial states, coefficients) and runs the model's filter over `s`, as
+/// R's `ets(y, model = fit, use.initial.values = TRUE)` and `Arima(y, model = fit)`. A spec
+/// without `forward`, or a fit whose estimates do not apply to `s` (its `forward` returns
+/// nullopt), is fitted to `s` anew. Models without estimated parameters (the baselines, the
+/// intermittent models with fixed smoothing) give the same result either way. docs/cross-validation.md.
+template <class Spec>
+[[nodiscard]] typename Spec::Fitted forward_or_refit(const Spec& spec,
+                                                     const typename Spec::Fitted& fitted,
+                                                     const SeriesView& s) {
+  if constexpr (detail::has_forward_v<Spec>) {
+    if (std::optional<typename Spec::Fitted> f = spec.forward(fitted, s)) return std::move(*f);
+  }
+  return spec.fit(s);
+}
+
+/// `forward_or_refit` for a type-erased fit of `spec` (a member of an Ensemble, MSTL's trend
+/// forecaster, Conformal's model): refits when `fitted` does not hold a fit of `spec`'s type.
+QUICKSTOCK_API SeriesFitted forward_or_refit(const Model& spec,
+                                             const SeriesFitted& fitted,
+                                             const SeriesView& s);
+
+namespace detail {
 /// True when `Fitted` names its simulation itself (`std::string path_method() const`, MSTL).
 template <class Fitted, class = void>
 struct has_path_method : std::false_type {};
@@ -217,6 +255,35 @@ class FittedPanel {
       }
     });
     return out;
+  }
+
+  /// These fits carried to `panel` (`forward_or_refit`, in parallel over series,
+  /// bit-identical for any `n_threads`): estimates are kept and the filters run over the new
+  /// data; a spec that fits a whole panel at once (pooled) and has no `forward` is refitted.
+  /// @throws invalid_input (field "unique_id") unless `panel` holds the same series in the
+  /// same order, (field "X_df") unless it has the same covariate columns; as `fit_panel` for
+  /// bad data of a refitted series.
+  [[nodiscard]] FittedPanel forward(const Panel& panel, int n_threads = 1) const {
+    const std::size_t n = fitted_.size();
+    if (panel.n_series() != n || panel.ids() != ids_) {
+      detail::raise_argument("unique_id", "forward needs the " + std::to_string(n) +
+                                              " series the model was fitted to, in the same "
+                                              "order (got " +
+                                              std::to_string(panel.n_series()) + " series)");
+    }
+    if (panel.covariate_names() != covariate_names_) {
+      detail::raise_argument("X_df",
+                             "forward needs the covariate columns the model was fitted with");
+    }
+    if constexpr (detail::has_fit_panel_v<Spec> && !detail::has_forward_v<Spec>) {
+      return FittedPanel(spec_, panel, spec_.fit_panel(panel, n_threads));
+    } else {
+      std::vector<Fitted> out(n);
+      detail::parallel_for_series(n, n_threads, [&](std::size_t i) {
+        out[i] = forward_or_refit(spec_, fitted_[i], panel.series(i));
+      });
+      return FittedPanel(spec_, panel, std::move(out));
+    }
   }
 
   /// Simulates `request.n_paths` joint future paths of `request.h` steps for every series, in
@@ -407,6 +474,8 @@ class QUICKSTOCK_API FittedModel {
   /// Fits `spec` to `panel` (see `fit_panel`).
   FittedModel(const Model& spec, const Panel& panel, int n_threads = 1);
 
+  /// These fits carried to `panel` without estimating again (see `FittedPanel::forward`).
+  [[nodiscard]] FittedModel forward(const Panel& panel, int n_threads = 1) const;
   /// Forecasts every series (see `FittedPanel::forecast`).
   [[nodiscard]] PanelForecast forecast(const ForecastOptions& options, int n_threads = 1) const;
   /// Forecasts every series with future covariates (see `FittedPanel::forecast`).
@@ -466,6 +535,8 @@ class QUICKSTOCK_API FittedModel {
                             FittedPanel<Ensemble>,
                             FittedPanel<Conformal>,
                             FittedPanel<CountRegression>>;
+  FittedModel(Model spec, std::shared_ptr<const Impl> impl)
+      : spec_(std::move(spec)), impl_(std::move(impl)) {}
   Model spec_;
   std::shared_ptr<const Impl> impl_;
 };

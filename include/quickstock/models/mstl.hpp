@@ -6,6 +6,7 @@
 /// seasonally adjusted series by a non-seasonal model of the library. See docs/mstl.md.
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -193,6 +194,11 @@ struct MSTL {
   /// Decomposes and fits (see above). @throws invalid_input naming the series for an empty
   /// series or a non-finite value.
   [[nodiscard]] Fitted fit(const SeriesView& s) const;
+  /// `fitted` carried to `s`: `s` is decomposed (a decomposition has nothing estimated) and the
+  /// trend forecaster's fit is carried to the new seasonally adjusted series by
+  /// `forward_or_refit`. nullopt when `s` keeps other periods than the fit did (refit then).
+  /// @throws invalid_input as `fit`.
+  [[nodiscard]] std::optional<Fitted> forward(const Fitted& fitted, const SeriesView& s) const;
 };
 
 /// Same periods and equal trend forecasters (an unset one equals `AutoETS(model="ZZN")`).
