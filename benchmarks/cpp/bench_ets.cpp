@@ -105,6 +105,23 @@ void BM_AutoETS_forecast(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * n_series);
 }
 
+// Carrying AutoETS fits of the first 696 hours forward to all 720 (one day more) without
+// estimating again: `FittedPanel::forward`, the step behind cross_validation(refit=False).
+// Compare with BM_AutoETS_fit (a refit of the same panel). Items processed = series.
+void BM_AutoETS_forward(benchmark::State& state) {
+  const std::int64_t n_series = state.range(0);
+  const auto n_threads = static_cast<int>(state.range(1));
+  const quickstock::Panel panel = make_panel(n_series, 720, false);
+  const quickstock::Panel head =
+      panel.drop_last(std::vector<std::int64_t>(panel.n_series(), 24), 1);
+  const auto fitted = quickstock::fit_panel(quickstock::AutoETS{24, "ZZZ", std::nullopt}, head, 2);
+  for (auto _ : state) {
+    auto carried = fitted.forward(panel, n_threads);
+    benchmark::DoNotOptimize(carried);
+  }
+  state.SetItemsProcessed(state.iterations() * n_series);
+}
+
 // The likelihood recursion alone (what the Nelder–Mead search calls ~1,300 times per
 // candidate model): `quickstock::ets_objective` on one strictly positive hourly series of 960
 // points (M4 Hourly's longest), at typical parameters and initial states. Items processed =
@@ -159,4 +176,5 @@ BENCHMARK(BM_AutoETS_fit)->Args({8, 1})->Args({8, 2})->Unit(benchmark::kMillisec
 BENCHMARK(BM_ETS_AAdA_fit)->Args({8, 1})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ETS_MAM_fit)->Args({8, 1})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ETSX_fit)->Args({8, 1})->Args({8, 2})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_AutoETS_forward)->Args({64, 1})->Args({64, 2})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_AutoETS_forecast)->Args({64, 1})->Args({64, 2})->Unit(benchmark::kMillisecond);
