@@ -167,3 +167,45 @@ def test_same_output_for_n_jobs_1_2_8(name: str, panel: pd.DataFrame) -> None:
         pd.testing.assert_frame_equal(outs[0], other, check_exact=True)
     # and again, repeated in the same process
     pd.testing.assert_frame_equal(outs[0], run(FACTORIES[name](), panel, h=10, n_jobs=2), check_exact=True)
+
+
+def transition_frames() -> dict[str, pd.DataFrame]:
+    """Series whose later windows differ in kind from the first: what a fit carried forward by
+    ``cross_validation(refit=False)`` must survive (or hand over to a refit)."""
+    rng = np.random.default_rng(20261130)
+
+    def frame(y: np.ndarray) -> pd.DataFrame:
+        y = np.asarray(y, dtype=float)
+        return pd.DataFrame({"unique_id": "s", "ds": pd.date_range("2024-01-01", periods=len(y), freq="D"), "y": y})
+
+    spike = rng.poisson(6.0, 70).astype(float)
+    spike[58] = 1e6
+    return {
+        "zeros_then_sales": frame(np.r_[np.zeros(50), rng.poisson(5.0, 20) + 1.0]),
+        "constant_then_varying": frame(np.r_[np.full(40, 5.0), rng.poisson(5.0, 30) + 1.0]),
+        "positive_then_zeros": frame(np.r_[rng.poisson(20.0, 45) + 1.0, np.zeros(25)]),
+        "short_then_long": frame(rng.poisson(4.0, 33).astype(float)),
+        "spike_after_the_fit": frame(spike),
+    }
+
+
+TRANSITIONS = transition_frames()
+
+
+@pytest.mark.parametrize("case", sorted(TRANSITIONS))
+@pytest.mark.parametrize("name", available())
+def test_fits_carried_forward_across_transitions(name: str, case: str) -> None:
+    df = TRANSITIONS[case]
+    model = FACTORIES[name]()
+    if qs.Forecaster([model], freq="D").fit(df).fitted_[0].uses_covariates:
+        df = add_covariate(df)
+    cv = qs.Forecaster([model], freq="D").cross_validation(df, h=7, n_windows=3, step_size=7,
+                                                           quantiles=LEVELS, refit=False)
+    assert len(cv) == 21
+    q = cv[["p0.5", "p10", "p50", "p90", "p99.5"]].to_numpy()
+    assert np.isfinite(q).all() and np.isfinite(cv["mean"]).all(), f"{name} on {case}: non-finite"
+    assert (q >= 0).all() and (cv["mean"].to_numpy() >= 0).all(), f"{name} on {case}: negative"
+    assert (np.diff(q, axis=1) >= 0).all(), f"{name} on {case}: quantiles out of order"
+    if case == "zeros_then_sales":
+        first = cv[cv.cutoff == cv.cutoff.min()]
+        assert np.allclose(first["p50"], 0.0), f"{name} forecasts sales after only zeros"
