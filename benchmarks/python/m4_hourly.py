@@ -43,6 +43,17 @@ def scores(df: pd.DataFrame, fc: pd.DataFrame, col: str, test: dict[str, np.ndar
     return float(np.mean(smape)), float(np.mean(mase))
 
 
+def pick(table: dict, models: str) -> list[str] | None:
+    """The comma-separated model names ``models``, in order; None, after printing the choices,
+    when one is not in ``table``."""
+    wanted = models.split(",")
+    unknown = sorted(set(wanted) - set(table))
+    if unknown:
+        print(f"unknown model(s) {unknown}; choose from {sorted(table)}")
+        return None
+    return wanted
+
+
 def cpu_seconds() -> float:
     """CPU seconds of this process and its finished children (statsforecast's n_jobs > 1
     workers): on a machine shared with other work, the CPU ratio is the stable figure."""

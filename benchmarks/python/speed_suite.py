@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from m4_hourly import cpu_seconds, load  # noqa: E402
+from m4_hourly import cpu_seconds, load, pick  # noqa: E402
 
 H, SEASON = 48, 24
 
@@ -108,10 +108,8 @@ def main() -> int:
         print("statsforecast not installed: run this from a venv with statsforecast (benchmarks/README.md)")
         return 0
     table = pairs()
-    wanted = args.models.split(",")
-    unknown = sorted(set(wanted) - set(table))
-    if unknown:
-        print(f"unknown model(s) {unknown}; choose from {sorted(table)}")
+    wanted = pick(table, args.models)
+    if wanted is None:
         return 2
     full, _ = load(data, args.series)
     print(f"M4 Hourly, h={H}, median of {args.repeats} runs; peak = memory added by the run")

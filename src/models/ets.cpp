@@ -2405,8 +2405,8 @@ std::optional<ETSFitted> forward_fitted(const ETSFitted& f, const SeriesView& s)
   ETSFitted g = f;
   g.last_state.resize(ns);
   Eigen::VectorXd resid(n);
-  const double lik = recursion(pr.z.data(), n, c, f.params, init.data(), ring.data(),
-                               resid.data(), g.last_state.data());
+  const double lik = recursion(pr.z.data(), n, c, f.params, init.data(), ring.data(), resid.data(),
+                               g.last_state.data());
   if (!std::isfinite(lik) || !g.last_state.allFinite() || !resid.allFinite()) return std::nullopt;
   const double lik_data = lik + 2.0 * static_cast<double>(n) * std::log(pr.scale);
   const auto k = static_cast<double>(np);

@@ -205,9 +205,8 @@ MSTLFitted MSTL::fit(const SeriesView& s) const {
 
 std::optional<MSTLFitted> MSTL::forward(const MSTLFitted& fitted, const SeriesView& s) const {
   const Model& trend = quickstock::trend_forecaster(*this);
-  MSTLFitted f = decompose_and_fit(*this, s, [&](const SeriesView& v) {
-    return forward_or_refit(trend, fitted.trend, v);
-  });
+  MSTLFitted f = decompose_and_fit(
+      *this, s, [&](const SeriesView& v) { return forward_or_refit(trend, fitted.trend, v); });
   // Other periods kept (or the constant-series rule) change what the trend forecaster models.
   if (f.periods != fitted.periods) return std::nullopt;
   return f;

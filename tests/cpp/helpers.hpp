@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <fstream>
 #include <map>
@@ -42,6 +43,15 @@ inline std::map<std::string, std::vector<std::string>> read_csv(const std::strin
       cols[header[c++]].push_back(unquote(cell));
   }
   return cols;
+}
+
+/// The numbers of a ";"-separated cell (R's `paste(collapse = ";")`); an empty item is NaN.
+inline std::vector<double> split_numbers(const std::string& text) {
+  std::vector<double> out;
+  std::stringstream ss(text);
+  std::string cell;
+  while (std::getline(ss, cell, ';')) out.push_back(cell.empty() ? std::nan("") : std::stod(cell));
+  return out;
 }
 
 /// A panel of `n` series with lengths 5 + 3·i, values from a fixed integer recurrence.

@@ -67,14 +67,6 @@ double num(const std::string& s) {
   return s.empty() ? std::numeric_limits<double>::quiet_NaN() : std::stod(s);
 }
 
-std::vector<double> split(const std::string& s) {
-  std::vector<double> out;
-  std::stringstream ss(s);
-  std::string cell;
-  while (std::getline(ss, cell, ';')) out.push_back(std::stod(cell));
-  return out;
-}
-
 qs::SeriesView view(const std::string& name, const std::vector<double>& y) {
   static const qs::RowMatrixXd no_x(0, 0);
   return qs::SeriesView{
@@ -112,7 +104,7 @@ TEST_CASE("ETS recursion reproduces R's likelihood at R's parameters", "[models]
     if (spec.trend != qs::TrendType::none) p.beta = num(f.at("beta")[r]);
     if (spec.season != qs::SeasonType::none) p.gamma = num(f.at("gamma")[r]);
     if (spec.damped) p.phi = num(f.at("phi")[r]);
-    const std::vector<double> init = split(f.at("initstate")[r]);
+    const std::vector<double> init = qs_test::split_numbers(f.at("initstate")[r]);
     const auto& y = d.values.at(name);
     const double ours = qs::ets_objective(
         Eigen::Map<const Eigen::VectorXd>(y.data(), static_cast<Eigen::Index>(y.size())),

@@ -24,16 +24,6 @@ namespace qs = quickstock;
 
 namespace {
 
-std::vector<double> split_numbers(const std::string& text) {
-  std::vector<double> out;
-  std::stringstream ss(text);
-  std::string cell;
-  while (std::getline(ss, cell, ';')) {
-    out.push_back(cell.empty() ? std::nan("") : std::stod(cell));
-  }
-  return out;
-}
-
 struct Reference {
   std::map<std::string, std::vector<std::string>> series, fits, forecasts;
   Reference() {
@@ -115,7 +105,8 @@ TEST_CASE("ETS forward equals R's ets(y, model = fit, use.initial.values = TRUE)
     INFO(name << " " << spec);
     std::int64_t m = 1;
     const Eigen::VectorXd y = ref.y(name, m);
-    const qs::ETSFitted base = from_r(ref.fits.at("method")[r], m, split_numbers(ref.fits.at("base")[r]));
+    const qs::ETSFitted base =
+        from_r(ref.fits.at("method")[r], m, qs_test::split_numbers(ref.fits.at("base")[r]));
     const auto fwd = auto_ets(m).forward(base, view(y, name));
     REQUIRE(fwd.has_value());
     CHECK(fwd->n_obs == y.size());
@@ -154,7 +145,7 @@ TEST_CASE("ARIMA forward equals R's Arima(y, model = fit)", "[forward][reference
     std::int64_t m = 1;
     const Eigen::VectorXd y = ref.y(name, m);
     const auto k = static_cast<Eigen::Index>(std::stoll(ref.fits.at("k")[r]));
-    const std::vector<double> o = split_numbers(ref.fits.at("method")[r]);
+    const std::vector<double> o = qs_test::split_numbers(ref.fits.at("method")[r]);
     qs::ARIMA spec;
     spec.order = {static_cast<std::int64_t>(o[0]), static_cast<std::int64_t>(o[1]),
                   static_cast<std::int64_t>(o[2])};
@@ -166,7 +157,7 @@ TEST_CASE("ARIMA forward equals R's Arima(y, model = fit)", "[forward][reference
     const Eigen::VectorXd head = y.head(y.size() - k);
     const qs::ARIMAFitted base = spec.fit(view(head, name));
     REQUIRE(base.fallback.empty());
-    const std::vector<double> coef = split_numbers(ref.fits.at("base")[r]);
+    const std::vector<double> coef = qs_test::split_numbers(ref.fits.at("base")[r]);
     REQUIRE(base.coef.size() == static_cast<Eigen::Index>(coef.size()));
     const bool differenced = spec.order.d + spec.seasonal_order.d > 0;
     for (std::size_t c = 0; c < coef.size(); ++c) {
@@ -204,8 +195,8 @@ TEST_CASE("forward to the data of the fit reproduces the fit's forecast", "[forw
     const qs::PanelForecast b = again.forecast(opts);
     for (std::size_t i = 0; i < a.mean.shape(0); ++i) {
       for (std::size_t j = 0; j < a.mean.shape(1); ++j) {
-        CHECK_THAT(b.mean(i, j), Catch::Matchers::WithinAbs(a.mean(i, j),
-                                                            1e-9 * (1.0 + std::abs(a.mean(i, j)))));
+        CHECK_THAT(b.mean(i, j),
+                   Catch::Matchers::WithinAbs(a.mean(i, j), 1e-9 * (1.0 + std::abs(a.mean(i, j)))));
       }
     }
   }
@@ -241,18 +232,19 @@ TEST_CASE("forward of models without estimates equals a refit; thread count does
   const qs::Panel full = qs_test::ragged_panel(15, 50);
   const qs::Panel head = full.drop_last(std::vector<std::int64_t>(full.n_series(), 10), 1);
   const qs::ForecastOptions opts{7, {0.1, 0.9}, true};
-  for (const qs::Model& spec : std::vector<qs::Model>{
-           qs::Naive{}, qs::SeasonalNaive{7}, qs::Croston{}, qs::make_mstl({7}),
-           qs::make_ensemble({qs::SeasonalNaive{7}, auto_ets(1)}, qs::EnsembleWeighting::cv, {},
-                             2, 7),
-           qs::make_conformal(auto_ets(7), 5, 7)}) {
+  for (const qs::Model& spec :
+       std::vector<qs::Model>{qs::Naive{}, qs::SeasonalNaive{7}, qs::Croston{}, qs::make_mstl({7}),
+                              qs::make_ensemble({qs::SeasonalNaive{7}, auto_ets(1)},
+                                                qs::EnsembleWeighting::cv, {}, 2, 7),
+                              qs::make_conformal(auto_ets(7), 5, 7)}) {
     INFO(qs::to_string(spec));
     const qs::FittedModel fitted(spec, head, 1);
     const qs::PanelForecast one = fitted.forward(full, 1).forecast(opts);
     const qs::PanelForecast three = fitted.forward(full, 3).forecast(opts);
     CHECK(one.mean == three.mean);
     CHECK(one.quantiles == three.quantiles);
-    if (std::holds_alternative<qs::Naive>(spec) || std::holds_alternative<qs::SeasonalNaive>(spec) ||
+    if (std::holds_alternative<qs::Naive>(spec) ||
+        std::holds_alternative<qs::SeasonalNaive>(spec) ||
         std::holds_alternative<qs::Croston>(spec)) {
       const qs::PanelForecast refit = qs::FittedModel(spec, full, 1).forecast(opts);
       CHECK(one.mean == refit.mean);

@@ -29,14 +29,6 @@ namespace qs = quickstock;
 
 namespace {
 
-std::vector<double> split(const std::string& s) {
-  std::vector<double> out;
-  std::stringstream ss(s);
-  std::string cell;
-  while (std::getline(ss, cell, ';')) out.push_back(std::stod(cell));
-  return out;
-}
-
 struct MstlRef {
   std::map<std::string, std::vector<double>> series;
   std::map<std::string, std::vector<std::string>> cases;
@@ -81,7 +73,7 @@ TEST_CASE("STL and MSTL components agree with R", "[models][mstl][stl][reference
   for (std::size_t r = 0; r < c.at("case").size(); ++r) {
     const std::string name = c.at("case")[r];
     const auto& y = d.series.at(c.at("series")[r]);
-    const std::vector<double> periods = split(c.at("periods")[r]);
+    const std::vector<double> periods = qs_test::split_numbers(c.at("periods")[r]);
     Eigen::VectorXd trend;
     Eigen::MatrixXd seasonal;
     Eigen::VectorXd remainder;
@@ -113,7 +105,7 @@ TEST_CASE("STL and MSTL components agree with R", "[models][mstl][stl][reference
       const auto t = static_cast<Eigen::Index>(row);
       worst = std::max(worst, std::abs(trend[t] - std::stod(d.comps.at("trend")[i])));
       worst = std::max(worst, std::abs(remainder[t] - std::stod(d.comps.at("remainder")[i])));
-      const auto s = split(d.comps.at("seasonal")[i]);
+      const auto s = qs_test::split_numbers(d.comps.at("seasonal")[i]);
       REQUIRE(static_cast<Eigen::Index>(s.size()) == seasonal.cols());
       for (std::size_t k = 0; k < s.size(); ++k) {
         worst = std::max(worst, std::abs(seasonal(t, static_cast<Eigen::Index>(k)) - s[k]));
@@ -141,7 +133,7 @@ TEST_CASE("MSTL forecasts agree with R's forecast(mstl(y), method = \"ets\")",
     if (h == 0) continue;
     const std::string name = c.at("case")[r];
     const auto& y = d.series.at(c.at("series")[r]);
-    const qs::MSTL spec = qs::make_mstl(split(c.at("periods")[r]));
+    const qs::MSTL spec = qs::make_mstl(qs_test::split_numbers(c.at("periods")[r]));
     const auto fitted = spec.fit(view(name, y));
     CHECK(fitted.fallback.empty());
     const auto f = fitted.forecast({h, levels, false});

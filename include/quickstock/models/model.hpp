@@ -144,10 +144,11 @@ namespace detail {
 template <class Spec, class = void>
 struct has_forward : std::false_type {};
 template <class Spec>
-struct has_forward<Spec,
-                   std::void_t<decltype(std::declval<const Spec&>().forward(
-                       std::declval<const typename Spec::Fitted&>(),
-                       std::declval<const SeriesView&>()))>> : std::true_type {};
+struct has_forward<
+    Spec,
+    std::void_t<decltype(std::declval<const Spec&>().forward(
+        std::declval<const typename Spec::Fitted&>(), std::declval<const SeriesView&>()))>>
+    : std::true_type {};
 template <class Spec>
 inline constexpr bool has_forward_v = has_forward<Spec>::value;
 }  // namespace detail
@@ -158,7 +159,8 @@ inline constexpr bool has_forward_v = has_forward<Spec>::value;
 /// R's `ets(y, model = fit, use.initial.values = TRUE)` and `Arima(y, model = fit)`. A spec
 /// without `forward`, or a fit whose estimates do not apply to `s` (its `forward` returns
 /// nullopt), is fitted to `s` anew. Models without estimated parameters (the baselines, the
-/// intermittent models with fixed smoothing) give the same result either way. docs/cross-validation.md.
+/// intermittent models with fixed smoothing) give the same result either way.
+/// docs/cross-validation.md.
 template <class Spec>
 [[nodiscard]] typename Spec::Fitted forward_or_refit(const Spec& spec,
                                                      const typename Spec::Fitted& fitted,
