@@ -266,24 +266,28 @@ void register_models(py::module_& m) {
 
   bind_spec<Conformal>(m, "Conformal")
       .def(py::init([](const Model& model, std::int64_t n_windows, std::int64_t h,
-                       std::int64_t step_size, const std::string& method) {
-             return make_conformal(model, n_windows, h, step_size, parse_conformal_method(method));
+                       std::int64_t step_size, const std::string& method, bool refit) {
+             return make_conformal(model, n_windows, h, step_size, parse_conformal_method(method),
+                                   refit);
            }),
-           "model"_a, "n_windows"_a = 20, "h"_a = 14, "step_size"_a = 1, "method"_a = "signed")
+           "model"_a, "n_windows"_a = 20, "h"_a = 14, "step_size"_a = 1, "method"_a = "signed",
+           "refit"_a = true)
       .def_property_readonly("model", [](const Conformal& s) { return conformal_model(s); })
       .def_readonly("n_windows", &Conformal::n_windows)
       .def_readonly("h", &Conformal::h)
       .def_readonly("step_size", &Conformal::step_size)
       .def_property_readonly("method", [](const Conformal& s) { return to_string(s.method); })
+      .def_readonly("refit", &Conformal::refit)
       .def(py::pickle(
           [](const Conformal& s) {
             return py::make_tuple(conformal_model(s), s.n_windows, s.h, s.step_size,
-                                  to_string(s.method));
+                                  to_string(s.method), s.refit);
           },
           [](const py::tuple& t) {
             return make_conformal(t[0].cast<Model>(), t[1].cast<std::int64_t>(),
                                   t[2].cast<std::int64_t>(), t[3].cast<std::int64_t>(),
-                                  parse_conformal_method(t[4].cast<std::string>()));
+                                  parse_conformal_method(t[4].cast<std::string>()),
+                                  t.size() > 5 ? t[5].cast<bool>() : true);
           }));
 
   m.def(

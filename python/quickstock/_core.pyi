@@ -278,8 +278,15 @@ class Conformal:
     h: int
     step_size: int
     method: str
+    refit: bool
     def __init__(
-        self, model: Any, n_windows: int = 20, h: int = 14, step_size: int = 1, method: str = "signed"
+        self,
+        model: Any,
+        n_windows: int = 20,
+        h: int = 14,
+        step_size: int = 1,
+        method: str = "signed",
+        refit: bool = True,
     ) -> None: ...
 
 def stl(

@@ -977,6 +977,12 @@ class Conformal(Model):
         h: calibrated steps; set it to the forecast horizon you will ask for.
         step_size: steps between consecutive origins.
         method: ``"signed"`` or ``"absolute"``.
+        refit: True fits ``model`` at every calibration origin; False fits it at the oldest
+            origin and carries that fit forward to the others without estimating again (as
+            ``cross_validation(refit=False)``; docs/cross-validation.md): about ``n_windows``
+            times cheaper for models whose cost is estimation (AutoETS, AutoARIMA). The
+            residuals then come from older estimates than the final fit's, which tends to widen
+            the intervals (conservative). The fit on the full series is a fit either way.
         alias: name in outputs (default ``"Conformal"``).
 
     Raises:
@@ -996,6 +1002,7 @@ class Conformal(Model):
         h: int = 14,
         step_size: int = 1,
         method: str = "signed",
+        refit: bool = True,
         alias: str | None = None,
     ) -> None:
         super().__init__(alias)
@@ -1003,13 +1010,17 @@ class Conformal(Model):
             invalid(f"model must be a quickstock model (got {model!r})", field="model")
         if not isinstance(method, str):
             invalid(f"method must be 'signed' or 'absolute' (got {method!r})", field="method")
+        if not isinstance(refit, bool):
+            invalid(f"refit must be True or False (got {refit!r})", field="refit")
         self.model = model
         self.n_windows = _int_at_least_1(n_windows, "n_windows")
         self.h = _int_at_least_1(h, "h")
         self.step_size = _int_at_least_1(step_size, "step_size")
         self.method = method
+        self.refit = bool(refit)
         self._spec = _core.Conformal(
-            model=model.spec, n_windows=self.n_windows, h=self.h, step_size=self.step_size, method=method
+            model=model.spec, n_windows=self.n_windows, h=self.h, step_size=self.step_size, method=method,
+            refit=self.refit,
         )
 
     def _params(self) -> dict[str, Any]:
@@ -1019,6 +1030,7 @@ class Conformal(Model):
             "h": self.h,
             "step_size": self.step_size,
             "method": self.method,
+            "refit": self.refit,
         }
 
 

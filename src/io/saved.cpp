@@ -868,8 +868,9 @@ Model read_params(const std::string& cls, Params& p, const ModelContext& ctx) {
       if (v < 1) fail(w + "." + name, "must be an integer >= 1 (got " + std::to_string(v) + ")");
     }
     const std::string method = p.text("method", "signed");
+    const bool refit = p.flag("refit", true);
     return checked(w, [&] {
-      return Model{make_conformal(model, nw, h, step, parse_conformal_method(method))};
+      return Model{make_conformal(model, nw, h, step, parse_conformal_method(method), refit)};
     });
   }
   if (cls == "ARIMA") {

@@ -31,21 +31,33 @@ SeriesView head(const SeriesView& s, Eigen::Index n) {
 // Rolling-origin backtest of `model` on `s`: window w (0-based) trains on the first
 // n − h − w·step observations and forecasts h steps; row w gets y − mean per step. Returns
 // false in `ok[w]` (row of NaN) for a window where the model raised a quickstock error or
-// forecast a non-finite mean. Every origin must keep >= 1 training observation.
+// forecast a non-finite mean. Every origin must keep >= 1 training observation. With `refit`
+// false the oldest window is fitted and the others carry that fit forward
+// (`forward_or_refit`); when the oldest fit fails, every window is fitted.
 Eigen::MatrixXd backtest(const Model& model,
                          const SeriesView& s,
                          Eigen::Index windows,
                          Eigen::Index h,
                          Eigen::Index step,
-                         std::vector<bool>& ok) {
+                         std::vector<bool>& ok,
+                         bool refit = true) {
   const Eigen::Index n = s.y.size();
   Eigen::MatrixXd err(windows, h);
   ok.assign(static_cast<std::size_t>(windows), false);
   const ForecastOptions options{h, {}, true};
+  std::optional<SeriesFitted> oldest;
+  if (!refit) {
+    try {
+      oldest = fit_member(model, head(s, n - h - (windows - 1) * step));
+    } catch (const error&) {
+      oldest.reset();
+    }
+  }
   for (Eigen::Index w = 0; w < windows; ++w) {
     const Eigen::Index origin = n - h - w * step;
     try {
-      const SeriesFitted f = fit_member(model, head(s, origin));
+      const SeriesFitted f = oldest ? forward_or_refit(model, *oldest, head(s, origin))
+                                    : fit_member(model, head(s, origin));
       const SeriesForecast fc = f.forecast(options);
       if (!fc.mean.allFinite()) throw invalid_input("non-finite backtest forecast", s.id, {}, "y");
       err.row(w) = (s.y.segment(origin, h) - fc.mean).transpose();
@@ -345,20 +357,23 @@ Conformal make_conformal(Model model,
                          std::int64_t n_windows,
                          std::int64_t h,
                          std::int64_t step_size,
-                         ConformalMethod method) {
+                         ConformalMethod method,
+                         bool refit) {
   Conformal spec;
   spec.model = std::make_shared<const ModelBox>(ModelBox{std::move(model)});
   spec.n_windows = n_windows;
   spec.h = h;
   spec.step_size = step_size;
   spec.method = method;
+  spec.refit = refit;
   validate(spec);
   return spec;
 }
 
 bool operator==(const Conformal& a, const Conformal& b) noexcept {
   return a.n_windows == b.n_windows && a.h == b.h && a.step_size == b.step_size &&
-         a.method == b.method && detail::equal_models(conformal_model(a), conformal_model(b));
+         a.method == b.method && a.refit == b.refit &&
+         detail::equal_models(conformal_model(a), conformal_model(b));
 }
 
 void validate(const Conformal& spec) {
@@ -395,7 +410,7 @@ ConformalFitted Conformal::fit(const SeriesView& s) const {
   }
   if (windows >= 1) {
     std::vector<bool> ok;
-    const Eigen::MatrixXd err = detail::backtest(inner, s, windows, hb, step_size, ok);
+    const Eigen::MatrixXd err = detail::backtest(inner, s, windows, hb, step_size, ok, refit);
     const auto good = static_cast<Eigen::Index>(std::count(ok.begin(), ok.end(), true));
     if (good >= 2) {
       f.residuals.resize(good, hb);

@@ -231,7 +231,7 @@ std::string to_string(const Model& spec) {
           return name + "(model=" + to_string(conformal_model(s)) +
                  ", n_windows=" + std::to_string(s.n_windows) + ", h=" + std::to_string(s.h) +
                  ", step_size=" + std::to_string(s.step_size) + ", method='" + to_string(s.method) +
-                 "')";
+                 "'" + (s.refit ? "" : ", refit=False") + ")";
         } else if constexpr (std::is_same_v<T, CountRegression>) {
           return name + "(family='" + to_string(s.family) +
                  "', zero_inflated=" + (s.zero_inflated ? "True" : "False") +

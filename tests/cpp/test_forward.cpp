@@ -296,3 +296,54 @@ TEST_CASE("forward refuses another panel", "[forward]") {
     CHECK(std::string(e.what()).find("4 series") != std::string::npos);
   }
 }
+
+TEST_CASE("Conformal(refit = false) calibrates on fits carried forward from the oldest origin",
+          "[forward][conformal]") {
+  const qs::Panel panel = qs_test::ragged_panel(5, 60);
+  const std::int64_t windows = 6, h = 4, step = 2;
+  const qs::Model inner = auto_ets(7);
+  const qs::Conformal carried =
+      qs::make_conformal(inner, windows, h, step, qs::ConformalMethod::signed_residual, false);
+  const qs::Conformal fitted = qs::make_conformal(inner, windows, h, step);
+  CHECK_FALSE(carried == fitted);
+  CHECK(qs::to_string(qs::Model{carried}).find("refit=False") != std::string::npos);
+  CHECK(qs::to_string(qs::Model{fitted}).find("refit") == std::string::npos);
+  int differ = 0;
+  for (std::size_t i = 0; i < panel.n_series(); ++i) {
+    const qs::SeriesView s = panel.series(i);
+    const qs::ConformalFitted f = carried.fit(s);
+    REQUIRE(f.residuals.rows() == windows);
+    // The same residuals by hand: fit at the oldest origin, carry to every origin.
+    const Eigen::Index n = s.y.size();
+    const auto head = [&](Eigen::Index k) {
+      return qs::SeriesView{Eigen::Map<const Eigen::VectorXd>(s.y.data(), k),
+                            Eigen::Map<const qs::RowMatrixXd>(s.x.data(), k, s.x.cols()), s.start,
+                            s.id};
+    };
+    const qs::AutoETS spec = std::get<qs::AutoETS>(inner);
+    const qs::ETSFitted oldest = spec.fit(head(n - h - (windows - 1) * step));
+    Eigen::MatrixXd want(windows, h);
+    for (Eigen::Index w = 0; w < windows; ++w) {
+      const Eigen::Index origin = n - h - w * step;
+      const qs::ETSFitted g = qs::forward_or_refit(spec, oldest, head(origin));
+      const Eigen::VectorXd mean = g.forecast({h, {}, true}).mean;
+      want.row(w) = (s.y.segment(origin, h) - mean).transpose();
+    }
+    for (Eigen::Index j = 0; j < h; ++j) {
+      std::sort(want.col(j).data(), want.col(j).data() + windows);
+    }
+    CHECK(f.residuals == want);
+    differ += f.residuals == fitted.fit(s).residuals ? 0 : 1;
+    // The model on the full series is a fit either way.
+    CHECK(*f.model.get<qs::ETSFitted>() == spec.fit(s));
+  }
+  CHECK(differ > 0);
+  // Without estimates, carrying forward changes nothing.
+  const qs::Conformal naive_carried = qs::make_conformal(
+      qs::Naive{}, windows, h, step, qs::ConformalMethod::signed_residual, false);
+  const qs::Conformal naive_fitted = qs::make_conformal(qs::Naive{}, windows, h, step);
+  for (std::size_t i = 0; i < panel.n_series(); ++i) {
+    CHECK(naive_carried.fit(panel.series(i)).residuals ==
+          naive_fitted.fit(panel.series(i)).residuals);
+  }
+}

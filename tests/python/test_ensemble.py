@@ -173,3 +173,27 @@ def test_conformal_coverage_on_m4_hourly():
     assert abs(conf[0] - 0.8) < abs(own[0] - 0.8), cover
     assert 0.72 <= conf[0] <= 0.90, cover
     assert conf[1] <= 0.16 and conf[2] <= 0.16, cover
+
+
+def test_conformal_refit_false_keeps_coverage_on_m4_hourly():
+    # Calibration from AutoETS fits carried forward from the oldest of 12 origins (one estimate
+    # per series instead of 12) against calibration from a fit at every origin, on the held-out
+    # 48 hours of the first 16 M4 Hourly series: the 80% intervals must cover alike. Measured
+    # on 40 series with 20 origins: 0.690 carried forward, 0.683 refitted, 5x less CPU.
+    df, test = _m4_hourly(16)
+    cover = {}
+    for refit in (False, True):
+        model = qs.Conformal(qs.AutoETS(season_length=24), n_windows=12, h=48, step_size=6, refit=refit)
+        assert model.refit is refit and ("refit=False" in repr(model.spec)) is (not refit)
+        f = qs.Forecaster([model], freq="h").fit(df).predict(h=48, quantiles=[0.1, 0.9])
+        hits = sum(np.sum((test[u] >= s.p10.to_numpy()) & (test[u] <= s.p90.to_numpy())) for u, s in f.groupby("unique_id"))
+        cover[refit] = hits / (48 * 16)
+    assert abs(cover[False] - cover[True]) <= 0.05, cover
+    assert 0.6 <= cover[False] <= 0.95, cover
+
+
+@pytest.mark.parametrize("bad", [0, 1, "no", None])
+def test_conformal_refit_must_be_a_bool(bad):
+    with pytest.raises(qs.QuickstockError) as e:
+        qs.Conformal(qs.Naive(), refit=bad)
+    assert e.value.field == "refit"

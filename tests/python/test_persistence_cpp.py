@@ -106,6 +106,7 @@ def test_many_models_nested_attributes_and_aliases(tmp_path: Path) -> None:
     models = [
         qs.Ensemble([qs.Naive(), qs.Ensemble([qs.HistoricAverage(), qs.SeasonalNaive(season_length=7)])], weights="equal", alias="nested"),
         qs.Conformal(qs.MSTL(season_length=[7], trend_forecaster=qs.Theta()), n_windows=4, h=3, step_size=2),
+        qs.Conformal(qs.AutoETS(season_length=7), n_windows=5, h=3, refit=False, alias="conformal_fwd"),
         qs.AutoARIMA(season_length=7, stepwise=False, max_order=3, approximation=False, alias="arima"),
         qs.ETS("MAN", damped=True),
         qs.TSB(alpha_d=0.3, alpha_p=0.05, integer=False),

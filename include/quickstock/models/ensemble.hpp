@@ -158,6 +158,11 @@ struct Conformal {
   std::int64_t h = 14;                    ///< calibrated steps, >= 1
   std::int64_t step_size = 1;             ///< origins apart, >= 1
   ConformalMethod method = ConformalMethod::signed_residual;
+  /// true: every calibration window fits the model; false: the oldest window is fitted and the
+  /// later ones carry that fit forward (`forward_or_refit`, docs/cross-validation.md), about
+  /// `n_windows` times cheaper for models whose cost is estimation. The full-series fit is a
+  /// fit either way.
+  bool refit = true;
   /// Backtests and fits the model. @throws invalid_input naming the series when the model
   /// cannot be fitted to the full series.
   [[nodiscard]] Fitted fit(const SeriesView& s) const;
@@ -169,7 +174,7 @@ struct Conformal {
   static std::string with_model_note(std::string note, const SeriesFitted& fitted);
 };
 
-/// Same settings and equal wrapped models.
+/// Same settings (`refit` included) and equal wrapped models.
 QUICKSTOCK_API bool operator==(const Conformal& a, const Conformal& b) noexcept;
 /// Checks the wrapped model (valid, no covariates: field "model"), `n_windows`, `h`,
 /// `step_size`. @throws invalid_input naming the field.

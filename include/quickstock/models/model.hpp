@@ -85,7 +85,8 @@ QUICKSTOCK_API Conformal make_conformal(Model model,
                                         std::int64_t n_windows = 20,
                                         std::int64_t h = 14,
                                         std::int64_t step_size = 1,
-                                        ConformalMethod method = ConformalMethod::signed_residual);
+                                        ConformalMethod method = ConformalMethod::signed_residual,
+                                        bool refit = true);
 
 /// The model wrapped by a Conformal spec (`Naive()` when unset).
 QUICKSTOCK_API const Model& conformal_model(const Conformal& spec);
