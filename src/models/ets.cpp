@@ -2208,6 +2208,42 @@ void validate(const ETSX& spec) {
 
 namespace {
 
+// The smallest-AICc candidate of an ETSX search into `out`: `fit(c, f, b, cov)` fits one
+// candidate (false when it cannot be fitted), giving β and Cov(β̂) of the active columns in
+// units of the column scales `sd` (ones when unscaled), which are scattered to their columns;
+// inactive columns stay 0. Candidates too short for their parameters plus the covariates
+// (R's rule) are skipped. False when no candidate fits.
+template <class Fit>
+bool best_candidate(const std::vector<Components>& candidates,
+                    Eigen::Index n,
+                    const std::vector<Eigen::Index>& active,
+                    const Eigen::VectorXd& sd,
+                    ETSXFitted& out,
+                    Fit&& fit) {
+  const auto k = static_cast<Eigen::Index>(active.size());
+  bool found = false;
+  for (const Components& c : candidates) {
+    if (n <= r_npars(c.trend, c.season, c.m, c.damped) + k + 4) continue;
+    ETSFitted f;
+    Eigen::VectorXd b;
+    Eigen::MatrixXd cov;
+    if (!fit(c, f, b, cov)) continue;
+    if (found && !(f.aicc < out.ets.aicc)) continue;
+    out.ets = std::move(f);
+    out.beta.setZero();
+    out.beta_cov.setZero();
+    for (Eigen::Index j = 0; j < k; ++j) {
+      const Eigen::Index col = active[static_cast<std::size_t>(j)];
+      out.beta[col] = b[j] / sd[j];
+      for (Eigen::Index i = 0; i < k; ++i) {
+        out.beta_cov(active[static_cast<std::size_t>(i)], col) = cov(i, j) / (sd[i] * sd[j]);
+      }
+    }
+    found = true;
+  }
+  return found;
+}
+
 // The multiplicative form of `ETSX::fit` (error letter M, strictly positive data): every
 // allowed candidate ETS(M, trend, season) with the log-linear covariate term; AICc selects.
 ETSXFitted etsx_multiplicative(const ETSX& spec,
@@ -2233,29 +2269,12 @@ ETSXFitted etsx_multiplicative(const ETSX& spec,
   char s_letter = spec.model[2];
   if (s_letter == 'Z' && (m == 1 || m > 24)) s_letter = 'N';
   if (n <= m || m == 1) s_letter = 'N';
-  bool found = false;
-  for (const Components& c :
-       search_candidates({ErrorType::multiplicative}, t_letter, s_letter, spec.damped, m, true)) {
-    const int npars = r_npars(c.trend, c.season, c.m, c.damped);
-    if (n <= npars + k + 4) continue;
-    ETSFitted f;
-    Eigen::VectorXd g;
-    Eigen::MatrixXd cov;
-    if (!fit_candidate_xm(pr.z, Xs, gamma0, c, pr.scale, pr.seed, f, g, cov)) continue;
-    if (!found || f.aicc < out.ets.aicc) {
-      out.ets = std::move(f);
-      out.beta.setZero();
-      out.beta_cov.setZero();
-      for (Eigen::Index j = 0; j < k; ++j) {
-        const Eigen::Index col = active[static_cast<std::size_t>(j)];
-        out.beta[col] = g[j] / sd[j];
-        for (Eigen::Index i = 0; i < k; ++i) {
-          out.beta_cov(active[static_cast<std::size_t>(i)], col) = cov(i, j) / (sd[i] * sd[j]);
-        }
-      }
-      found = true;
-    }
-  }
+  const bool found = best_candidate(
+      search_candidates({ErrorType::multiplicative}, t_letter, s_letter, spec.damped, m, true), n,
+      active, sd, out,
+      [&](const Components& c, ETSFitted& f, Eigen::VectorXd& g, Eigen::MatrixXd& cov) {
+        return fit_candidate_xm(pr.z, Xs, gamma0, c, pr.scale, pr.seed, f, g, cov);
+      });
   if (!found) {
     const std::string why =
         "series too short for ETS with " + std::to_string(k) + " covariate(s): plain ETS";
@@ -2335,27 +2354,12 @@ ETSXFitted ETSX::fit(const SeriesView& s) const {
   s_letter = additive_letter(s_letter);
   if (s_letter == 'Z' && (m == 1 || m > 24)) s_letter = 'N';
   if (n <= m || m == 1) s_letter = 'N';
-  bool found = false;
-  for (const Components& c :
-       search_candidates({ErrorType::additive}, t_letter, s_letter, damped, m, true)) {
-    const int npars = r_npars(c.trend, c.season, c.m, c.damped);
-    if (n <= npars + k + 4) continue;
-    ETSFitted f;
-    Eigen::VectorXd b;
-    Eigen::MatrixXd cov;
-    if (!fit_candidate_x(pr.z, X, beta0, c, pr.scale, pr.seed, f, b, cov)) continue;
-    if (!found || f.aicc < out.ets.aicc) {
-      out.ets = std::move(f);
-      for (Eigen::Index j = 0; j < k; ++j) {
-        const Eigen::Index col = active[static_cast<std::size_t>(j)];
-        out.beta[col] = b[j];
-        for (Eigen::Index i = 0; i < k; ++i) {
-          out.beta_cov(active[static_cast<std::size_t>(i)], col) = cov(i, j);
-        }
-      }
-      found = true;
-    }
-  }
+  const bool found = best_candidate(
+      search_candidates({ErrorType::additive}, t_letter, s_letter, damped, m, true), n, active,
+      Eigen::VectorXd::Ones(k), out,
+      [&](const Components& c, ETSFitted& f, Eigen::VectorXd& b, Eigen::MatrixXd& cov) {
+        return fit_candidate_x(pr.z, X, beta0, c, pr.scale, pr.seed, f, b, cov);
+      });
   if (!found) {
     out.beta.setZero();
     out.beta_cov.setZero();
